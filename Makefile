@@ -1,0 +1,38 @@
+# abm: Account-Based Marketing KPIs for PostgreSQL (PGXS build)
+
+EXTENSION = abm
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = abm
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# The install script is assembled from one SQL file per capability, in
+# dependency order (docs/architecture.md).  A capability not written yet is
+# simply absent from the list's matches.
+SQL_PARTS = $(wildcard $(addprefix sql/install/, \
+	activity.sql counters.sql rate.sql nps.sql selection.sql \
+	engagement.sql surge.sql \
+	pipeline.sql deal_cycle.sql acv.sql influenced.sql \
+	coverage.sql icp_fit.sql \
+	journey.sql funnel.sql window_funnel.sql retention.sql \
+	attribution.sql view_through.sql \
+	demo.sql report.sql))
+
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
+EXTRA_CLEAN = test/results
+
+# Every sql/*.sql that is not an install or upgrade script is a regression test.
+REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --load-extension=$(EXTENSION) --load-extension=plpgsql
+
+PG_CFLAGS = -Wall -Wextra -Werror=implicit-function-declaration
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
+	{ echo '-- abm $(EXTVERSION): generated from sql/install/*.sql by make; edit those.'; \
+	  printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	  for f in $(SQL_PARTS); do echo; echo "-- $$f"; cat $$f; done; } > $@

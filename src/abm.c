@@ -1,0 +1,215 @@
+/*-------------------------------------------------------------------------
+ *
+ * abm.c
+ *	  Module magic and the helpers every capability shares: state
+ *	  serialization with a version byte, bounds-checked reads, aggregate
+ *	  context lookup, and time conversions.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "abm.h"
+#include "libpq/pqformat.h"
+#include "port/pg_bswap.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
+
+PG_MODULE_MAGIC;
+
+void
+abm_write_begin(StringInfo buf, AbmStateKind kind)
+{
+	pq_begintypsend(buf);
+	pq_sendbyte(buf, ABM_FORMAT_VERSION);
+	pq_sendbyte(buf, (uint8) kind);
+}
+
+bytea *
+abm_write_end(StringInfo buf)
+{
+	return pq_endtypsend(buf);
+}
+
+static void
+abm_read_fail(AbmReader *r, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid %s value", r->what),
+			 errdetail("%s", why)));
+}
+
+void
+abm_read_begin(AbmReader *r, const char *data, Size len, AbmStateKind kind,
+			   const char *what)
+{
+	uint8		version;
+	uint8		found_kind;
+
+	r->cur = data;
+	r->end = data + len;
+	r->what = what;
+	r->version = 0;
+
+	version = abm_read_uint8(r);
+	if (version == 0 || version > ABM_FORMAT_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported %s format version %d", what, version),
+				 errdetail("This build of abm reads format versions 1 to %d.",
+						   ABM_FORMAT_VERSION),
+				 errhint("Update the abm extension to the release that wrote the value.")));
+	r->version = version;
+
+	found_kind = abm_read_uint8(r);
+	if (found_kind != (uint8) kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid %s value", what),
+				 errdetail("The data holds a state of kind %d, expected kind %d.",
+						   found_kind, (int) kind)));
+}
+
+void
+abm_read_begin_bytea(AbmReader *r, bytea *b, AbmStateKind kind, const char *what)
+{
+	abm_read_begin(r, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), kind, what);
+}
+
+const char *
+abm_read_bytes(AbmReader *r, Size len)
+{
+	const char *p = r->cur;
+
+	if (len > (Size) (r->end - r->cur))
+		abm_read_fail(r, "The data ends before the value is complete.");
+	r->cur += len;
+	return p;
+}
+
+uint8
+abm_read_uint8(AbmReader *r)
+{
+	return (uint8) *abm_read_bytes(r, 1);
+}
+
+int32
+abm_read_int32(AbmReader *r)
+{
+	uint32		v;
+
+	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
+	return (int32) pg_ntoh32(v);
+}
+
+int64
+abm_read_int64(AbmReader *r)
+{
+	uint64		v;
+
+	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
+	return (int64) pg_ntoh64(v);
+}
+
+float8
+abm_read_float8(AbmReader *r)
+{
+	union
+	{
+		int64		i;
+		float8		f;
+	}			u;
+
+	u.i = abm_read_int64(r);
+	return u.f;
+}
+
+/*
+ * Read an element count and check it against the cap the writer obeys, and
+ * against the bytes actually left, before anyone allocates for it.
+ */
+int32
+abm_read_count(AbmReader *r, int32 max)
+{
+	int32		n = abm_read_int32(r);
+
+	if (n < 0 || n > max)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid %s value", r->what),
+				 errdetail("Element count %d is outside 0..%d.", n, max)));
+	if ((Size) n > (Size) (r->end - r->cur))
+		abm_read_fail(r, "The element count exceeds the data left.");
+	return n;
+}
+
+void
+abm_read_end(AbmReader *r)
+{
+	if (r->cur != r->end)
+		abm_read_fail(r, "The data has trailing bytes.");
+}
+
+MemoryContext
+abm_agg_context(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s called in non-aggregate context", fname)));
+	return aggcontext;
+}
+
+float8
+abm_days_between(TimestampTz from, TimestampTz to)
+{
+	return ((float8) to - (float8) from) / (float8) USECS_PER_DAY;
+}
+
+/*
+ * Intervals count a month as 30 days and a day as 24 hours, as
+ * extract(epoch from interval) does.
+ */
+int64
+abm_interval_usecs(const Interval *iv, const char *argname, bool must_be_positive)
+{
+	float8		usecs;
+
+	usecs = (float8) iv->time
+		+ (float8) iv->day * USECS_PER_DAY
+		+ (float8) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+
+	if (usecs >= (float8) PG_INT64_MAX || usecs <= (float8) PG_INT64_MIN)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range", argname)));
+	if (must_be_positive && usecs <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be positive", argname),
+				 errdetail("%s = %s.", argname,
+						   DatumGetCString(DirectFunctionCall1(interval_out,
+															   IntervalPGetDatum(iv)))),
+				 errhint("Pass an interval greater than zero, such as '7 days'.")));
+	return (int64) usecs;
+}
+
+Datum
+abm_numeric_zero(void)
+{
+	return DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
+}
+
+/* -1, 0 or 1 as num is below, at or above zero. */
+int
+abm_numeric_sign(Datum num)
+{
+	int32		cmp = DatumGetInt32(DirectFunctionCall2(numeric_cmp, num,
+														abm_numeric_zero()));
+
+	return (cmp > 0) - (cmp < 0);
+}

@@ -1,0 +1,108 @@
+/*-------------------------------------------------------------------------
+ *
+ * abm.h
+ *	  Declarations shared by every capability of the abm extension.
+ *
+ * Every aggregate state that crosses a process boundary (parallel workers,
+ * postgres_fdw shards) and every on-disk value goes through the state
+ * writer/reader below, so that all formats start with the same version
+ * byte and every read is bounds-checked.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ABM_H
+#define ABM_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "datatype/timestamp.h"
+#include "lib/stringinfo.h"
+#include "utils/timestamp.h"
+
+/*
+ * Version byte written first in every serialized state and storable value.
+ * A reader accepts every version up to the one it was built with.
+ */
+#define ABM_FORMAT_VERSION	1
+
+/*
+ * Kind byte written second, so a state of one aggregate can never be
+ * deserialized as another's.
+ */
+typedef enum AbmStateKind
+{
+	ABM_KIND_COUNTERS = 1,
+	ABM_KIND_ENGAGEMENT = 10,
+	ABM_KIND_ENGAGEMENT_SCORE = 11,
+	ABM_KIND_SURGE = 12,
+	ABM_KIND_PIPELINE = 20,
+	ABM_KIND_DEAL_CYCLE = 21,
+	ABM_KIND_ACV = 22,
+	ABM_KIND_INFLUENCED = 23,
+	ABM_KIND_COVERAGE = 30,
+	ABM_KIND_JOURNEY = 40,
+	ABM_KIND_FUNNEL = 41,
+	ABM_KIND_WINDOW_FUNNEL = 42,
+	ABM_KIND_RETENTION = 43,
+	ABM_KIND_VIEW_THROUGH = 50
+} AbmStateKind;
+
+/* Writing: start a buffer with version and kind, append, finish as bytea. */
+extern void abm_write_begin(StringInfo buf, AbmStateKind kind);
+extern bytea *abm_write_end(StringInfo buf);
+
+/*
+ * Reading: a cursor over untrusted bytes.  Every read checks the remaining
+ * length and raises a clean error instead of reading past the end.
+ */
+typedef struct AbmReader
+{
+	const char *cur;
+	const char *end;
+	const char *what;			/* the type or state being read, for errors */
+	uint8		version;		/* format version found in the data */
+} AbmReader;
+
+extern void abm_read_begin(AbmReader *r, const char *data, Size len,
+						   AbmStateKind kind, const char *what);
+extern void abm_read_begin_bytea(AbmReader *r, bytea *b, AbmStateKind kind,
+								 const char *what);
+extern uint8 abm_read_uint8(AbmReader *r);
+extern int32 abm_read_int32(AbmReader *r);
+extern int64 abm_read_int64(AbmReader *r);
+extern float8 abm_read_float8(AbmReader *r);
+extern const char *abm_read_bytes(AbmReader *r, Size len);
+extern int32 abm_read_count(AbmReader *r, int32 max);
+extern void abm_read_end(AbmReader *r);
+
+/* Aggregates: the memory context a transition state must live in. */
+extern MemoryContext abm_agg_context(FunctionCallInfo fcinfo, const char *fname);
+
+/*
+ * The state of the counting aggregates (rates, NPS): a few int64 counters
+ * whose meaning each aggregate defines; combine, serial and deserial are
+ * shared (counters.c).
+ */
+#define ABM_COUNTERS 3
+
+typedef struct AbmCounters
+{
+	int64		count[ABM_COUNTERS];
+} AbmCounters;
+
+extern AbmCounters *abm_counters_arg(FunctionCallInfo fcinfo, const char *fname);
+
+/* Activity weights (activity.c), shared with the engagement score. */
+extern float8 abm_activity_weight_of(const char *name, int len);
+
+/* Time: durations in days, intervals as microseconds. */
+extern float8 abm_days_between(TimestampTz from, TimestampTz to);
+extern int64 abm_interval_usecs(const Interval *iv, const char *argname,
+								bool must_be_positive);
+
+/* Numeric helpers used by the money KPIs. */
+extern Datum abm_numeric_zero(void);
+extern int	abm_numeric_sign(Datum num);
+
+#endif							/* ABM_H */

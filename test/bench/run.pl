@@ -1,0 +1,105 @@
+#!/usr/bin/perl
+# Times the SPEC section 8 floor and every workload of test/bench/*.sql in
+# one run and prints: workload, ms, ratio, bar, pass/fail.
+use strict;
+use warnings;
+use Getopt::Long;
+
+my $scale = 0.001;
+my $smoke = 0;
+my $runs = $ENV{ABM_BENCH_RUNS} // 3;
+GetOptions('scale=f' => \$scale, 'smoke' => \$smoke) or die "usage: run.pl [--scale S] [--smoke]\n";
+$runs = 1 if $smoke;
+
+my $db = 'abm_bench';
+my $psql = 'psql -X -q -A -t -v ON_ERROR_STOP=1';
+
+sub sql
+{
+	my ($query) = @_;
+	my $tmp = "/tmp/abm-bench-$$.sql";
+	open(my $fh, '>', $tmp) or die "$tmp: $!\n";
+	print $fh $query;
+	close $fh;
+	my $out = `$psql -d $db -f $tmp 2>&1`;
+	die "query failed:\n$query\n$out" if $?;
+	unlink $tmp;
+	return $out;
+}
+
+# Execution time of a query, without sending its rows to the client.
+sub time_ms
+{
+	my ($query, $settings) = @_;
+	my @t;
+	sql("$settings\nEXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) $query") unless $smoke;
+	for (1 .. $runs)
+	{
+		my $out = sql("$settings\nEXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) $query");
+		$out =~ /Execution Time: ([0-9.]+) ms/ or die "no execution time:\n$out";
+		push @t, $1;
+	}
+	@t = sort { $a <=> $b } @t;
+	return $t[int(@t / 2)];
+}
+
+system("dropdb --if-exists $db >/dev/null 2>&1; createdb $db") == 0 or die "createdb failed\n";
+sql("CREATE EXTENSION abm");
+print "loading bench data at scale $scale ...\n";
+my $t0 = time;
+print sql("SELECT relation || ' ' || row_count FROM abm_demo_load($scale, 1, 'bench')");
+printf "loaded in %d s\n", time - $t0;
+sql("VACUUM ANALYZE");
+
+my $floor_sql = 'SELECT account_id, count(*) FROM bench.touches GROUP BY account_id';
+my %ms = (floor => time_ms($floor_sql, ''));
+my @rows = ([ 'floor: count(*) grouped by account', $ms{floor}, '', '', '' ]);
+
+my ($pass, $fail) = (0, 0);
+for my $file (sort glob('test/bench/*.sql'))
+{
+	open(my $fh, '<', $file) or die "$file: $!\n";
+	local $/;
+	my $text = <$fh>;
+	close $fh;
+	for my $block (split /(?=^-- workload:)/m, $text)
+	{
+		next unless $block =~ /^-- workload: (.+)$/m;
+		my $name = $1;
+		my ($against) = $block =~ /^-- against: (.+)$/m;
+		my ($op, $bar) = $block =~ /^-- bar: (<=|>=) ([0-9.]+)$/m;
+		my ($settings) = $block =~ /^-- settings: (.+)$/m;
+		(my $query = $block) =~ s/^--.*\n//mg;
+		$query =~ s/;\s*\z//;
+		$ms{$name} = time_ms($query, $settings // '');
+		my ($ratio, $verdict, $bartext) = ('', '', '');
+		if (defined $against)
+		{
+			die "$file: '$name' is against '$against', which is not timed before it\n"
+			  unless defined $ms{$against};
+			$ratio = $ms{$name} / ($ms{$against} || 0.001);
+			if (defined $op)
+			{
+				my $ok = $op eq '<=' ? $ratio <= $bar : 1 / $ratio >= $bar;
+				$bartext = $op eq '<=' ? "<= $bar x $against" : ">= $bar x faster than $against";
+				$verdict = $smoke ? 'smoke' : $ok ? 'pass' : 'FAIL';
+			}
+			$ratio = sprintf('%.2f', $ratio);
+		}
+		push @rows, [ $name, $ms{$name}, $ratio, $bartext, $verdict ];
+		$pass++;
+	}
+}
+
+my $table = "| workload | ms | ratio | bar | result |\n|---|---:|---:|---|---|\n";
+$table .= sprintf("| %s | %.1f | %s | %s | %s |\n", @$_) for @rows;
+print "\n$table";
+unless ($smoke)
+{
+	mkdir 'test/bench/results';
+	open(my $out, '>', 'test/bench/results/latest.md') or die $!;
+	print $out "scale $scale, $runs runs each (median)\n\n$table";
+	close $out;
+}
+# In smoke mode a workload passes when it ran; bars are judged only at scale.
+print "SUITE bench: $pass passed, 0 failed\n" if $smoke;
