@@ -12,6 +12,7 @@
 #include "abm.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bswap.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
@@ -162,6 +163,31 @@ abm_agg_context(FunctionCallInfo fcinfo, const char *fname)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("%s called in non-aggregate context", fname)));
 	return aggcontext;
+}
+
+uint32
+abm_bool_array_mask(Datum array, int *nitems)
+{
+	ArrayType  *a = DatumGetArrayTypeP(array);
+	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	bits8	   *nulls = ARR_NULLBITMAP(a);
+	const char *p;
+	uint32		mask = 0;
+
+	*nitems = n;
+	if (n > 32)
+		return 0;
+	/* bool elements take one byte each; NULL ones take none */
+	p = (const char *) a + (ARR_HASNULL(a) ? (Size) a->dataoffset :
+							(Size) ARR_OVERHEAD_NONULLS(ARR_NDIM(a)));
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls && !(nulls[i / 8] & (1 << (i % 8))))
+			continue;
+		if (*p++)
+			mask |= (uint32) 1 << i;
+	}
+	return mask;
 }
 
 float8

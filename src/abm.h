@@ -96,6 +96,14 @@ extern AbmCounters *abm_counters_arg(FunctionCallInfo fcinfo, const char *fname)
 /* Activity weights (activity.c), shared with the engagement score. */
 extern float8 abm_activity_weight_of(const char *name, int len);
 
+/*
+ * Step conditions passed as VARIADIC bool[]: the bitmask of the true ones
+ * (NULL elements count as false).  *nitems gets the element count; more
+ * than 32 elements are the caller's error to report, so only the count is
+ * read then.
+ */
+extern uint32 abm_bool_array_mask(Datum array, int *nitems);
+
 /* Time: durations in days, intervals as microseconds. */
 extern float8 abm_days_between(TimestampTz from, TimestampTz to);
 extern int64 abm_interval_usecs(const Interval *iv, const char *argname,

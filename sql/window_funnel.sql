@@ -1,0 +1,243 @@
+-- abm_window_funnel, abm_window_funnel_times
+-- The expected levels come from ClickHouse's own test
+-- (tests/queries/0_stateless/00632_aggregation_window_funnel) and its
+-- documentation; ClickHouse timestamps in seconds are to_timestamp(t) here
+-- and its windows intervals in seconds.
+SET TimeZone = 'UTC';
+
+CREATE TABLE wf_test (t int, event int);
+INSERT INTO wf_test VALUES (0,1000),(1,1001),(2,1002),(3,1003),(4,1004),(5,1005),(6,1006),(7,1007),(8,1008);
+SELECT abm_window_funnel('10000 s', to_timestamp(t), event = 1000) AS got, 1 AS expected FROM wf_test
+UNION ALL SELECT abm_window_funnel('10000 s', to_timestamp(t), event = 1000, event = 1001), 2 FROM wf_test
+UNION ALL SELECT abm_window_funnel('10000 s', to_timestamp(t), event = 1000, event = 1001, event = 1002), 3 FROM wf_test
+UNION ALL SELECT abm_window_funnel('10000 s', to_timestamp(t), event = 1000, event = 1001, event = 1002, event = 1008), 4 FROM wf_test
+UNION ALL SELECT abm_window_funnel('1 s', to_timestamp(t), event = 1000), 1 FROM wf_test
+UNION ALL SELECT abm_window_funnel('2 s', to_timestamp(t), event = 1003, event = 1004, event = 1005, event = 1006, event = 1007), 3 FROM wf_test
+UNION ALL SELECT abm_window_funnel('3 s', to_timestamp(t), event = 1003, event = 1004, event = 1005, event = 1006, event = 1007), 4 FROM wf_test
+UNION ALL SELECT abm_window_funnel('4 s', to_timestamp(t), event = 1003, event = 1004, event = 1005, event = 1006, event = 1007), 5 FROM wf_test
+-- one row satisfying several steps (ClickHouse: 4)
+UNION ALL SELECT abm_window_funnel('4 s', to_timestamp(t), event <= 1007, event >= 1002, event <= 1006, event >= 1004), 4 FROM wf_test
+UNION ALL SELECT abm_window_funnel('10000 s', to_timestamp(t), event = 1008, event = 1001), 1 FROM wf_test;
+
+-- strict_deduplication: the repeated 1005 stops the chain at 6
+CREATE TABLE wf_strict (t int, event int);
+INSERT INTO wf_strict VALUES (0,1000),(10,1001),(20,1002),(30,1003),(40,1004),(50,1005),(51,1005),(60,1006),(70,1007),(80,1008);
+SELECT abm_window_funnel('10000 s', 'strict_deduplication', to_timestamp(t), event = 1000, event = 1001, event = 1002, event = 1003, event = 1004, event = 1005, event = 1006) AS got, 6 AS expected FROM wf_strict
+UNION ALL SELECT abm_window_funnel('10000 s', to_timestamp(t), event = 1000, event = 1001, event = 1002, event = 1003, event = 1004, event = 1005, event = 1006), 7 FROM wf_strict;
+-- ClickHouse issue 27469: a b c b d with strict_deduplication is 3
+SELECT abm_window_funnel('1 day', 'strict_deduplication', to_timestamp(t), e = 'a', e = 'b', e = 'c', e = 'd') AS got, 3 AS expected
+FROM (VALUES (1,'a'),(2,'b'),(3,'c'),(4,'b'),(5,'d')) v(t, e);
+-- ClickHouse issue 37177 (fixed by PR 99003): the duplicate install stops
+-- the chain at the level reached, 3 (older ClickHouse returned 1)
+SELECT abm_window_funnel('60 s', 'strict_deduplication', to_timestamp(t), e = 'install', e = 'start', e = 'login', e = 'end') AS got, 3 AS expected
+FROM (VALUES (0,'install'),(5,'start'),(10,'login'),(15,'install'),(20,'start'),(25,'install'),(30,'start'),(35,'login'),(40,'end')) v(t, e);
+
+-- strict_order (ClickHouse test funnel_test_strict_order)
+CREATE TABLE wf_order (t int, usr int, e text);
+INSERT INTO wf_order VALUES (1,1,'a'),(2,1,'b'),(3,1,'c'),
+  (1,2,'a'),(2,2,'d'),(3,2,'b'),(4,2,'c'),
+  (1,3,'a'),(2,3,'a'),(3,3,'b'),(4,3,'b'),(5,3,'c'),(6,3,'c'),
+  (1,4,'a'),(2,4,'a'),(3,4,'a'),(4,4,'a'),(5,4,'b'),(6,4,'b'),(7,4,'c'),(8,4,'c'),
+  (1,5,'a'),(2,5,'a'),(3,5,'b'),(4,5,'b'),(5,5,'d'),(6,5,'c'),(7,5,'c'),
+  (1,6,'c'),(2,6,'c'),(3,6,'b'),(4,6,'b'),(5,6,'a'),(6,6,'a'),
+  (1,7,'a'),(2,7,'c'),(3,7,'b');
+SELECT usr,
+       abm_window_funnel('1 day', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS plain,
+       abm_window_funnel('1 day', 'strict_order', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS strict_order,
+       abm_window_funnel('1 day', 'strict_deduplication, strict_order', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS dedup_order
+FROM wf_order WHERE usr <= 6 GROUP BY usr ORDER BY usr;
+-- ClickHouse: plain 3,3,3,3,3,1; strict_order 3,1,3,3,2,1; both 3,1,2,2,2,1
+SELECT abm_window_funnel('10 s', 'strict_order', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS got, 1 AS expected
+FROM wf_order WHERE usr = 7;
+
+-- NULL conditions count as false (ClickHouse test funnel_test_non_null)
+CREATE TABLE wf_nulls (t int, u int, a text, b text);
+INSERT INTO wf_nulls VALUES (1,1,'a1','b1'),(2,1,'a2','b2'),(1,2,'a1',NULL),(2,2,'a2',NULL),
+  (1,3,NULL,NULL),(1,4,NULL,'b1'),(2,4,'a2',NULL),(3,4,NULL,'b3');
+SELECT u,
+       abm_window_funnel('1 day', to_timestamp(t), a = 'a1', a = 'a2') AS q1,
+       abm_window_funnel('1 day', to_timestamp(t), a = 'a1', b = 'b2') AS q2,
+       abm_window_funnel('1 day', to_timestamp(t), a IS NULL AND b IS NULL) AS q3,
+       abm_window_funnel('1 day', to_timestamp(t), a IS NULL, b = 'b3') AS q4,
+       abm_window_funnel('1 day', 'strict_order', to_timestamp(t), a IS NULL, b = 'b3') AS q5
+FROM wf_nulls GROUP BY u ORDER BY u;
+-- ClickHouse: q1 2,2,0,0; q2 2,1,0,0; q3 0,0,1,0; q4 0,0,1,2; q5 0,0,1,1
+
+-- strict_increase and strict_once (equal timestamps)
+CREATE TABLE wf_inc (t int, event int);
+INSERT INTO wf_inc VALUES (0,1000),(1,1001),(1,1002),(1,1003),(2,1004);
+SELECT abm_window_funnel('10000 s', to_timestamp(t), event = 1000, event = 1001, event = 1002, event = 1003, event = 1004) AS got, 5 AS expected FROM wf_inc
+UNION ALL SELECT abm_window_funnel('10000 s', 'strict_increase', to_timestamp(t), event = 1000, event = 1001, event = 1002, event = 1003, event = 1004), 2 FROM wf_inc
+UNION ALL SELECT abm_window_funnel('10000 s', to_timestamp(t), event = 1004, event = 1004, event = 1004), 3 FROM wf_inc
+UNION ALL SELECT abm_window_funnel('10000 s', 'strict_once', to_timestamp(t), event = 1004, event = 1004, event = 1004), 1 FROM wf_inc
+UNION ALL SELECT abm_window_funnel('10000 s', 'strict_increase', to_timestamp(t), event = 1004, event = 1004, event = 1004), 1 FROM wf_inc;
+
+CREATE TABLE wf_once (t int, result text, uid int);
+INSERT INTO wf_once VALUES (100,'failure',234),(200,'success',345),(210,'failure',345),(230,'success',345),
+  (250,'failure',234),(180,'failure',123),(220,'failure',123),(250,'success',123);
+SELECT uid,
+       abm_window_funnel('200 s', 'strict_once, strict_increase', to_timestamp(t), result = 'failure', result = 'failure', result = 'success') AS once_increase,
+       abm_window_funnel('200 s', 'strict_once', to_timestamp(t), result = 'failure', result = 'failure', result = 'success') AS once,
+       abm_window_funnel('200 s', 'strict_once,strict_deduplication', to_timestamp(t), result = 'failure', result = 'failure', result = 'success') AS once_dedup,
+       abm_window_funnel('200 s', to_timestamp(t), result = 'failure', result = 'failure', result = 'success') AS plain
+FROM wf_once GROUP BY uid ORDER BY uid;
+-- ClickHouse: 123 -> 3, 234 -> 2, 345 -> 1 for the three strict_once forms.
+-- plain by hand: 123: f180 -> 1, f180 also step 2 -> 2, s250 -> 3;
+-- 234: f100 -> 2, f250 -> 2 (restart); 345: f210 -> 2, s230 -> 3.
+
+-- allow_reentry (ClickHouse master: a step that arrives before its
+-- predecessor is skipped instead of ending the search under strict_order)
+CREATE TABLE wf_reentry (t int, usr int, e text);
+INSERT INTO wf_reentry VALUES (1,1,'a'),(2,1,'b'),(3,1,'a'),(4,1,'c'),
+  (1,2,'a'),(2,2,'b'),(3,2,'a'),(4,2,'b'),(5,2,'c'),
+  (1,3,'a'),(2,3,'b'),(3,3,'c'),(4,3,'b'),(5,3,'d'),
+  (1,4,'a'),(2,4,'c'),(3,4,'b'),
+  (1,5,'a'),(2,5,'b'),(3,5,'c'),(4,5,'a'),(5,5,'b'),(6,5,'c'),(7,5,'d');
+SELECT usr,
+       abm_window_funnel('1 day', 'strict_order', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS order3,
+       abm_window_funnel('1 day', 'strict_order, allow_reentry', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS reentry3,
+       abm_window_funnel('1 day', 'strict_order', to_timestamp(t), e = 'a', e = 'b', e = 'c', e = 'd') AS order4,
+       abm_window_funnel('1 day', 'strict_order, allow_reentry', to_timestamp(t), e = 'a', e = 'b', e = 'c', e = 'd') AS reentry4
+FROM wf_reentry GROUP BY usr ORDER BY usr;
+-- by hand, ClickHouse master's walk (a step-1 event restarts level 1 and
+-- keeps the higher levels):
+-- 1 a b a c: 3 in every form (c extends the b reached from the first a)
+-- 2 a b a b c: 3; 3 a b c b d: 3, 3, 4, 4
+-- 4 a c b: strict_order stops at c -> 1; allow_reentry skips c, b -> 2
+-- 5: 3, 3, 4, 4
+
+-- the documentation's allow_reentry example: checkout, product detail,
+-- checkout again, payment; with allow_reentry the user reaches level 4
+SELECT abm_window_funnel('1 hour', 'strict_order, allow_reentry', to_timestamp(t),
+         action = 'begin_checkout', action = 'view_product_detail',
+         action = 'begin_checkout', action = 'complete_payment') AS reentry,
+       abm_window_funnel('1 hour', 'strict_order', to_timestamp(t),
+         action = 'begin_checkout', action = 'view_product_detail',
+         action = 'begin_checkout', action = 'complete_payment') AS strict_order
+FROM (VALUES (100,'begin_checkout'),(200,'view_product_detail'),(300,'begin_checkout'),(400,'complete_payment')) v(t, action);
+-- by hand: the first checkout is steps 1 and 3; step 3 comes before step 2
+-- is reached, so strict_order stops at level 1; allow_reentry skips it and
+-- goes on to 4.
+
+-- the documentation's phone example: level 4 for user 1 (its window of
+-- 6048000000000000 seconds exceeds PostgreSQL's interval range; any window
+-- longer than the data is the same)
+CREATE TABLE trend (event_date date, user_id int, ts timestamptz, event_id int, product text);
+INSERT INTO trend VALUES ('2019-01-28', 1, '2019-01-29 10:00:00+00', 1003, 'phone'),
+  ('2019-01-31', 1, '2019-01-31 09:00:00+00', 1007, 'phone'),
+  ('2019-01-30', 1, '2019-01-30 08:00:00+00', 1009, 'phone'),
+  ('2019-02-01', 1, '2019-02-01 08:00:00+00', 1010, 'phone');
+SELECT level, count(*) AS c
+FROM (SELECT user_id,
+             abm_window_funnel('1000 years', ts, event_id = 1003, event_id = 1009, event_id = 1007, event_id = 1010) AS level
+      FROM trend WHERE event_date BETWEEN '2019-01-01' AND '2019-02-02' GROUP BY user_id) s
+GROUP BY level ORDER BY level;
+
+-- the window's edge is inclusive: exactly 7 days later counts, 1 us more does not
+SELECT abm_window_funnel('7 days', ts, s = 1, s = 2) AS at_edge
+FROM (VALUES ('2024-01-01 00:00:00+00'::timestamptz, 1), ('2024-01-08 00:00:00+00', 2)) v(ts, s);
+SELECT abm_window_funnel('7 days', ts, s = 1, s = 2) AS past_edge
+FROM (VALUES ('2024-01-01 00:00:00+00'::timestamptz, 1), ('2024-01-08 00:00:00.000001+00', 2)) v(ts, s);
+-- a zero window still links steps at the same instant
+SELECT abm_window_funnel('0 s', ts, s = 1, s = 2) AS zero_window
+FROM (VALUES ('2024-01-01'::timestamptz, 1), ('2024-01-01'::timestamptz, 2)) v(ts, s);
+
+-- 32 steps: one row per step, one second apart, in shuffled order
+SELECT abm_window_funnel('31 s', to_timestamp(i),
+  i=1,i=2,i=3,i=4,i=5,i=6,i=7,i=8,i=9,i=10,i=11,i=12,i=13,i=14,i=15,i=16,
+  i=17,i=18,i=19,i=20,i=21,i=22,i=23,i=24,i=25,i=26,i=27,i=28,i=29,i=30,i=31,i=32) AS got_32,
+       abm_window_funnel('30 s', to_timestamp(i),
+  i=1,i=2,i=3,i=4,i=5,i=6,i=7,i=8,i=9,i=10,i=11,i=12,i=13,i=14,i=15,i=16,
+  i=17,i=18,i=19,i=20,i=21,i=22,i=23,i=24,i=25,i=26,i=27,i=28,i=29,i=30,i=31,i=32) AS got_31
+FROM (SELECT i FROM generate_series(1, 32) i ORDER BY (i * 17) % 32) s;
+
+-- abm_window_funnel_times: the chain's step timestamps
+SELECT abm_window_funnel_times('1 day', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS times
+FROM (VALUES (5,'c'),(1,'a'),(3,'b'),(2,'x'),(4,'a')) v(t, e);
+-- by hand: a@1, b@3, c@5 (the a@4 restarts level 1 but c extends b@3)
+SELECT usr, abm_window_funnel_times('1 day', 'strict_order', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS times
+FROM wf_order WHERE usr IN (1, 2, 5) GROUP BY usr ORDER BY usr;
+-- by hand: 1 -> 1,2,3; 2 -> 1 (d stops); 5 -> a@2, b@4 (the latest chain at level 2)
+SELECT abm_window_funnel_times('1 day', to_timestamp(t), e = 'a') AS empty_chain
+FROM (VALUES (1, 'b')) v(t, e);
+-- its length always equals the level
+SELECT count(*) AS groups_differing
+FROM (SELECT usr, abm_window_funnel('2 s', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS lvl,
+             abm_window_funnel_times('2 s', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS times
+      FROM wf_order GROUP BY usr) s
+WHERE coalesce(array_length(times, 1), 0) <> lvl;
+
+-- empty input and NULLs
+SELECT abm_window_funnel('1 day', ts, true) AS empty_level,
+       abm_window_funnel_times('1 day', ts, true) AS empty_times
+FROM (VALUES (now())) v(ts) WHERE false;
+SELECT abm_window_funnel('1 day', ts, s = 1, s = 2) AS null_ts_skipped
+FROM (VALUES (NULL::timestamptz, 1), ('2024-01-01', 1), ('2024-01-02', 2)) v(ts, s);
+SELECT abm_window_funnel(NULL::interval, ts, s = 1) AS null_window_skipped
+FROM (VALUES ('2024-01-01'::timestamptz, 1)) v(ts, s);
+
+-- unsorted input in many groups: the aggregate against a plain-SQL
+-- formulation of the default mode (2 steps: some a, then a b within the
+-- window after it)
+CREATE TABLE wf_rand AS
+SELECT (i * 7919) % 200 AS g,
+       '2024-01-01'::timestamptz + ((i * 104729) % 100000) * interval '1 minute' AS ts,
+       (ARRAY['a','b','c','x'])[1 + (i * 31) % 4] AS e
+FROM generate_series(1, 20000) i;
+SELECT count(*) AS groups_differing
+FROM (SELECT g, abm_window_funnel('3 hours', ts, e = 'a', e = 'b') AS lvl FROM wf_rand GROUP BY g) f
+JOIN (SELECT g, CASE WHEN bool_or(EXISTS (SELECT 1 FROM wf_rand y WHERE y.g = x.g AND y.e = 'b'
+                                               AND y.ts >= x.ts AND y.ts <= x.ts + interval '3 hours'))
+                     THEN 2 ELSE 1 END AS lvl
+      FROM wf_rand x WHERE e = 'a' GROUP BY g) p USING (g)
+WHERE f.lvl <> p.lvl;
+
+-- forced parallel plan with partial aggregation equals the serial result
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF)
+SELECT abm_window_funnel('3 hours', ts, e = 'a', e = 'b', e = 'c') FROM wf_rand;
+CREATE TABLE wf_parallel AS
+SELECT abm_window_funnel('3 hours', ts, e = 'a', e = 'b', e = 'c') AS lvl,
+       abm_window_funnel('3 hours', 'strict_order', ts, e = 'a', e = 'b', e = 'c') AS lvl_order,
+       abm_window_funnel('3 hours', 'strict_once, strict_increase', ts, e = 'a', e = 'b', e = 'c') AS lvl_once,
+       abm_window_funnel_times('3 hours', ts, e = 'a', e = 'b', e = 'c') AS times
+FROM wf_rand;
+RESET ALL;
+SET max_parallel_workers_per_gather = 0;
+SELECT p.lvl = s.lvl AS level_equal, p.lvl_order = s.lvl_order AS order_equal,
+       p.lvl_once = s.lvl_once AS once_equal, p.times = s.times AS times_equal
+FROM wf_parallel p,
+     (SELECT abm_window_funnel('3 hours', ts, e = 'a', e = 'b', e = 'c') AS lvl,
+             abm_window_funnel('3 hours', 'strict_order', ts, e = 'a', e = 'b', e = 'c') AS lvl_order,
+             abm_window_funnel('3 hours', 'strict_once, strict_increase', ts, e = 'a', e = 'b', e = 'c') AS lvl_once,
+             abm_window_funnel_times('3 hours', ts, e = 'a', e = 'b', e = 'c') AS times
+      FROM wf_rand) s;
+RESET ALL;
+
+-- as a window function (READ_ONLY final function)
+SELECT t, abm_window_funnel('1 day', to_timestamp(t), e = 'a', e = 'b', e = 'c') OVER (ORDER BY t) AS running
+FROM wf_order WHERE usr = 1;
+
+-- bad input: clear errors, and the session goes on
+SELECT abm_window_funnel('1 day', 'strict', now(), true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', 'strict_order, sideways', now(), true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', 'allow_reentry', now(), true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('-1 day', now(), true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', now(), VARIADIC array_fill(true, ARRAY[33]));
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', now(), VARIADIC '{}'::bool[]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', ts, VARIADIC st)
+FROM (VALUES (now(), ARRAY[true]), (now(), ARRAY[true, false])) v(ts, st);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', 'infinity'::timestamptz, true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'session still alive' AS status;

@@ -1,0 +1,759 @@
+/*-------------------------------------------------------------------------
+ *
+ * window_funnel.c
+ *	  ClickHouse-compatible window funnels: the aggregates
+ *	  abm_window_funnel (the furthest step of a chain of steps inside a
+ *	  sliding window) and abm_window_funnel_times (the timestamps of that
+ *	  chain's steps).
+ *
+ * The algorithm is ClickHouse's windowFunnel as of master after PR #99003
+ * (2026, strict_deduplication returns the level reached): events are
+ * ordered by (timestamp, step number) and walked once, keeping for every
+ * level the start and the last timestamp of the latest chain that reached
+ * it; the modes change what stops or skips.  strict_once keeps every
+ * candidate chain per level, as ClickHouse does, so that one row never
+ * serves two steps of one chain.
+ *
+ * The state keeps only rows where some step is true (in strict_order mode
+ * also the others, as a step mask of 0, because they break chains): a
+ * timestamp and a step bitmask per row, appended unsorted and sorted once
+ * by the final function.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "abm.h"
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "port/pg_bitutils.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(abm_window_funnel_trans);
+PG_FUNCTION_INFO_V1(abm_window_funnel_mode_trans);
+PG_FUNCTION_INFO_V1(abm_window_funnel_combine);
+PG_FUNCTION_INFO_V1(abm_window_funnel_serial);
+PG_FUNCTION_INFO_V1(abm_window_funnel_deserial);
+PG_FUNCTION_INFO_V1(abm_window_funnel_final);
+PG_FUNCTION_INFO_V1(abm_window_funnel_times_final);
+
+#define WF_MAX_STEPS	32
+
+/*
+ * Rows kept per group.  A state this large is 160 MB; beyond it the query
+ * fails (54000) rather than exhaust memory.  The deserializer obeys the
+ * same cap.
+ */
+#define WF_MAX_EVENTS	10000000
+
+#define WF_STRICT_DEDUPLICATION	0x01
+#define WF_STRICT_ORDER			0x02
+#define WF_STRICT_INCREASE		0x04
+#define WF_STRICT_ONCE			0x08
+#define WF_ALLOW_REENTRY		0x10
+#define WF_ALL_MODES			0x1F
+
+static const struct
+{
+	const char *name;
+	int			flag;
+}			wf_modes[] =
+{
+	{"strict_deduplication", WF_STRICT_DEDUPLICATION},
+	{"strict_order", WF_STRICT_ORDER},
+	{"strict_increase", WF_STRICT_INCREASE},
+	{"strict_once", WF_STRICT_ONCE},
+	{"allow_reentry", WF_ALLOW_REENTRY},
+};
+
+typedef struct WfEvent
+{
+	int64		ts;
+	uint32		mask;			/* bit s set: the row satisfies step s + 1 */
+} WfEvent;
+
+typedef struct WfState
+{
+	int64		window;			/* microseconds */
+	int32		nsteps;
+	int32		modes;
+	bool		sorted;			/* events are in (ts, mask) order */
+	int32		nevents;
+	int32		capacity;
+	WfEvent    *events;
+} WfState;
+
+/* The outcome of a walk: the level reached and the rows of its chain. */
+typedef struct WfChain
+{
+	int			level;
+	uint32		rows[WF_MAX_STEPS];
+} WfChain;
+
+static int
+wf_parse_modes(text *mode)
+{
+	char	   *s = text_to_cstring(mode);
+	char	   *tok;
+	char	   *save = NULL;
+	int			flags = 0;
+
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+	{
+		char	   *end;
+		bool		found = false;
+
+		while (*tok == ' ' || *tok == '\t' || *tok == '\n')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'))
+			*--end = '\0';
+		if (*tok == '\0')
+			continue;
+		for (int i = 0; i < (int) lengthof(wf_modes); i++)
+		{
+			if (strcmp(tok, wf_modes[i].name) == 0)
+			{
+				flags |= wf_modes[i].flag;
+				found = true;
+			}
+		}
+		if (!found)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown window funnel mode \"%s\"", tok),
+					 errdetail("mode = '%s'.", text_to_cstring(mode)),
+					 strcmp(tok, "strict") == 0 ?
+					 errhint("ClickHouse renamed \"strict\" to \"strict_deduplication\"; use that.") :
+					 errhint("Valid modes are strict_deduplication, strict_order, strict_increase, strict_once and allow_reentry, comma-separated.")));
+	}
+	if ((flags & WF_ALLOW_REENTRY) && !(flags & WF_STRICT_ORDER))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window funnel mode allow_reentry requires strict_order"),
+				 errdetail("mode = '%s'.", text_to_cstring(mode)),
+				 errhint("Write 'strict_order, allow_reentry'.")));
+	pfree(s);
+	return flags;
+}
+
+static void
+wf_check_steps(int nsteps)
+{
+	if (nsteps < 1 || nsteps > WF_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a window funnel takes 1 to %d steps", WF_MAX_STEPS),
+				 errdetail("steps = %d.", nsteps),
+				 errhint("Pass between 1 and %d step conditions.", WF_MAX_STEPS)));
+}
+
+static void
+wf_append(WfState *state, MemoryContext ctx, int64 ts, uint32 mask)
+{
+	if (state->nevents >= state->capacity)
+	{
+		int32		newcap;
+
+		if (state->nevents >= WF_MAX_EVENTS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many events in one window funnel group"),
+					 errdetail("A group may hold at most %d rows that match a step.",
+							   WF_MAX_EVENTS),
+					 errhint("Group by a finer key, such as the account, or filter the rows first.")));
+		newcap = Min(Max(state->capacity * 2, 16), WF_MAX_EVENTS);
+		if (state->events == NULL)
+			state->events = MemoryContextAlloc(ctx, sizeof(WfEvent) * newcap);
+		else
+			state->events = repalloc(state->events, sizeof(WfEvent) * newcap);
+		state->capacity = newcap;
+	}
+	if (state->sorted && state->nevents > 0)
+	{
+		WfEvent    *last = &state->events[state->nevents - 1];
+
+		state->sorted = last->ts < ts || (last->ts == ts && last->mask <= mask);
+	}
+	state->events[state->nevents].ts = ts;
+	state->events[state->nevents].mask = mask;
+	state->nevents++;
+}
+
+/*
+ * Shared transition: arguments are (state, window, [mode,] ts, steps).
+ * Rows with a NULL window, mode, timestamp or step array are skipped; NULL
+ * step conditions count as false, as in ClickHouse.
+ */
+static Datum
+wf_trans(FunctionCallInfo fcinfo, int mode_arg)
+{
+	MemoryContext ctx = abm_agg_context(fcinfo, "abm_window_funnel_trans");
+	WfState    *state = PG_ARGISNULL(0) ? NULL : (WfState *) PG_GETARG_POINTER(0);
+	int			ts_arg = mode_arg + 1;
+	int			nsteps;
+	TimestampTz ts;
+	uint32		mask;
+
+	if (PG_ARGISNULL(1) || (mode_arg > 1 && PG_ARGISNULL(mode_arg)) ||
+		PG_ARGISNULL(ts_arg) || PG_ARGISNULL(ts_arg + 1))
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state);
+	}
+
+	mask = abm_bool_array_mask(PG_GETARG_DATUM(ts_arg + 1), &nsteps);
+	ts = PG_GETARG_TIMESTAMPTZ(ts_arg);
+
+	if (state == NULL)
+	{
+		int64		window = abm_interval_usecs(PG_GETARG_INTERVAL_P(1), "window", false);
+
+		if (window < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("window funnel window must not be negative"),
+					 errdetail("window = %s.",
+							   DatumGetCString(DirectFunctionCall1(interval_out,
+																   PG_GETARG_DATUM(1)))),
+					 errhint("Pass an interval of zero or more, such as '7 days'.")));
+		wf_check_steps(nsteps);
+		state = MemoryContextAllocZero(ctx, sizeof(WfState));
+		state->window = window;
+		state->nsteps = nsteps;
+		state->modes = mode_arg > 1 ? wf_parse_modes(PG_GETARG_TEXT_PP(mode_arg)) : 0;
+		state->sorted = true;
+	}
+	else if (nsteps != state->nsteps)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("every row of a window funnel must have the same number of steps"),
+				 errdetail("steps = %d, earlier rows had %d.", nsteps, state->nsteps)));
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window funnel timestamps must be finite"),
+				 errdetail("ts = %s.",
+						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
+															   TimestampTzGetDatum(ts)))),
+				 errhint("Filter out rows with infinite timestamps.")));
+
+	if (mask != 0 || (state->modes & WF_STRICT_ORDER))
+		wf_append(state, ctx, ts, mask);
+	PG_RETURN_POINTER(state);
+}
+
+Datum
+abm_window_funnel_trans(PG_FUNCTION_ARGS)
+{
+	return wf_trans(fcinfo, 1);
+}
+
+Datum
+abm_window_funnel_mode_trans(PG_FUNCTION_ARGS)
+{
+	return wf_trans(fcinfo, 2);
+}
+
+Datum
+abm_window_funnel_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = abm_agg_context(fcinfo, "abm_window_funnel_combine");
+	WfState    *state = PG_ARGISNULL(0) ? NULL : (WfState *) PG_GETARG_POINTER(0);
+	WfState    *other = PG_ARGISNULL(1) ? NULL : (WfState *) PG_GETARG_POINTER(1);
+
+	if (other == NULL)
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state);
+	}
+	if (state == NULL)
+	{
+		state = MemoryContextAllocZero(ctx, sizeof(WfState));
+		state->window = other->window;
+		state->nsteps = other->nsteps;
+		state->modes = other->modes;
+		state->sorted = true;
+	}
+	else if (state->window != other->window || state->nsteps != other->nsteps ||
+			 state->modes != other->modes)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine window funnel states with different windows, modes or steps")));
+	for (int i = 0; i < other->nevents; i++)
+		wf_append(state, ctx, other->events[i].ts, other->events[i].mask);
+	PG_RETURN_POINTER(state);
+}
+
+Datum
+abm_window_funnel_serial(PG_FUNCTION_ARGS)
+{
+	WfState    *state = (WfState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	abm_write_begin(&buf, ABM_KIND_WINDOW_FUNNEL);
+	pq_sendint64(&buf, state->window);
+	pq_sendbyte(&buf, (uint8) state->nsteps);
+	pq_sendbyte(&buf, (uint8) state->modes);
+	pq_sendint32(&buf, state->nevents);
+	for (int i = 0; i < state->nevents; i++)
+	{
+		pq_sendint64(&buf, state->events[i].ts);
+		pq_sendint32(&buf, state->events[i].mask);
+	}
+	PG_RETURN_BYTEA_P(abm_write_end(&buf));
+}
+
+static void
+wf_corrupt(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid window funnel state value"),
+			 errdetail("%s", why)));
+}
+
+Datum
+abm_window_funnel_deserial(PG_FUNCTION_ARGS)
+{
+	WfState    *state = palloc0(sizeof(WfState));
+	AbmReader	r;
+	uint32		valid_mask;
+
+	abm_read_begin_bytea(&r, PG_GETARG_BYTEA_PP(0), ABM_KIND_WINDOW_FUNNEL,
+						 "window funnel state");
+	state->window = abm_read_int64(&r);
+	state->nsteps = abm_read_uint8(&r);
+	state->modes = abm_read_uint8(&r);
+	if (state->window < 0)
+		wf_corrupt("The window is negative.");
+	if (state->nsteps < 1 || state->nsteps > WF_MAX_STEPS)
+		wf_corrupt("The step count is outside 1..32.");
+	if ((state->modes & ~WF_ALL_MODES) != 0 ||
+		((state->modes & WF_ALLOW_REENTRY) && !(state->modes & WF_STRICT_ORDER)))
+		wf_corrupt("The mode flags are invalid.");
+	valid_mask = state->nsteps == 32 ? PG_UINT32_MAX : (((uint32) 1 << state->nsteps) - 1);
+
+	state->nevents = abm_read_count(&r, WF_MAX_EVENTS);
+	state->capacity = Max(state->nevents, 1);
+	state->events = palloc(sizeof(WfEvent) * state->capacity);
+	state->sorted = true;
+	for (int i = 0; i < state->nevents; i++)
+	{
+		int64		ts = abm_read_int64(&r);
+		uint32		mask = (uint32) abm_read_int32(&r);
+
+		if (!IS_VALID_TIMESTAMP(ts))
+			wf_corrupt("An event timestamp is out of range.");
+		if ((mask & ~valid_mask) != 0 ||
+			(mask == 0 && !(state->modes & WF_STRICT_ORDER)))
+			wf_corrupt("An event step mask is invalid.");
+		state->events[i].ts = ts;
+		state->events[i].mask = mask;
+		if (i > 0 && state->sorted)
+		{
+			WfEvent    *prev = &state->events[i - 1];
+
+			state->sorted = prev->ts < ts || (prev->ts == ts && prev->mask <= mask);
+		}
+	}
+	abm_read_end(&r);
+	PG_RETURN_POINTER(state);
+}
+
+static int
+wf_event_cmp(const void *a, const void *b)
+{
+	const WfEvent *x = (const WfEvent *) a;
+	const WfEvent *y = (const WfEvent *) b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->mask != y->mask)
+		return x->mask < y->mask ? -1 : 1;
+	return 0;
+}
+
+/* Does t fall within window of first?  t >= first always (events sorted). */
+static inline bool
+wf_in_window(int64 first, int64 t, int64 window)
+{
+	return (uint64) t - (uint64) first <= (uint64) window;
+}
+
+/*
+ * The walk of ClickHouse's getEventLevelNonStrictOnce.  level_set[k] says
+ * level k + 1 has been reached; first/last are its chain's start and last
+ * step times, rows[k] the rows of that chain.
+ */
+typedef struct WfLevels
+{
+	bool		set[WF_MAX_STEPS];
+	int64		first[WF_MAX_STEPS];
+	int64		last[WF_MAX_STEPS];
+	uint32		rows[WF_MAX_STEPS][WF_MAX_STEPS];
+} WfLevels;
+
+static void
+wf_levels_result(const WfLevels *lv, int nsteps, WfChain *out)
+{
+	int			level = 0;
+
+	/* levels are reached in order, so the set ones form a prefix */
+	while (level < nsteps && lv->set[level])
+		level++;
+	out->level = level;
+	if (level > 0)
+		memcpy(out->rows, lv->rows[level - 1], sizeof(uint32) * level);
+}
+
+/*
+ * Process one (row, step) event; returns true when the walk is over (the
+ * result is then in out).  ev is the 0-based step, or -1 for a row that
+ * matches no step (strict_order only).
+ */
+typedef struct WfWalk
+{
+	const WfState *state;
+	WfLevels   *lv;
+	bool		has_first;
+	bool		done;
+	WfChain    *out;
+} WfWalk;
+
+static void
+wf_step(WfWalk *w, uint32 row, int64 t, int ev)
+{
+	const WfState *st = w->state;
+	WfLevels   *lv = w->lv;
+	int			modes = st->modes;
+
+	if (ev < 0)
+	{
+		/* strict_order: a row matching no step ends the search */
+		if (w->has_first)
+		{
+			wf_levels_result(lv, st->nsteps, w->out);
+			w->done = true;
+		}
+		return;
+	}
+	if (ev == 0)
+	{
+		lv->set[0] = true;
+		lv->first[0] = lv->last[0] = t;
+		lv->rows[0][0] = row;
+		w->has_first = true;
+		if (st->nsteps == 1)
+		{
+			wf_levels_result(lv, 1, w->out);
+			w->done = true;
+		}
+		return;
+	}
+	if ((modes & WF_STRICT_DEDUPLICATION) && lv->set[ev])
+	{
+		wf_levels_result(lv, st->nsteps, w->out);
+		w->done = true;
+		return;
+	}
+	if ((modes & WF_STRICT_ORDER) && w->has_first && !lv->set[ev - 1])
+	{
+		if (modes & WF_ALLOW_REENTRY)
+			return;
+		wf_levels_result(lv, st->nsteps, w->out);
+		w->done = true;
+		return;
+	}
+	if (lv->set[ev - 1])
+	{
+		int64		first = lv->first[ev - 1];
+		bool		matched = wf_in_window(first, t, st->window);
+
+		if (modes & WF_STRICT_INCREASE)
+			matched = matched && lv->last[ev - 1] < t;
+		if (matched)
+		{
+			lv->set[ev] = true;
+			lv->first[ev] = first;
+			lv->last[ev] = t;
+			memcpy(lv->rows[ev], lv->rows[ev - 1], sizeof(uint32) * ev);
+			lv->rows[ev][ev] = row;
+			if (ev + 1 == st->nsteps)
+			{
+				wf_levels_result(lv, st->nsteps, w->out);
+				w->done = true;
+			}
+		}
+	}
+}
+
+/*
+ * strict_once: ClickHouse's getEventLevelStrictOnce.  Every level keeps all
+ * chains that reached it (oldest first), each with the rows it used, so a
+ * row satisfying several steps is used once per chain.
+ */
+typedef struct WfSeq
+{
+	int64		first;
+	int64		last;
+	uint32		rows[WF_MAX_STEPS];
+} WfSeq;
+
+typedef struct WfSeqList
+{
+	int			n;
+	int			cap;
+	WfSeq	   *items;
+} WfSeqList;
+
+static WfSeq *
+wf_seq_push(WfSeqList *list)
+{
+	if (list->n >= list->cap)
+	{
+		list->cap = Max(list->cap * 2, 4);
+		list->items = list->items ? repalloc_huge(list->items, sizeof(WfSeq) * list->cap)
+			: palloc(sizeof(WfSeq) * list->cap);
+	}
+	return &list->items[list->n++];
+}
+
+static void
+wf_lists_result(WfSeqList *lists, int nsteps, WfChain *out)
+{
+	int			level = 0;
+
+	while (level < nsteps && lists[level].n > 0)
+		level++;
+	out->level = level;
+	if (level > 0)
+		memcpy(out->rows, lists[level - 1].items[lists[level - 1].n - 1].rows,
+			   sizeof(uint32) * level);
+}
+
+typedef struct WfOnceWalk
+{
+	const WfState *state;
+	WfSeqList  *lists;
+	bool		has_first;
+	bool		done;
+	WfChain    *out;
+} WfOnceWalk;
+
+static void
+wf_once_step(WfOnceWalk *w, uint32 row, int64 t, int ev)
+{
+	const WfState *st = w->state;
+	WfSeqList  *lists = w->lists;
+	int			modes = st->modes;
+
+	if (ev < 0)
+	{
+		if (w->has_first)
+		{
+			wf_lists_result(lists, st->nsteps, w->out);
+			w->done = true;
+		}
+		return;
+	}
+	if (ev == 0)
+	{
+		WfSeq	   *seq = wf_seq_push(&lists[0]);
+
+		seq->first = seq->last = t;
+		seq->rows[0] = row;
+		w->has_first = true;
+		if (st->nsteps == 1)
+		{
+			wf_lists_result(lists, 1, w->out);
+			w->done = true;
+		}
+		return;
+	}
+	if ((modes & WF_STRICT_DEDUPLICATION) && lists[ev].n > 0)
+	{
+		wf_lists_result(lists, st->nsteps, w->out);
+		w->done = true;
+		return;
+	}
+	if ((modes & WF_STRICT_ORDER) && w->has_first && lists[ev - 1].n == 0)
+	{
+		if (modes & WF_ALLOW_REENTRY)
+			return;
+		wf_lists_result(lists, st->nsteps, w->out);
+		w->done = true;
+		return;
+	}
+	if (lists[ev - 1].n > 0)
+	{
+		WfSeqList  *prev = &lists[ev - 1];
+		int			kept = 0;
+		int			n = prev->n;
+
+		for (int i = 0; i < n; i++)
+		{
+			WfSeq		cur = prev->items[i];
+			bool		matched = wf_in_window(cur.first, t, st->window);
+
+			/* drop chains that fell out of the window, keeping at least one */
+			if (!matched && kept + (n - i) > 1)
+				continue;
+			prev->items[kept++] = cur;
+			for (int j = 0; matched && j < ev; j++)
+				matched = cur.rows[j] != row;
+			if (matched && (modes & WF_STRICT_INCREASE))
+				matched = cur.last < t;
+			if (matched)
+			{
+				WfSeq	   *seq = wf_seq_push(&lists[ev]);
+
+				seq->first = cur.first;
+				seq->last = t;
+				memcpy(seq->rows, cur.rows, sizeof(uint32) * ev);
+				seq->rows[ev] = row;
+				if (ev + 1 == st->nsteps)
+				{
+					wf_lists_result(lists, st->nsteps, w->out);
+					w->done = true;
+					return;
+				}
+			}
+		}
+		prev->n = kept;
+	}
+}
+
+/*
+ * Walk the events in ClickHouse's order: by timestamp, then by step number
+ * (rows matching no step first), then by row.  Rows are numbered by their
+ * position after sorting, which is what strict_once compares.
+ */
+static void
+wf_walk(WfState *state, WfChain *out)
+{
+	WfEvent    *e;
+	int			n = state->nevents;
+	bool		once = (state->modes & WF_STRICT_ONCE) != 0;
+	WfWalk		walk;
+	WfOnceWalk	owalk;
+	WfSeqList  *lists = NULL;
+	WfLevels   *lv = NULL;
+	bool	   *done;
+
+	out->level = 0;
+	if (n == 0)
+		return;
+	if (!state->sorted)
+	{
+		/* reorders only; the state means the same multiset afterwards */
+		qsort(state->events, n, sizeof(WfEvent), wf_event_cmp);
+		state->sorted = true;
+	}
+	e = state->events;
+
+	if (once)
+	{
+		lists = palloc0(sizeof(WfSeqList) * state->nsteps);
+		owalk.state = state;
+		owalk.lists = lists;
+		owalk.has_first = false;
+		owalk.done = false;
+		owalk.out = out;
+		done = &owalk.done;
+	}
+	else
+	{
+		lv = palloc0(sizeof(WfLevels));
+		walk.state = state;
+		walk.lv = lv;
+		walk.has_first = false;
+		walk.done = false;
+		walk.out = out;
+		done = &walk.done;
+	}
+
+	for (int g = 0; g < n && !*done;)
+	{
+		int			gend = g + 1;
+		uint32		any = e[g].mask;
+
+		while (gend < n && e[gend].ts == e[g].ts)
+			any |= e[gend++].mask;
+
+		/* rows matching no step sort first within their timestamp */
+		for (int j = g; j < gend && e[j].mask == 0 && !*done; j++)
+		{
+			if (once)
+				wf_once_step(&owalk, (uint32) j, e[j].ts, -1);
+			else
+				wf_step(&walk, (uint32) j, e[j].ts, -1);
+		}
+		while (any != 0 && !*done)
+		{
+			int			s = pg_rightmost_one_pos32(any);
+
+			any &= any - 1;
+			for (int j = g; j < gend && !*done; j++)
+			{
+				if (!(e[j].mask & ((uint32) 1 << s)))
+					continue;
+				if (once)
+					wf_once_step(&owalk, (uint32) j, e[j].ts, s);
+				else
+					wf_step(&walk, (uint32) j, e[j].ts, s);
+			}
+		}
+		g = gend;
+	}
+
+	if (!*done)
+	{
+		if (once)
+			wf_lists_result(lists, state->nsteps, out);
+		else
+			wf_levels_result(lv, state->nsteps, out);
+	}
+	if (once)
+	{
+		for (int i = 0; i < state->nsteps; i++)
+			if (lists[i].items)
+				pfree(lists[i].items);
+		pfree(lists);
+	}
+	else
+		pfree(lv);
+}
+
+Datum
+abm_window_funnel_final(PG_FUNCTION_ARGS)
+{
+	WfChain		chain;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_INT32(0);
+	wf_walk((WfState *) PG_GETARG_POINTER(0), &chain);
+	PG_RETURN_INT32(chain.level);
+}
+
+Datum
+abm_window_funnel_times_final(PG_FUNCTION_ARGS)
+{
+	WfState    *state;
+	WfChain		chain;
+	Datum		times[WF_MAX_STEPS];
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
+	state = (WfState *) PG_GETARG_POINTER(0);
+	wf_walk(state, &chain);
+	for (int i = 0; i < chain.level; i++)
+		times[i] = TimestampTzGetDatum(state->events[chain.rows[i]].ts);
+	PG_RETURN_ARRAYTYPE_P(construct_array(times, chain.level, TIMESTAMPTZOID,
+										  sizeof(TimestampTz), FLOAT8PASSBYVAL,
+										  TYPALIGN_DOUBLE));
+}
