@@ -1,0 +1,556 @@
+/*-------------------------------------------------------------------------
+ *
+ * funnel.c
+ *	  Stage funnels: the storable type abm_funnel, the aggregate
+ *	  abm_funnel(abm_journey), abm_rollup(abm_funnel), and the stage rows
+ *	  abm_funnel_steps(abm_funnel) and abm_funnel_report(levels).
+ *
+ * An account counts at stage k when its furthest stage is k or beyond
+ * (skipped stages count as passed).  The days from stage k - 1 to stage k
+ * are kept for every account where both entry times exist and are in
+ * order, so medians and 90th percentiles are exact (percentile_cont); this
+ * costs 8 bytes per account and stage, capped at ABM_FUNNEL_MAX_DURATIONS
+ * per stage.
+ *
+ * On disk: version, kind, the stage list, then per stage the account
+ * count, the number of durations and the durations (float8 days).  Text:
+ * "{target: 3, engaged: 2 (1.5 4), won: 1 (30)}", preceded by the stage
+ * list in brackets when it is not the default one.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "abm.h"
+#include "catalog/pg_type.h"
+/* funcapi.h pulls in server headers that -Wextra flags for unused parameters */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "funcapi.h"
+#pragma GCC diagnostic pop
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "port/pg_bitutils.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+
+PG_FUNCTION_INFO_V1(abm_funnel_in);
+PG_FUNCTION_INFO_V1(abm_funnel_out);
+PG_FUNCTION_INFO_V1(abm_funnel_recv);
+PG_FUNCTION_INFO_V1(abm_funnel_send);
+PG_FUNCTION_INFO_V1(abm_funnel_trans);
+PG_FUNCTION_INFO_V1(abm_funnel_combine);
+PG_FUNCTION_INFO_V1(abm_funnel_serial);
+PG_FUNCTION_INFO_V1(abm_funnel_deserial);
+PG_FUNCTION_INFO_V1(abm_funnel_final);
+PG_FUNCTION_INFO_V1(abm_funnel_merge);
+PG_FUNCTION_INFO_V1(abm_funnel_steps);
+PG_FUNCTION_INFO_V1(abm_funnel_report);
+
+/* 80 MB of durations per stage; beyond it the query fails (54000). */
+#define ABM_FUNNEL_MAX_DURATIONS	10000000
+
+/* Width of the bar column for the first stage (100 %). */
+#define BAR_WIDTH	20
+
+typedef struct Funnel
+{
+	AbmStages	stages;
+	int64		accounts[ABM_MAX_STAGES];
+	int32		ndur[ABM_MAX_STAGES];
+	int32		capdur[ABM_MAX_STAGES];
+	float8	   *dur[ABM_MAX_STAGES];	/* days from the previous stage */
+} Funnel;
+
+static void
+funnel_add_duration(Funnel *f, int k, float8 days, MemoryContext ctx)
+{
+	if (f->ndur[k] >= f->capdur[k])
+	{
+		int32		cap;
+
+		if (f->ndur[k] >= ABM_FUNNEL_MAX_DURATIONS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many accounts in one funnel"),
+					 errdetail("A funnel keeps at most %d durations per stage.",
+							   ABM_FUNNEL_MAX_DURATIONS),
+					 errhint("Split the funnel, for example by cohort.")));
+		cap = Min(Max(f->capdur[k] * 2, 16), ABM_FUNNEL_MAX_DURATIONS);
+		f->dur[k] = f->dur[k] ? repalloc(f->dur[k], sizeof(float8) * cap)
+			: MemoryContextAlloc(ctx, sizeof(float8) * cap);
+		f->capdur[k] = cap;
+	}
+	f->dur[k][f->ndur[k]++] = days;
+}
+
+static void
+funnel_merge_into(Funnel *dst, const Funnel *src, MemoryContext ctx)
+{
+	abm_stages_check_same(&dst->stages, &src->stages, "funnels");
+	for (int k = 0; k < src->stages.n; k++)
+	{
+		dst->accounts[k] += src->accounts[k];
+		for (int i = 0; i < src->ndur[k]; i++)
+			funnel_add_duration(dst, k, src->dur[k][i], ctx);
+	}
+}
+
+static bytea *
+funnel_write(const Funnel *f)
+{
+	StringInfoData buf;
+
+	abm_write_begin(&buf, ABM_KIND_FUNNEL);
+	abm_stages_write(&buf, &f->stages);
+	for (int k = 0; k < f->stages.n; k++)
+	{
+		pq_sendint64(&buf, f->accounts[k]);
+		pq_sendint32(&buf, f->ndur[k]);
+		for (int i = 0; i < f->ndur[k]; i++)
+			pq_sendfloat8(&buf, f->dur[k][i]);
+	}
+	return abm_write_end(&buf);
+}
+
+static void
+funnel_corrupt(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid abm_funnel value"),
+			 errdetail("%s", why)));
+}
+
+/* Counts never grow along the funnel; durations exist only where accounts do. */
+static bool
+funnel_consistent(const Funnel *f)
+{
+	for (int k = 0; k < f->stages.n; k++)
+	{
+		if (f->accounts[k] < 0 || (k > 0 && f->accounts[k] > f->accounts[k - 1]))
+			return false;
+		if (f->ndur[k] > f->accounts[k] || (k == 0 && f->ndur[k] > 0))
+			return false;
+	}
+	return true;
+}
+
+static Funnel *
+funnel_read(const char *data, Size len)
+{
+	Funnel	   *f = palloc0(sizeof(Funnel));
+	AbmReader	r;
+
+	abm_read_begin(&r, data, len, ABM_KIND_FUNNEL, "abm_funnel");
+	abm_stages_read(&r, &f->stages);
+	for (int k = 0; k < f->stages.n; k++)
+	{
+		f->accounts[k] = abm_read_int64(&r);
+		f->ndur[k] = abm_read_count(&r, ABM_FUNNEL_MAX_DURATIONS);
+		f->capdur[k] = f->ndur[k];
+		if (f->ndur[k] > 0)
+			f->dur[k] = palloc(sizeof(float8) * f->ndur[k]);
+		for (int i = 0; i < f->ndur[k]; i++)
+		{
+			float8		d = abm_read_float8(&r);
+
+			if (isnan(d) || isinf(d) || d < 0)
+				funnel_corrupt("A duration is negative or not finite.");
+			f->dur[k][i] = d;
+		}
+	}
+	abm_read_end(&r);
+	if (!funnel_consistent(f))
+		funnel_corrupt("The account counts grow along the funnel or the durations outnumber them.");
+	return f;
+}
+
+static Funnel *
+funnel_from_datum(Datum d)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+
+	return funnel_read(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+}
+
+static void
+literal_error(const char *literal, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type abm_funnel: \"%s\"", literal),
+			 errdetail("%s", why)));
+}
+
+static const char *
+skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+Datum
+abm_funnel_in(PG_FUNCTION_ARGS)
+{
+	const char *literal = PG_GETARG_CSTRING(0);
+	Funnel	   *f = palloc0(sizeof(Funnel));
+	uint32		seen = 0;
+	const char *p;
+
+	p = abm_stages_parse(literal, &f->stages, "abm_funnel", literal);
+	if (*p != '{')
+		literal_error(literal, "Expected \"{\".");
+	p = skip_ws(p + 1);
+	while (*p != '}')
+	{
+		char		name[ABM_MAX_STAGE_NAME + 1];
+		char	   *end;
+		int			k;
+		long long	n;
+
+		p = abm_parse_stage_name(p, name, "abm_funnel", literal);
+		k = abm_stages_find(&f->stages, name, strlen(name));
+		if (k < 0)
+			literal_error(literal, "A stage is not in the stage list.");
+		if (seen & (1U << k))
+			literal_error(literal, "A stage appears twice.");
+		seen |= 1U << k;
+		if (*p != ':')
+			literal_error(literal, "Expected \":\" after a stage name.");
+		p = skip_ws(p + 1);
+		errno = 0;
+		n = strtoll(p, &end, 10);
+		if (end == p || errno != 0 || n < 0)
+			literal_error(literal, "An account count must be a non-negative integer.");
+		f->accounts[k] = n;
+		p = skip_ws(end);
+		if (*p == '(')
+		{
+			p = skip_ws(p + 1);
+			while (*p != ')')
+			{
+				float8		d;
+
+				errno = 0;
+				d = strtod(p, &end);
+				if (end == p || errno != 0 || isnan(d) || isinf(d) || d < 0)
+					literal_error(literal, "A duration must be a non-negative number of days.");
+				if (f->ndur[k] >= f->accounts[k])
+					literal_error(literal, "A stage has more durations than accounts.");
+				funnel_add_duration(f, k, d, CurrentMemoryContext);
+				p = skip_ws(end);
+			}
+			p = skip_ws(p + 1);
+		}
+		if (*p == ',')
+			p = skip_ws(p + 1);
+		else if (*p != '}')
+			literal_error(literal, "Expected \",\" or \"}\".");
+	}
+	if (*skip_ws(p + 1) != '\0')
+		literal_error(literal, "Unexpected text after \"}\".");
+	if (!funnel_consistent(f))
+		literal_error(literal, "Account counts must not grow along the funnel, and the first stage has no durations.");
+	PG_RETURN_BYTEA_P(funnel_write(f));
+}
+
+Datum
+abm_funnel_out(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = funnel_from_datum(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	abm_stages_append(&buf, &f->stages);
+	appendStringInfoChar(&buf, '{');
+	for (int k = 0; k < f->stages.n; k++)
+	{
+		if (k > 0)
+			appendStringInfoString(&buf, ", ");
+		abm_append_stage_name(&buf, f->stages.names[k]);
+		appendStringInfo(&buf, ": " INT64_FORMAT, f->accounts[k]);
+		if (f->ndur[k] > 0)
+		{
+			appendStringInfoString(&buf, " (");
+			for (int i = 0; i < f->ndur[k]; i++)
+			{
+				char	   *s = float8out_internal(f->dur[k][i]);
+
+				appendStringInfo(&buf, "%s%s", i ? " " : "", s);
+				pfree(s);
+			}
+			appendStringInfoChar(&buf, ')');
+		}
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+Datum
+abm_funnel_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			len = msg->len - msg->cursor;
+	const char *data = pq_getmsgbytes(msg, len);
+
+	PG_RETURN_BYTEA_P(funnel_write(funnel_read(data, len)));
+}
+
+Datum
+abm_funnel_send(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbytes(&buf, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* abm_funnel(abm_journey): NULL journeys are skipped. */
+Datum
+abm_funnel_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = abm_agg_context(fcinfo, "abm_funnel_trans");
+	Funnel	   *f = PG_ARGISNULL(0) ? NULL : (Funnel *) PG_GETARG_POINTER(0);
+	AbmJourney *j;
+	int			furthest;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (f == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(f);
+	}
+	j = abm_journey_from_datum(PG_GETARG_DATUM(1));
+	if (f == NULL)
+	{
+		f = MemoryContextAllocZero(ctx, sizeof(Funnel));
+		f->stages = j->stages;
+	}
+	else
+		abm_stages_check_same(&f->stages, &j->stages, "journeys in one funnel");
+	if (j->entered != 0)
+	{
+		furthest = pg_leftmost_one_pos32(j->entered);
+		for (int k = 0; k <= furthest; k++)
+		{
+			f->accounts[k]++;
+			if (k > 0 && (j->entered & (1U << k)) && (j->entered & (1U << (k - 1))) &&
+				j->at[k] >= j->at[k - 1])
+				funnel_add_duration(f, k, abm_days_between(j->at[k - 1], j->at[k]), ctx);
+		}
+	}
+	pfree(j);
+	PG_RETURN_POINTER(f);
+}
+
+static Funnel *
+funnel_copy(const Funnel *src, MemoryContext ctx)
+{
+	Funnel	   *f = MemoryContextAllocZero(ctx, sizeof(Funnel));
+
+	f->stages = src->stages;
+	funnel_merge_into(f, src, ctx);
+	return f;
+}
+
+Datum
+abm_funnel_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = abm_agg_context(fcinfo, "abm_funnel_combine");
+	Funnel	   *f = PG_ARGISNULL(0) ? NULL : (Funnel *) PG_GETARG_POINTER(0);
+	Funnel	   *other = PG_ARGISNULL(1) ? NULL : (Funnel *) PG_GETARG_POINTER(1);
+
+	if (other == NULL)
+	{
+		if (f == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(f);
+	}
+	if (f == NULL)
+		PG_RETURN_POINTER(funnel_copy(other, ctx));
+	funnel_merge_into(f, other, ctx);
+	PG_RETURN_POINTER(f);
+}
+
+Datum
+abm_funnel_serial(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(funnel_write((Funnel *) PG_GETARG_POINTER(0)));
+}
+
+Datum
+abm_funnel_deserial(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(funnel_from_datum(PG_GETARG_DATUM(0)));
+}
+
+Datum
+abm_funnel_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(funnel_write((Funnel *) PG_GETARG_POINTER(0)));
+}
+
+/* abm_rollup(abm_funnel): transition and combine on the type itself. */
+Datum
+abm_funnel_merge(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = funnel_from_datum(PG_GETARG_DATUM(0));
+
+	funnel_merge_into(f, funnel_from_datum(PG_GETARG_DATUM(1)), CurrentMemoryContext);
+	PG_RETURN_BYTEA_P(funnel_write(f));
+}
+
+static int
+float8_cmp(const void *a, const void *b)
+{
+	float8		x = *(const float8 *) a;
+	float8		y = *(const float8 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* percentile_cont over sorted values */
+static float8
+percentile(const float8 *sorted, int n, float8 p)
+{
+	float8		pos = p * (n - 1);
+	int			lo = (int) floor(pos);
+	int			hi = (int) ceil(pos);
+
+	return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/*
+ * One row per stage: accounts reaching it, its share of the first stage
+ * and of the previous one, the accounts lost since the previous stage, the
+ * median and 90th percentile of the days from the previous stage, and a
+ * bar of the share of the first stage.
+ */
+static void
+funnel_emit(FunctionCallInfo fcinfo, const Funnel *f, bool names_are_stages)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const char *block = GetDatabaseEncoding() == PG_UTF8 ? "\u2588" : "#";
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int k = 0; k < f->stages.n; k++)
+	{
+		Datum		values[9];
+		bool		nulls[9] = {false};
+		int64		first = f->accounts[0];
+		StringInfoData bar;
+		int			width;
+
+		values[0] = Int32GetDatum(k + 1);
+		if (names_are_stages)
+			values[1] = CStringGetTextDatum(f->stages.names[k]);
+		else
+			nulls[1] = true;
+		values[2] = Int64GetDatum(f->accounts[k]);
+		if (first > 0)
+			values[3] = Float8GetDatum((float8) f->accounts[k] / (float8) first);
+		else
+			nulls[3] = true;
+		if (k > 0 && f->accounts[k - 1] > 0)
+			values[4] = Float8GetDatum((float8) f->accounts[k] / (float8) f->accounts[k - 1]);
+		else
+			nulls[4] = true;
+		values[5] = Int64GetDatum(k > 0 ? f->accounts[k - 1] - f->accounts[k] : 0);
+		if (f->ndur[k] > 0)
+		{
+			float8	   *sorted = palloc(sizeof(float8) * f->ndur[k]);
+
+			memcpy(sorted, f->dur[k], sizeof(float8) * f->ndur[k]);
+			qsort(sorted, f->ndur[k], sizeof(float8), float8_cmp);
+			values[6] = Float8GetDatum(percentile(sorted, f->ndur[k], 0.5));
+			values[7] = Float8GetDatum(percentile(sorted, f->ndur[k], 0.9));
+			pfree(sorted);
+		}
+		else
+			nulls[6] = nulls[7] = true;
+		initStringInfo(&bar);
+		width = first > 0 ? (int) rint(BAR_WIDTH * (float8) f->accounts[k] / (float8) first) : 0;
+		for (int i = 0; i < width; i++)
+			appendStringInfoString(&bar, block);
+		values[8] = CStringGetTextDatum(bar.data);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+Datum
+abm_funnel_steps(PG_FUNCTION_ARGS)
+{
+	funnel_emit(fcinfo, funnel_from_datum(PG_GETARG_DATUM(0)), true);
+	return (Datum) 0;
+}
+
+/*
+ * abm_funnel_report(levels int[] [, stages text[]]): stage rows from
+ * per-account levels (0 = not in the funnel), such as abm_window_funnel's.
+ * Without stage names the funnel has as many steps as the highest level
+ * and the stage column is NULL.  NULL levels are skipped.
+ */
+Datum
+abm_funnel_report(PG_FUNCTION_ARGS)
+{
+	Funnel	   *f = palloc0(sizeof(Funnel));
+	ArrayType  *levels;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			max_level = 0;
+	int64		at_level[ABM_MAX_STAGES * 2 + 1] = {0};
+	int			limit;
+
+	if (PG_ARGISNULL(0))
+	{
+		InitMaterializedSRF(fcinfo, 0);
+		return (Datum) 0;
+	}
+	if (!PG_ARGISNULL(1))
+		abm_stages_from_array(&f->stages, PG_GETARG_DATUM(1));
+	limit = PG_ARGISNULL(1) ? 32 : f->stages.n;
+
+	levels = PG_GETARG_ARRAYTYPE_P(0);
+	deconstruct_array(levels, INT4OID, sizeof(int32), true, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		int32		lvl;
+
+		if (nulls[i])
+			continue;
+		lvl = DatumGetInt32(elems[i]);
+		if (lvl < 0 || lvl > limit)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a funnel level must be between 0 and the number of stages"),
+					 errdetail("level = %d, stages = %d.", lvl, limit),
+					 errhint("Pass one stage name per step of the funnel.")));
+		at_level[lvl]++;
+		max_level = Max(max_level, lvl);
+	}
+	if (PG_ARGISNULL(1))
+	{
+		if (max_level > ABM_MAX_STAGES)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a funnel report has at most %d steps", ABM_MAX_STAGES),
+					 errdetail("The highest level is %d.", max_level)));
+		f->stages.n = max_level;
+	}
+	/* accounts at step k are those whose level is k or more */
+	for (int k = f->stages.n - 1; k >= 0; k--)
+		f->accounts[k] = at_level[k + 1] + (k + 1 < f->stages.n ? f->accounts[k + 1] : 0);
+	funnel_emit(fcinfo, f, !PG_ARGISNULL(1));
+	return (Datum) 0;
+}
