@@ -121,12 +121,13 @@ typedef struct AbmStages
 
 typedef struct AbmJourney
 {
-	AbmStages	stages;
+	const AbmStages *stages;	/* the default list is shared, not copied */
 	uint32		entered;		/* bit k: stage k was entered */
 	TimestampTz at[ABM_MAX_STAGES];
 } AbmJourney;
 
 extern void abm_stages_default(AbmStages *s);
+extern const AbmStages *abm_stages_keep(const AbmStages *s, MemoryContext ctx);
 extern void abm_stages_from_array(AbmStages *s, Datum array);
 extern int	abm_stages_find(const AbmStages *s, const char *name, int len);
 extern int	abm_stages_require(const AbmStages *s, text *stage);

@@ -58,7 +58,7 @@ PG_FUNCTION_INFO_V1(abm_funnel_report);
 
 typedef struct Funnel
 {
-	AbmStages	stages;
+	const AbmStages *stages;
 	int64		accounts[ABM_MAX_STAGES];
 	int32		ndur[ABM_MAX_STAGES];
 	int32		capdur[ABM_MAX_STAGES];
@@ -90,8 +90,8 @@ funnel_add_duration(Funnel *f, int k, float8 days, MemoryContext ctx)
 static void
 funnel_merge_into(Funnel *dst, const Funnel *src, MemoryContext ctx)
 {
-	abm_stages_check_same(&dst->stages, &src->stages, "funnels");
-	for (int k = 0; k < src->stages.n; k++)
+	abm_stages_check_same(dst->stages, src->stages, "funnels");
+	for (int k = 0; k < src->stages->n; k++)
 	{
 		dst->accounts[k] += src->accounts[k];
 		for (int i = 0; i < src->ndur[k]; i++)
@@ -105,8 +105,8 @@ funnel_write(const Funnel *f)
 	StringInfoData buf;
 
 	abm_write_begin(&buf, ABM_KIND_FUNNEL);
-	abm_stages_write(&buf, &f->stages);
-	for (int k = 0; k < f->stages.n; k++)
+	abm_stages_write(&buf, f->stages);
+	for (int k = 0; k < f->stages->n; k++)
 	{
 		pq_sendint64(&buf, f->accounts[k]);
 		pq_sendint32(&buf, f->ndur[k]);
@@ -129,7 +129,7 @@ funnel_corrupt(const char *why)
 static bool
 funnel_consistent(const Funnel *f)
 {
-	for (int k = 0; k < f->stages.n; k++)
+	for (int k = 0; k < f->stages->n; k++)
 	{
 		if (f->accounts[k] < 0 || (k > 0 && f->accounts[k] > f->accounts[k - 1]))
 			return false;
@@ -144,10 +144,12 @@ funnel_read(const char *data, Size len)
 {
 	Funnel	   *f = palloc0(sizeof(Funnel));
 	AbmReader	r;
+	AbmStages	list;
 
 	abm_read_begin(&r, data, len, ABM_KIND_FUNNEL, "abm_funnel");
-	abm_stages_read(&r, &f->stages);
-	for (int k = 0; k < f->stages.n; k++)
+	abm_stages_read(&r, &list);
+	f->stages = abm_stages_keep(&list, CurrentMemoryContext);
+	for (int k = 0; k < f->stages->n; k++)
 	{
 		f->accounts[k] = abm_read_int64(&r);
 		f->ndur[k] = abm_read_count(&r, ABM_FUNNEL_MAX_DURATIONS);
@@ -201,8 +203,10 @@ abm_funnel_in(PG_FUNCTION_ARGS)
 	Funnel	   *f = palloc0(sizeof(Funnel));
 	uint32		seen = 0;
 	const char *p;
+	AbmStages	list;
 
-	p = abm_stages_parse(literal, &f->stages, "abm_funnel", literal);
+	p = abm_stages_parse(literal, &list, "abm_funnel", literal);
+	f->stages = abm_stages_keep(&list, CurrentMemoryContext);
 	if (*p != '{')
 		literal_error(literal, "Expected \"{\".");
 	p = skip_ws(p + 1);
@@ -214,7 +218,7 @@ abm_funnel_in(PG_FUNCTION_ARGS)
 		long long	n;
 
 		p = abm_parse_stage_name(p, name, "abm_funnel", literal);
-		k = abm_stages_find(&f->stages, name, strlen(name));
+		k = abm_stages_find(f->stages, name, strlen(name));
 		if (k < 0)
 			literal_error(literal, "A stage is not in the stage list.");
 		if (seen & (1U << k))
@@ -266,13 +270,13 @@ abm_funnel_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	abm_stages_append(&buf, &f->stages);
+	abm_stages_append(&buf, f->stages);
 	appendStringInfoChar(&buf, '{');
-	for (int k = 0; k < f->stages.n; k++)
+	for (int k = 0; k < f->stages->n; k++)
 	{
 		if (k > 0)
 			appendStringInfoString(&buf, ", ");
-		abm_append_stage_name(&buf, f->stages.names[k]);
+		abm_append_stage_name(&buf, f->stages->names[k]);
 		appendStringInfo(&buf, ": " INT64_FORMAT, f->accounts[k]);
 		if (f->ndur[k] > 0)
 		{
@@ -331,10 +335,10 @@ abm_funnel_trans(PG_FUNCTION_ARGS)
 	if (f == NULL)
 	{
 		f = MemoryContextAllocZero(ctx, sizeof(Funnel));
-		f->stages = j->stages;
+		f->stages = abm_stages_keep(j->stages, ctx);
 	}
 	else
-		abm_stages_check_same(&f->stages, &j->stages, "journeys in one funnel");
+		abm_stages_check_same(f->stages, j->stages, "journeys in one funnel");
 	if (j->entered != 0)
 	{
 		furthest = pg_leftmost_one_pos32(j->entered);
@@ -355,7 +359,7 @@ funnel_copy(const Funnel *src, MemoryContext ctx)
 {
 	Funnel	   *f = MemoryContextAllocZero(ctx, sizeof(Funnel));
 
-	f->stages = src->stages;
+	f->stages = abm_stages_keep(src->stages, ctx);
 	funnel_merge_into(f, src, ctx);
 	return f;
 }
@@ -442,7 +446,7 @@ funnel_emit(FunctionCallInfo fcinfo, const Funnel *f, bool names_are_stages)
 	const char *block = GetDatabaseEncoding() == PG_UTF8 ? "\u2588" : "#";
 
 	InitMaterializedSRF(fcinfo, 0);
-	for (int k = 0; k < f->stages.n; k++)
+	for (int k = 0; k < f->stages->n; k++)
 	{
 		Datum		values[9];
 		bool		nulls[9] = {false};
@@ -452,7 +456,7 @@ funnel_emit(FunctionCallInfo fcinfo, const Funnel *f, bool names_are_stages)
 
 		values[0] = Int32GetDatum(k + 1);
 		if (names_are_stages)
-			values[1] = CStringGetTextDatum(f->stages.names[k]);
+			values[1] = CStringGetTextDatum(f->stages->names[k]);
 		else
 			nulls[1] = true;
 		values[2] = Int64GetDatum(f->accounts[k]);
@@ -503,6 +507,7 @@ Datum
 abm_funnel_report(PG_FUNCTION_ARGS)
 {
 	Funnel	   *f = palloc0(sizeof(Funnel));
+	AbmStages	list;
 	ArrayType  *levels;
 	Datum	   *elems;
 	bool	   *nulls;
@@ -517,8 +522,11 @@ abm_funnel_report(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	}
 	if (!PG_ARGISNULL(1))
-		abm_stages_from_array(&f->stages, PG_GETARG_DATUM(1));
-	limit = PG_ARGISNULL(1) ? 32 : f->stages.n;
+		abm_stages_from_array(&list, PG_GETARG_DATUM(1));
+	else
+		list.n = 0;
+	f->stages = &list;
+	limit = PG_ARGISNULL(1) ? 32 : list.n;
 
 	levels = PG_GETARG_ARRAYTYPE_P(0);
 	deconstruct_array(levels, INT4OID, sizeof(int32), true, TYPALIGN_INT,
@@ -546,11 +554,11 @@ abm_funnel_report(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a funnel report has at most %d steps", ABM_MAX_STAGES),
 					 errdetail("The highest level is %d.", max_level)));
-		f->stages.n = max_level;
+		list.n = max_level;
 	}
 	/* accounts at step k are those whose level is k or more */
-	for (int k = f->stages.n - 1; k >= 0; k--)
-		f->accounts[k] = at_level[k + 1] + (k + 1 < f->stages.n ? f->accounts[k + 1] : 0);
+	for (int k = f->stages->n - 1; k >= 0; k--)
+		f->accounts[k] = at_level[k + 1] + (k + 1 < f->stages->n ? f->accounts[k + 1] : 0);
 	funnel_emit(fcinfo, f, !PG_ARGISNULL(1));
 	return (Datum) 0;
 }

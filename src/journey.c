@@ -65,6 +65,27 @@ abm_stages_default(AbmStages *s)
 		strlcpy(s->names[i], default_stages[i], sizeof(s->names[i]));
 }
 
+/*
+ * The list a journey or funnel points to: the shared default list, or a
+ * copy of a custom one in ctx.
+ */
+const AbmStages *
+abm_stages_keep(const AbmStages *s, MemoryContext ctx)
+{
+	static AbmStages default_list;
+	AbmStages  *copy;
+
+	if (!s->custom)
+	{
+		if (default_list.n == 0)
+			abm_stages_default(&default_list);
+		return &default_list;
+	}
+	copy = MemoryContextAlloc(ctx, sizeof(AbmStages));
+	memcpy(copy, s, sizeof(AbmStages));
+	return copy;
+}
+
 int
 abm_stages_find(const AbmStages *s, const char *name, int len)
 {
@@ -401,8 +422,8 @@ journey_enter(AbmJourney *j, int k, TimestampTz ts)
 static void
 journey_merge_into(AbmJourney *dst, const AbmJourney *src)
 {
-	abm_stages_check_same(&dst->stages, &src->stages, "journeys");
-	for (int k = 0; k < src->stages.n; k++)
+	abm_stages_check_same(dst->stages, src->stages, "journeys");
+	for (int k = 0; k < src->stages->n; k++)
 		if (src->entered & (1U << k))
 			journey_enter(dst, k, src->at[k]);
 }
@@ -413,9 +434,9 @@ journey_write(const AbmJourney *j)
 	StringInfoData buf;
 
 	abm_write_begin(&buf, ABM_KIND_JOURNEY);
-	abm_stages_write(&buf, &j->stages);
+	abm_stages_write(&buf, j->stages);
 	pq_sendint32(&buf, j->entered);
-	for (int k = 0; k < j->stages.n; k++)
+	for (int k = 0; k < j->stages->n; k++)
 		if (j->entered & (1U << k))
 			pq_sendint64(&buf, j->at[k]);
 	return abm_write_end(&buf);
@@ -425,13 +446,15 @@ static void
 journey_read(AbmJourney *j, const char *data, Size len)
 {
 	AbmReader	r;
+	AbmStages	list;
 
 	abm_read_begin(&r, data, len, ABM_KIND_JOURNEY, "abm_journey");
-	abm_stages_read(&r, &j->stages);
+	abm_stages_read(&r, &list);
+	j->stages = abm_stages_keep(&list, CurrentMemoryContext);
 	j->entered = (uint32) abm_read_int32(&r);
-	if (j->entered >> j->stages.n)
+	if (j->entered >> j->stages->n)
 		stages_corrupt(&r, "A stage beyond the list is marked entered.");
-	for (int k = 0; k < j->stages.n; k++)
+	for (int k = 0; k < j->stages->n; k++)
 	{
 		if (!(j->entered & (1U << k)))
 			continue;
@@ -474,8 +497,10 @@ abm_journey_in(PG_FUNCTION_ARGS)
 	const char *literal = PG_GETARG_CSTRING(0);
 	const char *p;
 	AbmJourney *j = palloc0(sizeof(AbmJourney));
+	AbmStages	list;
 
-	p = abm_stages_parse(literal, &j->stages, "abm_journey", literal);
+	p = abm_stages_parse(literal, &list, "abm_journey", literal);
+	j->stages = abm_stages_keep(&list, CurrentMemoryContext);
 	if (*p != '{')
 		literal_error("abm_journey", literal, "Expected \"{\".");
 	p = skip_ws(p + 1);
@@ -488,7 +513,7 @@ abm_journey_in(PG_FUNCTION_ARGS)
 		TimestampTz ts;
 
 		p = abm_parse_stage_name(p, name, "abm_journey", literal);
-		k = abm_stages_find(&j->stages, name, strlen(name));
+		k = abm_stages_find(j->stages, name, strlen(name));
 		if (k < 0)
 			literal_error("abm_journey", literal, "A stage is not in the stage list.");
 		if (j->entered & (1U << k))
@@ -523,16 +548,16 @@ abm_journey_out(PG_FUNCTION_ARGS)
 	bool		first = true;
 
 	initStringInfo(&buf);
-	abm_stages_append(&buf, &j->stages);
+	abm_stages_append(&buf, j->stages);
 	appendStringInfoChar(&buf, '{');
-	for (int k = 0; k < j->stages.n; k++)
+	for (int k = 0; k < j->stages->n; k++)
 	{
 		if (!(j->entered & (1U << k)))
 			continue;
 		if (!first)
 			appendStringInfoString(&buf, ", ");
 		first = false;
-		abm_append_stage_name(&buf, j->stages.names[k]);
+		abm_append_stage_name(&buf, j->stages->names[k]);
 		appendStringInfoString(&buf, ": ");
 		append_timestamp(&buf, j->at[k]);
 	}
@@ -583,15 +608,18 @@ journey_trans(FunctionCallInfo fcinfo, bool has_stages)
 	}
 	if (j == NULL)
 	{
-		j = MemoryContextAllocZero(ctx, sizeof(AbmJourney));
+		AbmStages	list;
+
 		if (has_stages)
-			abm_stages_from_array(&j->stages, PG_GETARG_DATUM(3));
+			abm_stages_from_array(&list, PG_GETARG_DATUM(3));
 		else
-			abm_stages_default(&j->stages);
+			abm_stages_default(&list);
+		j = MemoryContextAllocZero(ctx, sizeof(AbmJourney));
+		j->stages = abm_stages_keep(&list, ctx);
 	}
 	ts = PG_GETARG_TIMESTAMPTZ(2);
 	journey_check_time(ts);
-	journey_enter(j, abm_stages_require(&j->stages, PG_GETARG_TEXT_PP(1)), ts);
+	journey_enter(j, abm_stages_require(j->stages, PG_GETARG_TEXT_PP(1)), ts);
 	PG_RETURN_POINTER(j);
 }
 
@@ -624,6 +652,7 @@ abm_journey_combine(PG_FUNCTION_ARGS)
 	{
 		j = MemoryContextAlloc(ctx, sizeof(AbmJourney));
 		memcpy(j, other, sizeof(AbmJourney));
+		j->stages = abm_stages_keep(other->stages, ctx);
 	}
 	else
 		journey_merge_into(j, other);
@@ -668,14 +697,14 @@ abm_stage(PG_FUNCTION_ARGS)
 
 	if (j->entered == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(j->stages.names[pg_leftmost_one_pos32(j->entered)]));
+	PG_RETURN_TEXT_P(cstring_to_text(j->stages->names[pg_leftmost_one_pos32(j->entered)]));
 }
 
 Datum
 abm_entered(PG_FUNCTION_ARGS)
 {
 	AbmJourney *j = abm_journey_from_datum(PG_GETARG_DATUM(0));
-	int			k = abm_stages_require(&j->stages, PG_GETARG_TEXT_PP(1));
+	int			k = abm_stages_require(j->stages, PG_GETARG_TEXT_PP(1));
 
 	if (!(j->entered & (1U << k)))
 		PG_RETURN_NULL();

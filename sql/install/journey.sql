@@ -30,13 +30,13 @@ CREATE FUNCTION abm_journey_merge(abm_journey, abm_journey) RETURNS abm_journey
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE AGGREGATE abm_journey(stage text, entered_at timestamptz) (
-    SFUNC = abm_journey_trans, STYPE = internal, SSPACE = 1104,
+    SFUNC = abm_journey_trans, STYPE = internal, SSPACE = 144,
     FINALFUNC = abm_journey_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = abm_journey_combine,
     SERIALFUNC = abm_journey_serial, DESERIALFUNC = abm_journey_deserial,
     PARALLEL = SAFE);
 CREATE AGGREGATE abm_journey(stage text, entered_at timestamptz, stages text[]) (
-    SFUNC = abm_journey_stages_trans, STYPE = internal, SSPACE = 1104,
+    SFUNC = abm_journey_stages_trans, STYPE = internal, SSPACE = 144,
     FINALFUNC = abm_journey_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = abm_journey_combine,
     SERIALFUNC = abm_journey_serial, DESERIALFUNC = abm_journey_deserial,
