@@ -180,17 +180,38 @@ FROM (VALUES ('2024-01-01'::timestamptz, 1)) v(ts, s);
 -- formulation of the default mode (2 steps: some a, then a b within the
 -- window after it)
 CREATE TABLE wf_rand AS
-SELECT (i * 7919) % 200 AS g,
-       '2024-01-01'::timestamptz + ((i * 104729) % 100000) * interval '1 minute' AS ts,
-       (ARRAY['a','b','c','x'])[1 + (i * 31) % 4] AS e
+SELECT i % 200 AS g,
+       '2024-01-01'::timestamptz + (abs(hashint4(i)) % 100000) * interval '1 minute' AS ts,
+       (ARRAY['a','b','c','x'])[1 + abs(hashint4(3 * i + 1)) % 4] AS e
 FROM generate_series(1, 20000) i;
-SELECT count(*) AS groups_differing
-FROM (SELECT g, abm_window_funnel('3 hours', ts, e = 'a', e = 'b') AS lvl FROM wf_rand GROUP BY g) f
+SELECT count(*) FILTER (WHERE f.lvl <> p.lvl) AS groups_differing,
+       count(*) FILTER (WHERE p.lvl = 2) AS groups_at_2
+FROM (SELECT g, abm_window_funnel('1 hour', ts, e = 'a', e = 'b') AS lvl FROM wf_rand GROUP BY g) f
 JOIN (SELECT g, CASE WHEN bool_or(EXISTS (SELECT 1 FROM wf_rand y WHERE y.g = x.g AND y.e = 'b'
-                                               AND y.ts >= x.ts AND y.ts <= x.ts + interval '3 hours'))
+                                               AND y.ts >= x.ts AND y.ts <= x.ts + interval '1 hour'))
                      THEN 2 ELSE 1 END AS lvl
-      FROM wf_rand x WHERE e = 'a' GROUP BY g) p USING (g)
-WHERE f.lvl <> p.lvl;
+      FROM wf_rand x WHERE e = 'a' GROUP BY g) p USING (g);
+
+-- four steps in the default mode against an independent plain-SQL
+-- formulation (from every step-1 row, the earliest next step within the
+-- window, one join per step; the deepest join reached is the level)
+WITH e AS (SELECT g, ts AS t, e FROM wf_rand),
+s1 AS (SELECT g, t AS t1 FROM e WHERE e = 'a'),
+s2 AS (SELECT s1.g, s1.t1, min(e.t) AS t2 FROM s1 JOIN e ON e.g = s1.g AND e.e = 'b'
+         AND e.t >= s1.t1 AND e.t <= s1.t1 + interval '12 hours' GROUP BY 1, 2),
+s3 AS (SELECT s2.g, s2.t1, min(e.t) AS t3 FROM s2 JOIN e ON e.g = s2.g AND e.e = 'c'
+         AND e.t >= s2.t2 AND e.t <= s2.t1 + interval '12 hours' GROUP BY 1, 2),
+s4 AS (SELECT DISTINCT s3.g FROM s3 JOIN e ON e.g = s3.g AND e.e = 'x'
+         AND e.t >= s3.t3 AND e.t <= s3.t1 + interval '12 hours'),
+plain AS (SELECT g, max(level) AS level
+          FROM (SELECT g, 0 AS level FROM wf_rand UNION ALL SELECT g, 1 FROM s1
+                UNION ALL SELECT g, 2 FROM s2 UNION ALL SELECT g, 3 FROM s3
+                UNION ALL SELECT g, 4 FROM s4) l GROUP BY g)
+SELECT count(*) FILTER (WHERE f.level <> p.level) AS groups_differing,
+       string_agg(DISTINCT p.level::text, ',') AS levels_seen
+FROM (SELECT g, abm_window_funnel('12 hours', ts, e = 'a', e = 'b', e = 'c', e = 'x') AS level
+      FROM wf_rand GROUP BY g) f
+JOIN plain p USING (g);
 
 -- forced parallel plan with partial aggregation equals the serial result
 SET parallel_setup_cost = 0;
