@@ -158,6 +158,13 @@ FROM (VALUES (5,'c'),(1,'a'),(3,'b'),(2,'x'),(4,'a')) v(t, e);
 SELECT usr, abm_window_funnel_times('1 day', 'strict_order', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS times
 FROM wf_order WHERE usr IN (1, 2, 5) GROUP BY usr ORDER BY usr;
 -- by hand: 1 -> 1,2,3; 2 -> 1 (d stops); 5 -> a@2, b@4 (the latest chain at level 2)
+-- strict_once keeps one row from serving two steps of a chain: uid 123
+-- (failure@180, failure@220, success@250) with steps failure, failure,
+-- success; by hand: default 220, 220, 250 (the failure at 220 restarts
+-- level 1 and serves step 2 as well); strict_once 180, 220, 250
+SELECT abm_window_funnel_times('200 s', to_timestamp(t), result = 'failure', result = 'failure', result = 'success') AS plain,
+       abm_window_funnel_times('200 s', 'strict_once', to_timestamp(t), result = 'failure', result = 'failure', result = 'success') AS once
+FROM wf_once WHERE uid = 123;
 SELECT abm_window_funnel_times('1 day', to_timestamp(t), e = 'a') AS empty_chain
 FROM (VALUES (1, 'b')) v(t, e);
 -- its length always equals the level
