@@ -246,3 +246,38 @@ BEGIN
     FROM (SELECT s, count(*) AS c FROM unnest(states) s GROUP BY s) x;
 END
 $$;
+
+-- Inputs that once crashed or misbehaved (test/fuzz/known_cases.sql), each
+-- with the outcome it must have now: 'ok' or the SQLSTATE of a clean error.
+-- copies > 1 replays a state that many times, so combine runs.
+CREATE TABLE abm_fuzz.known_case (kind text, target text, note text, val text,
+                                  bin bytea, copies int DEFAULT 1, expect text);
+
+CREATE FUNCTION abm_fuzz.check_known_cases() RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+    k record;
+    got text;
+    st text;
+BEGIN
+    FOR k IN SELECT * FROM abm_fuzz.known_case ORDER BY kind, target, note LOOP
+        BEGIN
+            IF k.kind = 'input' THEN
+                PERFORM abm_fuzz.input(k.target::regtype, k.val);
+            ELSIF k.kind = 'recv' THEN
+                PERFORM abm_fuzz.recv(k.target::regtype, k.bin);
+            ELSE
+                PERFORM abm_fuzz.replay(abm_seeds.aggregate_oid(k.target), k.bin)
+                FROM generate_series(1, k.copies);
+            END IF;
+            got := 'ok';
+        EXCEPTION WHEN others THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;
+            got := st || ' ' || SQLERRM;
+        END;
+        RETURN NEXT format('%s %s %s: %s: expected %s, got %s',
+                           CASE WHEN split_part(got, ' ', 1) = k.expect THEN 'ok' ELSE 'FAIL' END,
+                           k.kind, k.target, k.note, k.expect, got);
+    END LOOP;
+END
+$$;

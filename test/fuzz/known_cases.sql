@@ -1,0 +1,3 @@
+-- Inputs the fuzzer found that crashed or misbehaved, replayed by every run
+-- of test/fuzz/run.sh with the outcome they must have now.  Loaded after
+-- abm_fuzz.sql.
