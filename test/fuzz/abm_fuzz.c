@@ -795,3 +795,25 @@ abm_fuzz_replay_final(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, outnull, 1, dims, lbs,
 											 TEXTOID, -1, false, TYPALIGN_INT));
 }
+
+/*
+ * abm_fuzz_overread(n int): reads byte n of an 8-byte malloc'd buffer.  The
+ * ASan script (test/asan/run.sh) calls it with n = 8 once, to prove that an
+ * over-read in a loaded module is reported by its setup.
+ */
+PG_FUNCTION_INFO_V1(abm_fuzz_overread);
+
+Datum
+abm_fuzz_overread(PG_FUNCTION_ARGS)
+{
+	volatile char *p = malloc(8);
+	int32		n = PG_GETARG_INT32(0);
+	int32		v;
+
+	if (p == NULL)
+		elog(ERROR, "out of memory");
+	memset((char *) p, 1, 8);
+	v = p[n];
+	free((char *) p);
+	PG_RETURN_INT32(v);
+}

@@ -18,6 +18,8 @@ CREATE FUNCTION abm_fuzz.replay_trans(internal, regprocedure, bytea) RETURNS int
     AS 'MODULE_PATHNAME', 'abm_fuzz_replay_trans' LANGUAGE C;
 CREATE FUNCTION abm_fuzz.replay_final(internal) RETURNS text[]
     AS 'MODULE_PATHNAME', 'abm_fuzz_replay_final' LANGUAGE C;
+CREATE FUNCTION abm_fuzz.overread(n int) RETURNS int
+    AS 'MODULE_PATHNAME', 'abm_fuzz_overread' LANGUAGE C STRICT;
 
 -- Deserialize each state with the target's DESERIALFUNC, merge them with
 -- its COMBINEFUNC; returns {FINALFUNC result, SERIALFUNC output in hex}.

@@ -48,8 +48,9 @@ db=abm_fuzz
 export PGDATABASE=$db
 psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
-# The server log, to look for backends killed by a signal (Debian clusters).
-logfile=$(pg_lsclusters -h 2>/dev/null | awk -v p="${PGPORT:-5432}" '$3 == p { print $7 }')
+# The server log, to look for backends killed by a signal: ABM_SERVER_LOG or
+# the log of the Debian cluster on PGPORT.
+logfile=${ABM_SERVER_LOG:-$(pg_lsclusters -h 2>/dev/null | awk -v p="${PGPORT:-5432}" '$3 == p { print $7 }')}
 logstart=0
 [ -n "$logfile" ] && [ -r "$logfile" ] && logstart=$(stat -c %s "$logfile")
 
@@ -114,7 +115,7 @@ find_crash()
 			$first, $rng) c" | cut -c1-2000
 }
 
-printf '%-11s %-32s %-40s %7s %8s %8s %7s %6s %6s  %s\n' kind function target cases accepted rejected unclean broken secs sqlstates
+printf '%-11s %-30s %7s %8s %8s %7s %6s %6s  %s\n' kind function cases accepted rejected unclean broken secs 'target [SQLSTATE=count of the errors]'
 while IFS='|' read -r kind target function; do
 	[ -z "$kind" ] && continue
 	grep -qF "$kind $target:" <<<"$problems" && continue
@@ -138,7 +139,7 @@ while IFS='|' read -r kind target function; do
 	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 	# Sum the per-batch SQLSTATE counts.
 	states=$(tr ' ' '\n' <<<"$states" | awk -F= 'NF == 2 { c[$1] += $2 } END { for (s in c) printf "%s=%d ", s, c[s] }' | tr ' ' '\n' | sort | tr '\n' ' ')
-	printf '%-11s %-32s %-40s %7d %8d %8d %7d %6d %6.1f  %s\n' "$kind" "$function" "$target" "$total" "$acc" "$rej" "$unc" "$brk" "$secs" "$states"
+	printf '%-11s %-30s %7d %8d %8d %7d %6d %6.1f  %s [%s]\n' "$kind" "$function" "$total" "$acc" "$rej" "$unc" "$brk" "$secs" "$target" "${states% }"
 	if [ "$crashed" -eq 1 ] || [ "$unc" -gt 0 ] || [ "$brk" -gt 0 ] || [ "$total" -lt "$cases" ]; then
 		[ -n "$example" ] && echo "  first failure: $example"
 		fail=$((fail + 1))
