@@ -70,7 +70,7 @@ $$;
 
 -- Valid values every run starts from and mutates: text and binary forms of
 -- the seed values of each type, serialized states of each aggregate over
--- every prefix of each seed input.
+-- 16 evenly spaced prefixes of the rows of each seed input.
 CREATE TABLE abm_fuzz.seed (kind text, target text, val text, bin bytea);
 
 -- Fills abm_fuzz.seed; returns one row per target without a usable seed,
@@ -100,7 +100,8 @@ BEGIN
                 FOR s IN SELECT query FROM abm_seeds.agg_input WHERE aggregate = t.target LOOP
                     EXECUTE format('WITH q AS (SELECT pg_catalog.row_number() OVER () AS rn, * FROM (%s) q(%s)) '
                                    'INSERT INTO abm_fuzz.seed SELECT %L, %L, NULL, st FROM '
-                                   '(SELECT %s(%s) AS st FROM q, generate_series(1, (SELECT count(*) FROM q)) k '
+                                   '(SELECT %s(%s) AS st FROM q, (SELECT DISTINCT ceil(count(*) * j / 16.0) AS k '
+                                   'FROM q, generate_series(1, 16) j GROUP BY j) p '
                                    'WHERE q.rn <= k GROUP BY k) x WHERE st IS NOT NULL',
                                    s.query, replace(cols, 'q.', ''), t.kind, t.target,
                                    cap::oid::regproc, cols);

@@ -96,11 +96,11 @@ errors_in_logs()
 		END { if (blk != "" && blk ~ want) n++; print n + 0 }'
 }
 all=$(errors_in_logs '.')
-ours=$(errors_in_logs 'abm')
+ours=$(errors_in_logs '/abm(_fuzz)?[.]so[)]|: abm_[a-z_0-9]+ [(]')
 echo "valgrind reports: $all in all, $ours with a frame in abm"
 [ "$ours" -eq 0 ]
 check $? "no valgrind error with a frame in abm in the regression suite and the fuzzer"
-[ "$ours" -gt 0 ] && cat "$work"/valgrind.*.log | grep -B2 -A25 'abm' | head -n 120
+[ "$ours" -gt 0 ] && cat "$work"/valgrind.*.log | grep -E -B2 -A25 '/abm(_fuzz)?[.]so[)]|: abm_[a-z_0-9]+ [(]' | head -n 120
 [ "$all" -gt 0 ] && { echo "first reports outside abm:"; cat "$work"/valgrind.*.log | grep -A12 -m 3 'Invalid\|uninitialised\|Conditional' | head -n 60; }
 
 # The canary: a read one byte past a malloc'd buffer must be reported.
