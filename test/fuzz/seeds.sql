@@ -99,6 +99,10 @@ INSERT INTO abm_seeds.agg_input VALUES
     ('abm_engagement_score(text, timestamp with time zone, timestamp with time zone, interval)',
      $q$SELECT a, t, timestamptz '2026-01-10 00:00+00', interval '30 days' FROM (VALUES ('form_fill', '2026-01-01 10:00+00'::timestamptz),
         ('meeting_booked', '2026-01-09 00:00+00'), ('unknown', '2026-01-05 00:00+00')) v(a, t)$q$),
+    ('abm_rollup(abm_engagement)',
+     $q$SELECT @extschema@.abm_engagement_agg(a, t, c, '7 days') FROM (VALUES ('form_fill', '2026-01-01 10:00+00'::timestamptz, 1::bigint, 1),
+        ('web_visit', '2026-01-03 09:30+00', 2, 1), ('chat', '2026-01-02 00:00+00', NULL, 2), ('email_open', '2026-01-09 00:00+00', 3, 3)) v(a, t, c, g)
+        GROUP BY g$q$),
     ('abm_surge(timestamp with time zone, timestamp with time zone, interval, interval)',
      $q$SELECT timestamptz '2026-01-01 00:00+00' + i * interval '7 hours', timestamptz '2026-03-01 00:00+00', interval '7 days', interval '28 days'
         FROM pg_catalog.generate_series(1, 200) i$q$);
@@ -108,7 +112,7 @@ SELECT f, 'WITH e(v) AS (SELECT ' || (SELECT expr FROM abm_seeds.type_value WHER
 FROM (VALUES
     ('abm_score(abm_engagement, timestamp with time zone)', $q$SELECT @extschema@.abm_score(v, '2026-01-10 00:00+00') FROM e$q$),
     ('abm_touches(abm_engagement)', 'SELECT @extschema@.abm_touches(v) FROM e'),
-    ('abm_touches(abm_engagement, text)', $q$SELECT @extschema@.abm_touches(v, 'form_fill'), @extschema@.abm_touches(v, 'nothing') FROM e$q$),
+    ('abm_touches(abm_engagement, text)', $q$SELECT @extschema@.abm_touches(v, 'form_fill'), @extschema@.abm_touches(v, 'other') FROM e$q$),
     ('abm_first_touch(abm_engagement)', 'SELECT @extschema@.abm_first_touch(v) FROM e'),
     ('abm_last_touch(abm_engagement)', 'SELECT @extschema@.abm_last_touch(v) FROM e'),
     ('abm_engaged_contacts(abm_engagement)', 'SELECT @extschema@.abm_engaged_contacts(v) FROM e'),
