@@ -262,8 +262,16 @@ DECLARE
     k record;
     got text;
     st text;
+    missing bool;
 BEGIN
     FOR k IN SELECT * FROM abm_fuzz.known_case ORDER BY kind, target, note LOOP
+        -- A case of a type or aggregate this build does not have yet.
+        missing := CASE WHEN k.kind = 'deserialize' THEN abm_seeds.aggregate_oid(k.target) IS NULL
+                        ELSE to_regtype(k.target) IS NULL END;
+        IF missing THEN
+            RETURN NEXT format('skip %s %s: %s: not in this build', k.kind, k.target, k.note);
+            CONTINUE;
+        END IF;
         BEGIN
             IF k.kind = 'input' THEN
                 PERFORM abm_fuzz.input(k.target::regtype, k.val);
