@@ -87,12 +87,16 @@ sqlsmith --target="host=${PGHOST:-localhost} port=${PGPORT:-5432} dbname=$db use
 	> "$out/queries.sql" 2> "$out/sqlsmith.err"
 status=$?
 secs=$(($(date +%s) - start))
-# sqlsmith's summary: error messages by count; those from abm in full.
-grep -E '^error rate' "$out/sqlsmith.err"
+# sqlsmith's summary (verbose mode repeats it as it goes: keep the last):
+# error messages by count, those from abm in full.
+awk '/^error rate/ { last = blk "\n" $0; blk = ""; next } { blk = blk "\n" $0 } END { print last }' \
+	"$out/sqlsmith.err" > "$out/summary.txt"
+grep -E '^error rate' "$out/summary.txt"
 echo "most frequent errors:"
-grep -E '^[0-9]+[[:space:]]+ERROR' "$out/sqlsmith.err" | sort -rn | head -n 10
+grep -E '^[0-9]+[[:space:]]+ERROR' "$out/summary.txt" | sort -rn | head -n 10
 echo "errors raised by abm (must be clean, with a SQLSTATE of class 22):"
-grep -E '^[0-9]+[[:space:]]+ERROR' "$out/sqlsmith.err" | grep -iE 'abm|engagement|counter|nps|journey|funnel|stage|activity|half_life|touch' | sort -rn
+grep -E '^[0-9]+[[:space:]]+ERROR' "$out/summary.txt" | grep -v "$db" |
+	grep -iE 'abm|engagement|counter|nps|journey|funnel|stage|activity|half_life|touch' | sort -rn
 generated=$(grep -c ';$' "$out/queries.sql")
 echo "sqlsmith: $generated queries generated in ${secs}s (seed $seed), exit status $status; queries in $out/queries.sql"
 abm_calls=$(grep -cE "$schema\.abm_|\babm_" "$out/queries.sql")
