@@ -95,15 +95,17 @@ BEGIN
                 END LOOP;
             ELSE
                 cap := abm_fuzz.capture_for(abm_seeds.aggregate_oid(t.target));
-                SELECT string_agg('q.c' || i, ', ' ORDER BY i) INTO cols
-                FROM generate_series(1, (SELECT pronargs FROM pg_proc WHERE oid = cap)) i;
+                -- A VARIADIC argument is passed as the array it is.
+                SELECT string_agg(CASE WHEN i = p.pronargs AND p.provariadic <> 0 THEN 'VARIADIC ' ELSE '' END
+                                   || 'q.c' || i, ', ' ORDER BY i) INTO cols
+                FROM pg_proc p, generate_series(1, p.pronargs) i WHERE p.oid = cap;
                 FOR s IN SELECT query FROM abm_seeds.agg_input WHERE aggregate = t.target LOOP
                     EXECUTE format('WITH q AS (SELECT pg_catalog.row_number() OVER () AS rn, * FROM (%s) q(%s)) '
                                    'INSERT INTO abm_fuzz.seed SELECT %L, %L, NULL, st FROM '
                                    '(SELECT %s(%s) AS st FROM q, (SELECT DISTINCT ceil(count(*) * j / 16.0) AS k '
                                    'FROM q, generate_series(1, 16) j GROUP BY j) p '
                                    'WHERE q.rn <= k GROUP BY k) x WHERE st IS NOT NULL',
-                                   s.query, replace(cols, 'q.', ''), t.kind, t.target,
+                                   s.query, replace(replace(cols, 'VARIADIC ', ''), 'q.', ''), t.kind, t.target,
                                    cap::oid::regproc, cols);
                 END LOOP;
             END IF;

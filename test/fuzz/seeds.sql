@@ -120,3 +120,109 @@ FROM (VALUES
     ('abm_engagement_jsonb(abm_engagement)', 'SELECT @extschema@.abm_engagement_jsonb(v), v::pg_catalog.jsonb FROM e'),
     ('abm_engagement_merge(abm_engagement, abm_engagement)', 'SELECT @extschema@.abm_engagement_merge(v, v) FROM e')
 ) c(f, q);
+
+-- Coverage and ICP fit (coverage.sql, icp_fit.sql).
+INSERT INTO abm_seeds.agg_input
+SELECT a, q FROM (VALUES
+    ('abm_coverage(bigint, text, boolean)', ''),
+    ('abm_coverage(bigint, text, boolean, text[])', $q$, ARRAY['champion', 'user', 'influencer']$q$),
+    ('abm_coverage(bigint, text, boolean, text[], double precision)', $q$, ARRAY['champion', 'economic_buyer'], 4.5::float8$q$)) a(a, x),
+LATERAL (VALUES
+    ($q$SELECT c, r, e$q$ || x || $q$ FROM (VALUES (1::bigint, 'champion', true), (2, 'economic_buyer', false), (2, 'economic_buyer', true),
+        (3, 'user', true), (NULL, 'other', true), (4, 'technical_buyer', NULL), (5, NULL, true), (1, 'champion', true)) v(c, r, e)$q$),
+    ($q$SELECT i::bigint, (ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer', 'user', 'other'])[1 + i % 6], i % 3 = 0$q$
+        || x || $q$ FROM pg_catalog.generate_series(1, 300) i$q$)) b(q);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_coverage_result', $q$(SELECT @extschema@.abm_coverage(c, r, e) FROM (VALUES (1::bigint, 'champion', true),
+        (2, 'economic_buyer', false), (3, 'user', true)) v(c, r, e))$q$),
+    ('abm_coverage_result', $q$(SELECT @extschema@.abm_coverage(c, r, e) FROM (VALUES (NULL::bigint, NULL::text, NULL::bool)) v(c, r, e))$q$);
+
+INSERT INTO abm_seeds.call VALUES
+    ('abm_icp_fit(jsonb, jsonb)',
+     $q$SELECT @extschema@.abm_icp_fit('{"employees": 800, "uses_crm": true, "firmo": {"industry": "software"}, "tags": ["a", 3]}',
+        '{"criteria": [{"attribute": "employees", "eq": 800}, {"attribute": "uses_crm", "eq": true},
+                       {"attribute": ["firmo", "industry"], "eq": "software"}, {"attribute": "tags", "contains": [3]},
+                       {"attribute": ["hq", "city"], "eq": "paris"}]}')$q$),
+    ('abm_is_mqa(double precision, integer, double precision, double precision, integer, double precision)',
+     'SELECT @extschema@.abm_is_mqa(120, 3, 0.8, 100, 2, 0.5), @extschema@.abm_is_mqa(120, 1, 0.8, 100, 2, 0.5)');
+
+-- Revenue (pipeline.sql, deal_cycle.sql, acv.sql, influenced.sql).
+INSERT INTO abm_seeds.agg_input
+SELECT a, q FROM (VALUES ('abm_pipeline(numeric, timestamp with time zone, timestamp with time zone, boolean)'),
+                         ('abm_pipeline_velocity(numeric, timestamp with time zone, timestamp with time zone, boolean)')) a(a),
+LATERAL (VALUES
+    ($q$SELECT m, c, d, w FROM (VALUES (1000.00::numeric, '2026-01-01 00:00+00'::timestamptz, '2026-02-15 12:00+00'::timestamptz, true),
+        (500.50, '2026-01-05 00:00+00', '2026-03-01 00:00+00', false), (250.25, '2026-02-01 00:00+00', NULL, NULL),
+        (NULL, '2026-02-01 00:00+00', '2026-02-02 00:00+00', true), (0, '2026-01-01 00:00+00', '2026-01-01 00:00+00', true)) v(m, c, d, w)$q$),
+    ($q$SELECT (i * 37 % 1000)::numeric + 0.01, '2026-01-01 00:00+00'::timestamptz + i * interval '1 day',
+        '2026-01-01 00:00+00'::timestamptz + i * interval '1 day' + (i % 90) * interval '1 day', i % 3 = 0
+        FROM pg_catalog.generate_series(1, 200) i$q$)) b(q);
+
+INSERT INTO abm_seeds.agg_input
+SELECT a, q FROM (VALUES ('abm_deal_cycle(timestamp with time zone, timestamp with time zone)'),
+                         ('abm_deal_cycle_length(timestamp with time zone, timestamp with time zone)')) a(a),
+LATERAL (VALUES
+    ($q$SELECT s, e FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, '2026-02-01 00:00+00'::timestamptz),
+        ('2026-01-10 00:00+00', '2026-01-10 06:00+00'), ('2026-01-01 00:00+00', NULL), ('2025-06-01 00:00+00', '2026-06-01 00:00+00')) v(s, e)$q$),
+    ($q$SELECT '2026-01-01 00:00+00'::timestamptz, '2026-01-01 00:00+00'::timestamptz + (i * 7 % 180) * interval '1 day'
+        FROM pg_catalog.generate_series(1, 300) i$q$)) b(q);
+
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_acv(numeric, date, date)',
+     $q$SELECT m, s, e FROM (VALUES (12000.00::numeric, '2026-01-01'::date, '2026-12-31'::date),
+        (30000, '2026-01-01', '2028-12-31'), (500, '2026-03-01', '2026-03-31'), (NULL, '2026-01-01', '2026-12-31')) v(m, s, e)$q$),
+    ('abm_influenced(timestamp with time zone, timestamp with time zone, interval)',
+     $q$SELECT t, c, interval '90 days' FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, '2026-02-01 00:00+00'::timestamptz),
+        ('2025-06-01 00:00+00', '2026-02-01 00:00+00'), ('2026-03-01 00:00+00', '2026-02-01 00:00+00'), (NULL, '2026-02-01 00:00+00')) v(t, c)$q$);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_pipeline_result', $q$(SELECT @extschema@.abm_pipeline(m, c, d, w) FROM (VALUES (1000.00::numeric, '2026-01-01 00:00+00'::timestamptz,
+        '2026-02-15 12:00+00'::timestamptz, true), (500.50, '2026-01-05 00:00+00', '2026-03-01 00:00+00', false),
+        (250.25, '2026-02-01 00:00+00', NULL, NULL)) v(m, c, d, w))$q$),
+    ('abm_cycle_result', $q$(SELECT @extschema@.abm_deal_cycle(s, e) FROM (VALUES ('2026-01-01 00:00+00'::timestamptz,
+        '2026-02-01 00:00+00'::timestamptz), ('2026-01-10 00:00+00', '2026-01-10 06:00+00'), ('2025-06-01 00:00+00', '2026-06-01 00:00+00')) v(s, e))$q$);
+
+-- Journeys and funnels (journey.sql, window_funnel.sql, retention.sql).
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_journey', $q$(SELECT @extschema@.abm_journey(s, t) FROM (VALUES ('target', '2026-01-01 00:00+00'::timestamptz),
+        ('engaged', '2026-01-10 08:00+00'), ('won', '2026-03-01 00:00+00'), ('engaged', '2026-01-05 00:00+00')) v(s, t))$q$),
+    ('abm_journey', $q$(SELECT @extschema@.abm_journey(s, t, ARRAY['lead', 'mql', 'sql', 'customer']) FROM (VALUES
+        ('mql', '2026-01-01 00:00+00'::timestamptz), ('customer', '2026-04-01 00:00+00')) v(s, t))$q$),
+    ('abm_journey', $q$(SELECT @extschema@.abm_journey(s, t) FROM (VALUES ('expanded', '2026-06-01 00:00+00'::timestamptz)) v(s, t))$q$);
+
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_journey(text, timestamp with time zone)',
+     $q$SELECT s, t FROM (VALUES ('target', '2026-01-01 00:00+00'::timestamptz), ('engaged', '2026-01-10 08:00+00'),
+        (NULL, '2026-01-11 00:00+00'), ('opportunity', NULL), ('won', '2026-03-01 00:00+00'), ('retained', '2027-03-01 00:00+00'),
+        ('expanded', '2027-06-01 00:00+00'), ('target', '2025-12-01 00:00+00')) v(s, t)$q$),
+    ('abm_journey(text, timestamp with time zone, text[])',
+     $q$SELECT s, t, ARRAY['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 's12', 's13', 's14', 's15', 's16']
+        FROM (VALUES ('s1', '2026-01-01 00:00+00'::timestamptz), ('s16', '2026-05-01 00:00+00'), ('s8', '2026-02-01 00:00+00')) v(s, t)$q$),
+    ('abm_rollup(abm_journey)',
+     $q$SELECT @extschema@.abm_journey(s, t) FROM (VALUES ('target', '2026-01-01 00:00+00'::timestamptz, 1),
+        ('engaged', '2026-01-10 08:00+00', 2), ('won', '2026-03-01 00:00+00', 2), ('target', '2025-12-01 00:00+00', 3)) v(s, t, g) GROUP BY g$q$),
+    ('abm_retention(boolean[])',
+     $q$SELECT c FROM (VALUES (ARRAY[true, false, true]), (ARRAY[false, true, true]), (ARRAY[true, true, NULL]), (NULL)) v(c)$q$),
+    ('abm_retention(boolean[])',
+     $q$SELECT ARRAY[i % 2 = 0, i % 3 = 0, i % 5 = 0, true, false, i % 7 = 0] FROM pg_catalog.generate_series(1, 100) i$q$);
+
+INSERT INTO abm_seeds.agg_input
+SELECT a, replace(q, '@mode@', m) FROM (VALUES
+    ('abm_window_funnel(interval, timestamp with time zone, boolean[])', ''),
+    ('abm_window_funnel(interval, text, timestamp with time zone, boolean[])', $q$'strict_order', $q$),
+    ('abm_window_funnel_times(interval, timestamp with time zone, boolean[])', ''),
+    ('abm_window_funnel_times(interval, text, timestamp with time zone, boolean[])', $q$'strict_deduplication,strict_increase', $q$)) a(a, m),
+LATERAL (VALUES
+    ($q$SELECT interval '7 days', @mode@ t, ARRAY[e = 1, e = 2, e = 3, e = 4] FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 1),
+        ('2026-01-02 00:00+00', 2), ('2026-01-02 00:00+00', 2), ('2026-01-05 00:00+00', 3), ('2026-01-20 00:00+00', 4), (NULL, 1)) v(t, e)$q$),
+    ($q$SELECT interval '2 days', @mode@ '2026-01-01 00:00+00'::timestamptz + i * interval '5 hours',
+        ARRAY[i % 4 = 0, i % 4 = 1, i % 4 = 2, i % 4 = 3, i % 9 = 0] FROM pg_catalog.generate_series(1, 120) i$q$)) b(q);
+
+INSERT INTO abm_seeds.call
+SELECT f, 'WITH j(v) AS (SELECT ' || (SELECT expr FROM abm_seeds.type_value WHERE type_name = 'abm_journey' LIMIT 1) || ') ' || q
+FROM (VALUES
+    ('abm_stage(abm_journey)', 'SELECT @extschema@.abm_stage(v) FROM j'),
+    ('abm_entered(abm_journey, text)', $q$SELECT @extschema@.abm_entered(v, 'engaged'), @extschema@.abm_entered(v, 'opportunity') FROM j$q$),
+    ('abm_journey_merge(abm_journey, abm_journey)', 'SELECT @extschema@.abm_journey_merge(v, v) FROM j')
+) c(f, q);

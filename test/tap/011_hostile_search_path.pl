@@ -122,8 +122,9 @@ for my $probe ('SELECT count(*) FROM (VALUES (1)) v(x)',
 	like($err, qr/evil/, "the hostile path captures: $probe");
 }
 
-# The calls: every non-support function from abm_seeds.call, every
-# aggregate over its materialized abm_seeds.agg_input rows.
+# The calls: every function that is not a type or aggregate support
+# function, from abm_seeds.call; every aggregate over its materialized
+# abm_seeds.agg_input rows.
 my @calls;
 my $missing = $node->safe_psql('marketing', q{
 	SELECT string_agg(abm_seeds.signature(p.oid), '; ')
@@ -132,6 +133,9 @@ my $missing = $node->safe_psql('marketing', q{
 	  AND NOT ('internal'::regtype = ANY (p.proargtypes) OR p.prorettype = 'internal'::regtype
 	           OR 'cstring'::regtype = ANY (p.proargtypes) OR p.prorettype = 'cstring'::regtype)
 	  AND p.oid NOT IN (SELECT typsend FROM pg_type)
+	  AND p.oid NOT IN (SELECT unnest(ARRAY[aggtransfn, aggfinalfn, aggcombinefn, aggserialfn,
+	                                        aggdeserialfn, aggmtransfn, aggminvtransfn, aggmfinalfn])::oid
+	                    FROM pg_aggregate)
 	  AND NOT EXISTS (SELECT FROM abm_seeds.call c WHERE c.func = abm_seeds.signature(p.oid))},
 	@as);
 is($missing, '', 'every abm function has a sample call in test/fuzz/seeds.sql');
@@ -147,7 +151,8 @@ $missing = $node->safe_psql('marketing', q{
 	@as);
 is($missing, '', 'every abm aggregate has sample input in test/fuzz/seeds.sql');
 my $inputs = $node->safe_psql('marketing', q{
-	SELECT string_agg(a.aggregate || E'\x1f' || a.query || E'\x1f' || p.proname || E'\x1f' || p.pronargs,
+	SELECT string_agg(a.aggregate || E'\x1f' || a.query || E'\x1f' || p.proname || E'\x1f' || p.pronargs
+	                  || E'\x1f' || (p.provariadic <> 0),
 	                  E'\x1e' ORDER BY a.aggregate, a.ctid)
 	FROM abm_seeds.agg_input a
 	JOIN abm_seeds.members m ON abm_seeds.signature(m.objid) = a.aggregate
@@ -155,11 +160,13 @@ my $inputs = $node->safe_psql('marketing', q{
 my $n = 0;
 for my $row (split /\x1e/, $inputs)
 {
-	my ($agg, $query, $name, $nargs) = split /\x1f/, $row;
+	my ($agg, $query, $name, $nargs, $variadic) = split /\x1f/, $row;
 	$n++;
-	my $cols = join(', ', map { "c$_" } 1 .. $nargs);
+	my @cols = map { "c$_" } 1 .. $nargs;
+	my $cols = join(', ', @cols);
+	$cols[-1] = "VARIADIC $cols[-1]" if $variadic eq 'true';
 	$node->safe_psql('marketing', "CREATE TABLE input_$n AS SELECT * FROM ($query) q($cols)", @as);
-	push @calls, [ $agg, "SELECT $schema.$name($cols) FROM input_$n" ];
+	push @calls, [ $agg, "SELECT $schema.$name(" . join(', ', @cols) . ") FROM input_$n" ];
 }
 
 for my $call (@calls)
