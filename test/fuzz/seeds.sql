@@ -226,3 +226,35 @@ FROM (VALUES
     ('abm_entered(abm_journey, text)', $q$SELECT @extschema@.abm_entered(v, 'engaged'), @extschema@.abm_entered(v, 'opportunity') FROM j$q$),
     ('abm_journey_merge(abm_journey, abm_journey)', 'SELECT @extschema@.abm_journey_merge(v, v) FROM j')
 ) c(f, q);
+
+-- Attribution (attribution.sql, view_through.sql).
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_view_through(timestamp with time zone, boolean, boolean, boolean, interval)',
+     $q$SELECT t, i, c, v, interval '7 days' FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, true, false, false),
+        ('2026-01-02 00:00+00', false, true, false), ('2026-01-04 00:00+00', false, false, true), ('2026-01-05 00:00+00', true, false, false),
+        ('2026-01-20 00:00+00', false, false, true), (NULL, true, false, false), ('2026-01-06 00:00+00', NULL, NULL, NULL)) x(t, i, c, v)$q$),
+    ('abm_view_through(timestamp with time zone, boolean, boolean, boolean, interval)',
+     $q$SELECT '2026-01-01 00:00+00'::timestamptz + i * interval '9 hours', i % 3 = 0, i % 7 = 0, i % 11 = 0, interval '3 days'
+        FROM pg_catalog.generate_series(1, 150) i$q$);
+
+INSERT INTO abm_seeds.call VALUES
+    ('abm_attribution_credit(text, integer, integer)',
+     $q$SELECT m, p, @extschema@.abm_attribution_credit(m, p, 4)
+        FROM (VALUES ('first_touch'), ('last_touch'), ('linear'), ('u_shaped')) a(m), (VALUES (1), (2), (4)) b(p)$q$),
+    ('abm_attribution_credit(text, integer, integer, integer, integer)',
+     $q$SELECT p, @extschema@.abm_attribution_credit('w_shaped', p, 5, 2, 4) FROM (VALUES (1), (2), (3), (4), (5)) b(p)$q$),
+    ('abm_attribution_credit(text, integer, integer, integer, integer, integer)',
+     $q$SELECT p, @extschema@.abm_attribution_credit('full_path', p, 7, 2, 4, 6) FROM (VALUES (1), (2), (3), (6), (7)) b(p)$q$),
+    ('abm_attribute(text, bigint[], timestamp with time zone[], timestamp with time zone, interval, timestamp with time zone, timestamp with time zone)',
+     $q$SELECT * FROM @extschema@.abm_attribute('time_decay', '{1,2,3}', '{2026-01-01 00:00+00, 2026-01-05 00:00+00, 2026-01-09 00:00+00}',
+        '2026-01-10 00:00+00', '7 days')$q$),
+    ('abm_attribute(text, bigint[], timestamp with time zone[], timestamp with time zone, interval, timestamp with time zone, timestamp with time zone)',
+     $q$SELECT * FROM @extschema@.abm_attribute('w_shaped', '{11,12,13,14}', '{2026-01-01 00:00+00, 2026-01-03 00:00+00, 2026-01-05 00:00+00, 2026-01-07 00:00+00}',
+        '2026-01-10 00:00+00', '7 days', '2026-01-03 00:00+00', '2026-01-05 00:00+00')$q$);
+
+-- Demo data (demo.sql).
+INSERT INTO abm_seeds.call VALUES
+    ('abm_demo_uniform(bigint, integer, bigint)',
+     'SELECT @extschema@.abm_demo_uniform(1, 40, 12345), @extschema@.abm_demo_uniform(7, 1, 1)'),
+    ('abm_demo_load(double precision, bigint, name)',
+     $q$SELECT * FROM @extschema@.abm_demo_load(0.001, 3, 'seeds_demo')$q$);

@@ -176,7 +176,8 @@ for my $call (@calls)
 	my ($ret1, $plain, $err1) = $node->psql('marketing', $query, @as);
 	my ($ret2, $evil, $err2) = $node->psql('marketing', "$hostile $query", @as);
 	is($ret1, 0, "$what: sample call runs") or diag($err1);
-	is("$evil$err2", $plain, "$what: same result with the hostile search_path");
+	# Notices may differ (a second run finds what the first created).
+	is($ret2 == 0 ? $evil : "$evil$err2", $plain, "$what: same result with the hostile search_path");
 }
 
 $node->stop;
