@@ -33,7 +33,6 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_aggregate.h"
-#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -404,32 +403,28 @@ type_io(FunctionCallInfo fcinfo, Oid type)
 {
 	TypeIO	   *io = (TypeIO *) fcinfo->flinfo->fn_extra;
 	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
-	Oid			func;
-	bool		isvarlena;
+	HeapTuple	tup;
+	Form_pg_type t;
 
 	if (io != NULL && io->type == type)
 		return io;
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for type %u", type);
+	t = (Form_pg_type) GETSTRUCT(tup);
+
 	io = MemoryContextAllocZero(cxt, sizeof(TypeIO));
 	io->type = type;
-	getTypeInputInfo(type, &func, &io->ioparam);
-	fmgr_info_cxt(func, &io->in, cxt);
-	getTypeOutputInfo(type, &func, &isvarlena);
-	fmgr_info_cxt(func, &io->out, cxt);
+	io->ioparam = getTypeIOParam(tup);
+	fmgr_info_cxt(t->typinput, &io->in, cxt);
+	fmgr_info_cxt(t->typoutput, &io->out, cxt);
+	io->has_binary = OidIsValid(t->typreceive) && OidIsValid(t->typsend);
+	if (io->has_binary)
 	{
-		HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
-		Form_pg_type t;
-
-		if (!HeapTupleIsValid(tup))
-			elog(ERROR, "cache lookup failed for type %u", type);
-		t = (Form_pg_type) GETSTRUCT(tup);
-		io->has_binary = OidIsValid(t->typreceive) && OidIsValid(t->typsend);
-		if (io->has_binary)
-		{
-			fmgr_info_cxt(t->typreceive, &io->recv, cxt);
-			fmgr_info_cxt(t->typsend, &io->send, cxt);
-		}
-		ReleaseSysCache(tup);
+		fmgr_info_cxt(t->typreceive, &io->recv, cxt);
+		fmgr_info_cxt(t->typsend, &io->send, cxt);
 	}
+	ReleaseSysCache(tup);
 	fcinfo->flinfo->fn_extra = io;
 	return io;
 }
