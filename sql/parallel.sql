@@ -34,7 +34,22 @@ CREATE TABLE pq_cases (id int PRIMARY KEY, agg text, rel text, call text, same t
 INSERT INTO pq_cases VALUES
   (1, 'abm_rate(boolean)', 'touches', 'abm_rate(contact_id IS NULL)', 'a = b'),
   (2, 'abm_win_rate(boolean)', 'opportunities', 'abm_win_rate(is_won)', 'a = b'),
-  (3, 'abm_nps(integer)', 'nps_responses', 'abm_nps(score)', 'a = b');
+  (3, 'abm_nps(integer)', 'nps_responses', 'abm_nps(score)', 'a = b'),
+  (60, 'abm_journey(text,timestamp with time zone)', 'stages', 'abm_journey(stage, entered_at)', 'a::text = b::text'),
+  (61, 'abm_journey(text,timestamp with time zone,text[])', 'stages',
+   'abm_journey(stage, entered_at, ARRAY[''target'', ''engaged'', ''opportunity'', ''won'', ''retained'', ''expanded'', ''churned''])', 'a::text = b::text'),
+  (62, 'abm_rollup(abm_journey)', 'stages', 'abm_rollup(format(''{%s: %s}'', stage, entered_at)::abm_journey)', 'a::text = b::text'),
+  (63, 'abm_funnel(abm_journey)', 'stages', 'abm_funnel(format(''{%s: %s}'', stage, entered_at)::abm_journey)', '(SELECT array_agg(x ORDER BY x.step)::text FROM abm_funnel_steps(a) x) = (SELECT array_agg(x ORDER BY x.step)::text FROM abm_funnel_steps(b) x)'),
+  (64, 'abm_rollup(abm_funnel)', 'stages', 'abm_rollup(format(''{target: 1, engaged: %s}'', account_id % 2)::abm_funnel)', '(SELECT array_agg(x ORDER BY x.step)::text FROM abm_funnel_steps(a) x) = (SELECT array_agg(x ORDER BY x.step)::text FROM abm_funnel_steps(b) x)'),
+  (65, 'abm_window_funnel(interval,timestamp with time zone,boolean[])', 'touches',
+   'abm_window_funnel(''7 days'', occurred_at, activity = ''web_visit'', activity = ''content_download'', activity = ''meeting_booked'')', 'a = b'),
+  (66, 'abm_window_funnel(interval,text,timestamp with time zone,boolean[])', 'touches',
+   'abm_window_funnel(''7 days'', ''strict_order, strict_once'', occurred_at, activity = ''web_visit'', activity = ''email_open'', activity = ''web_visit'')', 'a = b'),
+  (67, 'abm_window_funnel_times(interval,timestamp with time zone,boolean[])', 'touches',
+   'abm_window_funnel_times(''7 days'', occurred_at, activity = ''web_visit'', activity = ''content_download'', activity = ''meeting_booked'')', 'a = b'),
+  (68, 'abm_window_funnel_times(interval,text,timestamp with time zone,boolean[])', 'touches',
+   'abm_window_funnel_times(''1 day'', ''strict_increase, strict_once'', occurred_at, activity = ''email_open'', activity = ''email_click'', activity = ''web_visit'')', 'a = b'),
+  (69, 'abm_retention(boolean[])', 'touches', 'abm_retention(activity = ''web_visit'', activity = ''form_fill'', activity = ''meeting_booked'')', 'a = b');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case
