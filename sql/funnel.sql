@@ -84,6 +84,42 @@ WHERE s.accounts IS DISTINCT FROM e.accounts
    OR abs(s.median_days_from_previous - e.med) > 1e-9
    OR abs(s.p90_days_from_previous - e.p90) > 1e-9;
 
+-- the same on the demo data's stage history
+SET client_min_messages = warning;
+SELECT count(*) > 0 AS loaded FROM abm_demo_load(0.01, 3, 'fdemo');
+RESET client_min_messages;
+WITH h AS (SELECT account_id, array_position(ARRAY['target','engaged','opportunity','won','retained','expanded'], stage) - 1 AS k,
+                  min(entered_at) AS entered_at
+           FROM fdemo.stages GROUP BY 1, 2),
+     furthest AS (SELECT account_id, max(k) AS f FROM h GROUP BY account_id),
+     counts AS (SELECT k, count(*) FILTER (WHERE f >= k) AS accounts
+                FROM generate_series(0, 5) k CROSS JOIN furthest GROUP BY k),
+     durs AS (SELECT b.k, extract(epoch FROM b.entered_at - a.entered_at) / 86400 AS d
+              FROM h a JOIN h b ON b.account_id = a.account_id AND b.k = a.k + 1
+              WHERE b.entered_at >= a.entered_at),
+     pct AS (SELECT k, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS med,
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS p90
+             FROM durs GROUP BY k),
+     expected AS (SELECT c.k + 1 AS step, c.accounts,
+                         c.accounts::float8 / first_value(c.accounts) OVER (ORDER BY c.k) AS pct_of_first,
+                         c.accounts::float8 / nullif(lag(c.accounts) OVER (ORDER BY c.k), 0) AS pct_of_previous,
+                         coalesce(lag(c.accounts) OVER (ORDER BY c.k) - c.accounts, 0) AS dropped,
+                         p.med, p.p90
+                  FROM counts c LEFT JOIN pct p USING (k))
+SELECT count(*) AS steps_differing
+FROM abm_funnel_steps('fdemo.stages', 'account_id', 'stage', 'entered_at') s
+FULL JOIN expected e USING (step)
+WHERE s.accounts IS DISTINCT FROM e.accounts
+   OR abs(s.pct_of_first - e.pct_of_first) > 1e-12
+   OR (s.pct_of_previous IS NULL) <> (e.pct_of_previous IS NULL)
+   OR abs(s.pct_of_previous - e.pct_of_previous) > 1e-12
+   OR s.dropped IS DISTINCT FROM e.dropped
+   OR (s.median_days_from_previous IS NULL) <> (e.med IS NULL)
+   OR abs(s.median_days_from_previous - e.med) > 1e-9
+   OR abs(s.p90_days_from_previous - e.p90) > 1e-9;
+SELECT step, stage, accounts, dropped, round(median_days_from_previous::numeric, 1) AS median_days, bar
+FROM abm_funnel_steps('fdemo.stages', 'account_id', 'stage', 'entered_at');
+
 -- funnels of disjoint account sets roll up to the funnel of all
 WITH whole AS (SELECT abm_funnel(j) AS f
                FROM (SELECT abm_journey(stage, entered_at) AS j FROM fmany GROUP BY account_id) x),
