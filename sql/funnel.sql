@@ -35,7 +35,8 @@ FROM abm_funnel_steps('"Stage History"', 'Account', 'Stage Name', 'When', ARRAY[
 -- text and binary I/O round-trip
 CREATE TABLE fstore AS
 SELECT abm_funnel(j) AS f FROM (SELECT abm_journey(stage, entered_at) AS j FROM fstages GROUP BY account_id) x
-UNION ALL SELECT '[lead, deal] {lead: 2, deal: 1 (0.1 )}'::abm_funnel;
+UNION ALL SELECT '[lead, deal] {lead: 2, deal: 1 (0.1 )}'::abm_funnel
+UNION ALL SELECT '{target: 2, engaged: 2 (5e-324 1.7976931348623157e+308)}'::abm_funnel;
 SELECT f, f::text::abm_funnel::text = f::text AS text_round_trip FROM fstore;
 SELECT '/tmp/abm_funnel_' || pg_backend_pid() || '.bin' AS binfile \gset
 COPY fstore TO :'binfile' (FORMAT binary);

@@ -240,9 +240,9 @@ abm_funnel_in(PG_FUNCTION_ARGS)
 			{
 				float8		d;
 
-				errno = 0;
-				d = strtod(p, &end);
-				if (end == p || errno != 0 || isnan(d) || isinf(d) || d < 0)
+				/* float8in's parser: subnormal values round-trip too */
+				d = float8in_internal(unconstify(char *, p), &end, "abm_funnel", literal);
+				if (isnan(d) || isinf(d) || d < 0)
 					literal_error(literal, "A duration must be a non-negative number of days.");
 				if (f->ndur[k] >= f->accounts[k])
 					literal_error(literal, "A stage has more durations than accounts.");

@@ -227,6 +227,42 @@ FROM (VALUES
     ('abm_journey_merge(abm_journey, abm_journey)', 'SELECT @extschema@.abm_journey_merge(v, v) FROM j')
 ) c(f, q);
 
+-- Funnels (funnel.sql).
+CREATE VIEW abm_seeds.stage_history AS
+    SELECT * FROM (VALUES (1::bigint, 'target'::text, '2026-01-01 00:00+00'::timestamptz), (1, 'engaged', '2026-01-03 00:00+00'),
+        (1, 'won', '2026-02-01 00:00+00'), (2, 'target', '2026-01-02 00:00+00'), (2, 'opportunity', '2026-01-20 00:00+00'),
+        (3, 'engaged', '2026-01-01 00:00+00'), (3, 'target', '2026-01-05 00:00+00')) v(account_id, stage, entered_at);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_funnel', $q$(SELECT @extschema@.abm_funnel(j) FROM (SELECT @extschema@.abm_journey(stage, entered_at) AS j
+        FROM abm_seeds.stage_history GROUP BY account_id) x)$q$),
+    ('abm_funnel', $q$'[lead, "closed won"] {lead: 3, "closed won": 2 (12.5 0.25)}'::@extschema@.abm_funnel$q$),
+    ('abm_funnel', $q$(SELECT @extschema@.abm_funnel(j) FROM (SELECT @extschema@.abm_journey('target', '2026-01-01 00:00+00'::timestamptz) AS j) x)$q$);
+
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_funnel(abm_journey)',
+     $q$SELECT @extschema@.abm_journey(stage, entered_at) FROM abm_seeds.stage_history GROUP BY account_id
+        UNION ALL SELECT NULL::@extschema@.abm_journey$q$),
+    ('abm_funnel(abm_journey)',
+     $q$SELECT @extschema@.abm_journey((ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])[1 + i % 6],
+        '2026-01-01 00:00+00'::timestamptz + i * interval '1 day') FROM pg_catalog.generate_series(1, 150) i GROUP BY i % 37$q$),
+    ('abm_rollup(abm_funnel)',
+     $q$SELECT @extschema@.abm_funnel(j) FROM (SELECT account_id, @extschema@.abm_journey(stage, entered_at) AS j
+        FROM abm_seeds.stage_history GROUP BY account_id) x GROUP BY account_id % 2$q$);
+
+INSERT INTO abm_seeds.call
+SELECT f, 'WITH fu(v) AS (SELECT ' || (SELECT expr FROM abm_seeds.type_value WHERE type_name = 'abm_funnel' LIMIT 1) || ') ' || q
+FROM (VALUES
+    ('abm_funnel_steps(abm_funnel)', 'SELECT s.* FROM fu, @extschema@.abm_funnel_steps(fu.v) s'),
+    ('abm_funnel_merge(abm_funnel, abm_funnel)', 'SELECT @extschema@.abm_funnel_merge(v, v) FROM fu')
+) c(f, q);
+
+INSERT INTO abm_seeds.call VALUES
+    ('abm_funnel_steps(regclass, name, name, name, text[])',
+     $q$SELECT * FROM @extschema@.abm_funnel_steps('abm_seeds.stage_history', 'account_id', 'stage', 'entered_at')$q$),
+    ('abm_funnel_report(integer[], text[])',
+     $q$SELECT * FROM @extschema@.abm_funnel_report(ARRAY[0, 1, 2, 2, 3, NULL], ARRAY['visit', 'demo', 'trial'])$q$);
+
 -- Attribution (attribution.sql, view_through.sql).
 INSERT INTO abm_seeds.agg_input VALUES
     ('abm_view_through(timestamp with time zone, boolean, boolean, boolean, interval)',
