@@ -70,21 +70,27 @@ typedef struct CoverageParams
 {
 	float8		committee_size;
 	int			nroles;
-	const char *names[COVERAGE_MAX_ROLES];
-	int			lens[COVERAGE_MAX_ROLES];
+	const char **names;			/* nroles names, their lengths in lens */
+	int		   *lens;
 	const char *key;
 	Size		keylen;
 	const char *src;			/* NULL when not parsed from an array */
 	Size		srclen;
 } CoverageParams;
 
+#define DEFAULT_ROLES_KEY "champion\0economic_buyer\0technical_buyer\0influencer"
+static const char *default_names[] = {
+	"champion", "economic_buyer", "technical_buyer", "influencer"
+};
+static int	default_lens[] = {8, 14, 15, 10};
+
 static const CoverageParams default_params = {
 	.committee_size = COVERAGE_DEFAULT_COMMITTEE,
 	.nroles = 4,
-	.names = {"champion", "economic_buyer", "technical_buyer", "influencer"},
-	.lens = {8, 14, 15, 10},
-	.key = "champion\0economic_buyer\0technical_buyer\0influencer",
-	.keylen = sizeof("champion\0economic_buyer\0technical_buyer\0influencer"),
+	.names = default_names,
+	.lens = default_lens,
+	.key = DEFAULT_ROLES_KEY,
+	.keylen = sizeof(DEFAULT_ROLES_KEY),
 	.src = NULL,
 	.srclen = 0
 };
@@ -130,8 +136,12 @@ params_build(MemoryContext cxt, int nroles, const char *const *names,
 
 	for (int i = 0; i < nroles; i++)
 		keylen += lens[i] + 1;
-	p = MemoryContextAlloc(cxt, sizeof(CoverageParams) + keylen + srclen);
-	key = (char *) p + sizeof(CoverageParams);
+	p = MemoryContextAlloc(cxt, MAXALIGN(sizeof(CoverageParams)) +
+						   nroles * (sizeof(char *) + sizeof(int)) +
+						   keylen + srclen);
+	p->names = (const char **) ((char *) p + MAXALIGN(sizeof(CoverageParams)));
+	p->lens = (int *) (p->names + nroles);
+	key = (char *) (p->lens + nroles);
 	srccopy = key + keylen;
 
 	p->committee_size = committee_size;
