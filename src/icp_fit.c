@@ -49,7 +49,7 @@ typedef struct IcpCriterion
 {
 	int			index;			/* position in "criteria", from 0 */
 	JsonbContainer *container;	/* the criterion object */
-	const char *attribute;		/* its attribute as written, for messages */
+	JsonbValue *attribute;		/* its "attribute" value, NULL if absent */
 } IcpCriterion;
 
 static char *
@@ -71,7 +71,9 @@ bad_criterion(const IcpCriterion *crit, const char *problem, const char *hint)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid ICP profile criterion criteria[%d] (attribute %s): %s",
-					crit->index, crit->attribute, problem),
+					crit->index,
+					crit->attribute ? value_text(crit->attribute) : "(none)",
+					problem),
 			 errdetail("criteria[%d] = %s.", crit->index, json_text(crit->container)),
 			 errhint("%s", hint)));
 }
@@ -319,7 +321,6 @@ evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 	JsonbIteratorToken tok;
 	JsonbValue	v;
 	JsonbValue	key;
-	JsonbValue	attribute = {.type = jbvNull};
 	JsonbValue	weight = {.type = jbvNull};
 	JsonbValue	operand = {.type = jbvNull};
 	int			op = -1;
@@ -327,7 +328,7 @@ evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 
 	crit.index = index;
 	crit.container = NULL;
-	crit.attribute = "(none)";
+	crit.attribute = NULL;
 	if (item->type != jbvBinary || !JsonContainerIsObject(item->val.binary.data))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -338,16 +339,9 @@ evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 	crit.container = item->val.binary.data;
 
 	/* find the attribute first, so that every later message can name it */
-	{
-		JsonbValue *a = getKeyJsonValueFromContainer(crit.container, "attribute", 9, NULL);
-
-		if (a != NULL)
-		{
-			attribute = *a;
-			crit.attribute = value_text(a);
-		}
-	}
-	if (attribute.type != jbvString && !is_array(&attribute))
+	crit.attribute = getKeyJsonValueFromContainer(crit.container, "attribute", 9, NULL);
+	if (crit.attribute == NULL ||
+		(crit.attribute->type != jbvString && !is_array(crit.attribute)))
 		bad_criterion(&crit, "\"attribute\" must be a key or a non-empty array of keys",
 					  "Write \"attribute\": \"industry\", or a path such as [\"firmographics\", \"industry\"].");
 
@@ -390,7 +384,7 @@ evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 
 	w = criterion_weight(&crit, weight.type == jbvNull ? NULL : &weight);
 	*met = criterion_met(&crit, (IcpOperator) op, &operand,
-						 lookup_attribute(&crit, &attribute, account));
+						 lookup_attribute(&crit, crit.attribute, account));
 	return w;
 }
 
