@@ -142,6 +142,35 @@ JOIN cov_expected x USING (account_id)
 WHERE (s.c).coverage IS DISTINCT FROM
       CASE WHEN account_id % 2 = 0 THEN x.champion ELSE x."user" END::int::float8;
 
+-- hash aggregation spilling to disk (tiny work_mem) gives the same groups,
+-- also when each group has its own required roles
+SET work_mem = '64kB';
+SET enable_sort = off;
+SET max_parallel_workers_per_gather = 0;
+CREATE FUNCTION pg_temp.hash_batches(query text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
+    RETURN (plan->0->'Plan'->>'HashAgg Batches')::int;
+END $$;
+SELECT pg_temp.hash_batches('SELECT account_id, abm_coverage(contact_id, role, engaged)
+                             FROM cov_touch GROUP BY account_id') > 1 AS spilled;
+SELECT count(*) AS accounts_differing
+FROM (SELECT account_id,
+             abm_coverage(contact_id, role, engaged) AS d,
+             abm_coverage(contact_id, role, engaged,
+                          CASE WHEN account_id % 2 = 0 THEN ARRAY['Champion', 'user'] ELSE ARRAY['user', 'Champion'] END, 5) AS u
+      FROM cov_touch GROUP BY account_id) h
+JOIN cov_serial s USING (account_id)
+WHERE h.d IS DISTINCT FROM s.d
+   OR (h.u).contacts IS DISTINCT FROM (s.u).contacts
+   OR (h.u).coverage IS DISTINCT FROM (s.u).coverage
+   OR (h.u).penetration IS DISTINCT FROM (s.u).penetration
+   OR (SELECT array_agg(r ORDER BY r) FROM unnest((h.u).roles_covered) r)
+      IS DISTINCT FROM (SELECT array_agg(r ORDER BY r) FROM unnest((s.u).roles_covered) r);
+RESET ALL;
+
 -- as a window function over a growing frame (the final function leaves the
 -- state usable): against count(DISTINCT) over the same prefix
 SELECT count(*) AS rows_differing
