@@ -24,7 +24,7 @@ CREATE FUNCTION abm_coverage_serial(internal) RETURNS bytea
 CREATE FUNCTION abm_coverage_deserial(bytea, internal) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- SSPACE: the state (48 bytes) and, for a typical account of about ten
+-- SSPACE: the state (40 bytes) and, for a typical account of about ten
 -- contacts, a contact array of 16 to 32 entries of 16 bytes.
 CREATE AGGREGATE abm_coverage(contact_id bigint, role text, engaged bool) (
     SFUNC = abm_coverage_trans, STYPE = internal, SSPACE = 400,
