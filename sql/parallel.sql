@@ -34,7 +34,13 @@ CREATE TABLE pq_cases (id int PRIMARY KEY, agg text, rel text, call text, same t
 INSERT INTO pq_cases VALUES
   (1, 'abm_rate(boolean)', 'touches', 'abm_rate(contact_id IS NULL)', 'a = b'),
   (2, 'abm_win_rate(boolean)', 'opportunities', 'abm_win_rate(is_won)', 'a = b'),
-  (3, 'abm_nps(integer)', 'nps_responses', 'abm_nps(score)', 'a = b');
+  (3, 'abm_nps(integer)', 'nps_responses', 'abm_nps(score)', 'a = b'),
+  (4, 'abm_coverage(bigint,text,boolean)', 'contacts',
+      'abm_coverage(contact_id, role, contact_id % 3 = 0)', 'a = b'),
+  (5, 'abm_coverage(bigint,text,boolean,text[])', 'contacts',
+      $$abm_coverage(contact_id, role, contact_id % 3 = 0, '{champion,user}')$$, 'a = b'),
+  (6, 'abm_coverage(bigint,text,boolean,text[],double precision)', 'contacts',
+      $$abm_coverage(contact_id, role, contact_id % 3 = 0, '{champion,economic_buyer}', 10)$$, 'a = b');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case

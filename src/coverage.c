@@ -29,11 +29,8 @@
  * Some inline functions of these server headers leave parameters unused,
  * which -Wextra reports; the warnings are about the headers, not this file.
  */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "access/htup_details.h"
 #include "funcapi.h"
-#pragma GCC diagnostic pop
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bitutils.h"
