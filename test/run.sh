@@ -1,6 +1,8 @@
 #!/bin/bash
 # Every test suite of abm: build and install, then pg_regress, the docs
-# examples, the benchmark smoke run and the TAP tests.  Ends with one line
+# examples, the benchmark smoke run, the TAP tests and the packaging suites
+# (test/packaging: PGXN metadata, reference coverage, a psycopg2 client, the
+# Debian package).  Ends with one line
 # "N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
