@@ -280,6 +280,9 @@ check(($provided->{version} // '') eq $expected_semver,
 	"provides.$extension.version equals the release version ($expected_semver)");
 check(($provided->{file} // '') eq "sql/$extension--$default_version.sql",
 	"provides.$extension.file is the install script make generates (sql/$extension--$default_version.sql)");
+my ($control_comment) = $control =~ /^comment\s*=\s*'([^']*)'/m;
+check(defined $control_comment && ($provided->{abstract} // '') eq $control_comment,
+	"provides.$extension.abstract equals the comment in abm.control");
 
 if (-f 'debian/changelog')
 {
