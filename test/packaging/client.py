@@ -106,7 +106,7 @@ class Types:
         if oid not in self.rows:
             self.cur.execute(
                 """SELECT t.typname, t.typtype, t.typlen, t.typbyval, t.typelem,
-                          t.typcategory, t.typbasetype, t.typrelid,
+                          t.typcategory, t.typbasetype,
                           pg_catalog.format_type(t.oid, NULL),
                           ARRAY(SELECT a.atttypid FROM pg_catalog.pg_attribute a
                                 WHERE a.attrelid = t.typrelid AND a.attnum > 0
@@ -116,7 +116,7 @@ class Types:
             if row is None:
                 raise BinaryError('unknown type oid %d' % oid)
             keys = ('name', 'typtype', 'len', 'byval', 'elem', 'category',
-                    'basetype', 'relid', 'sqlname', 'fields')
+                    'basetype', 'sqlname', 'fields')
             self.rows[oid] = dict(zip(keys, row))
         return self.rows[oid]
 
@@ -303,9 +303,7 @@ def same(binary, text):
         return binary == text or (math.isnan(binary) and math.isnan(text))
     if isinstance(binary, decimal.Decimal) and isinstance(text, decimal.Decimal):
         return binary == text or (binary.is_nan() and text.is_nan())
-    if isinstance(binary, (bool, int, decimal.Decimal, str, datetime.date)) and type(binary) == type(text):
-        return binary == text
-    if isinstance(binary, datetime.datetime) and isinstance(text, datetime.datetime):
+    if isinstance(binary, (bool, int, str, datetime.date)) and type(binary) == type(text):
         return binary == text
     if isinstance(binary, list) and isinstance(text, list) and len(binary) == len(text):
         return all(same(b, t) for b, t in zip(binary, text))
