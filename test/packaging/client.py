@@ -39,6 +39,11 @@ import sys
 
 import psycopg2
 
+# Per-account engagement states of the demo touches, for the samples of the
+# functions that read an abm_engagement.
+ENGAGEMENT = ("(SELECT account_id, abm_engagement_agg(activity, occurred_at, contact_id, interval '30 days') AS e"
+              " FROM abm_demo.touches GROUP BY account_id) eng")
+
 # One sample query per public function, keyed by its identity as regprocedure
 # prints it.  Adding a function is one line here.  The query must call that
 # function (checked), return at least one row, and may read abm_demo.
@@ -61,6 +66,27 @@ SAMPLES = {
         "SELECT abm_win_rate(is_won) FROM abm_demo.opportunities",
     'abm_demo_load(double precision,bigint,name)':
         "SELECT * FROM abm_demo_load(0.001, 7, 'abm_client_probe')",
+    # engagement and intent surge (issue 3)
+    'abm_engagement_score(double precision,timestamp with time zone,timestamp with time zone,interval)':
+        "SELECT account_id, abm_engagement_score(abm_activity_weight(activity), occurred_at, now(), interval '30 days') FROM abm_demo.touches GROUP BY account_id",
+    'abm_engagement_score(text,timestamp with time zone,timestamp with time zone,interval)':
+        "SELECT account_id, abm_engagement_score(activity, occurred_at, now(), interval '30 days') FROM abm_demo.touches GROUP BY account_id",
+    'abm_engagement_agg(text,timestamp with time zone,bigint,interval)':
+        "SELECT account_id, abm_engagement_agg(activity, occurred_at, contact_id, interval '30 days') FROM abm_demo.touches GROUP BY account_id",
+    'abm_engagement_agg(text,double precision,timestamp with time zone,bigint,interval)':
+        "SELECT account_id, abm_engagement_agg(activity, 2 * abm_activity_weight(activity), occurred_at, contact_id, interval '7 days') FROM abm_demo.touches GROUP BY account_id",
+    'abm_engagement_jsonb(abm_engagement)': "SELECT abm_engagement_jsonb(e) FROM " + ENGAGEMENT,
+    'abm_rollup(abm_engagement)':
+        "SELECT a.tier, abm_rollup(eng.e) FROM " + ENGAGEMENT + " JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier",
+    'abm_score(abm_engagement,timestamp with time zone)': "SELECT abm_score(e, now()) FROM " + ENGAGEMENT,
+    'abm_touches(abm_engagement)': "SELECT abm_touches(e) FROM " + ENGAGEMENT,
+    'abm_touches(abm_engagement,text)': "SELECT abm_touches(e, 'web_visit') FROM " + ENGAGEMENT,
+    'abm_first_touch(abm_engagement)': "SELECT abm_first_touch(e) FROM " + ENGAGEMENT,
+    'abm_last_touch(abm_engagement)': "SELECT abm_last_touch(e) FROM " + ENGAGEMENT,
+    'abm_engaged_contacts(abm_engagement)': "SELECT abm_engaged_contacts(e) FROM " + ENGAGEMENT,
+    'abm_half_life(abm_engagement)': "SELECT abm_half_life(e) FROM " + ENGAGEMENT,
+    'abm_surge(timestamp with time zone,timestamp with time zone,interval,interval)':
+        "SELECT account_id, abm_surge(occurred_at, now(), interval '7 days', interval '90 days') FROM abm_demo.touches GROUP BY account_id",
 }
 
 # A sample value for each public abm type that no function sample returns
