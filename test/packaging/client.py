@@ -87,6 +87,17 @@ SAMPLES = {
     'abm_half_life(abm_engagement)': "SELECT abm_half_life(e) FROM " + ENGAGEMENT,
     'abm_surge(timestamp with time zone,timestamp with time zone,interval,interval)':
         "SELECT account_id, abm_surge(occurred_at, now(), interval '7 days', interval '90 days') FROM abm_demo.touches GROUP BY account_id",
+    # coverage, ICP fit and MQA (issue 5)
+    'abm_coverage(bigint,text,boolean)':
+        "SELECT c.account_id, abm_coverage(c.contact_id, c.role, EXISTS (SELECT FROM abm_demo.touches t WHERE t.contact_id = c.contact_id)) FROM abm_demo.contacts c GROUP BY c.account_id",
+    'abm_coverage(bigint,text,boolean,text[])':
+        "SELECT account_id, abm_coverage(contact_id, role, true, ARRAY['champion', 'economic_buyer']) FROM abm_demo.contacts GROUP BY account_id",
+    'abm_coverage(bigint,text,boolean,text[],double precision)':
+        "SELECT account_id, (abm_coverage(contact_id, role, true, ARRAY['champion', 'economic_buyer'], 6)).* FROM abm_demo.contacts GROUP BY account_id",
+    'abm_icp_fit(jsonb,jsonb)':
+        "SELECT account_id, abm_icp_fit(attributes, '{\"criteria\": [{\"attribute\": \"industry\", \"in\": [\"software\", \"fintech\"], \"weight\": 2}, {\"attribute\": \"employees\", \"between\": [200, 5000]}]}') FROM abm_demo.accounts",
+    'abm_is_mqa(double precision,integer,double precision,double precision,integer,double precision)':
+        "SELECT abm_is_mqa(42.5, 3, 0.8, 30, 2, 0.6)",
 }
 
 # A sample value for each public abm type that no function sample returns
