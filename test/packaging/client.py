@@ -98,6 +98,17 @@ SAMPLES = {
         "SELECT account_id, abm_icp_fit(attributes, '{\"criteria\": [{\"attribute\": \"industry\", \"in\": [\"software\", \"fintech\"], \"weight\": 2}, {\"attribute\": \"employees\", \"between\": [200, 5000]}]}') FROM abm_demo.accounts",
     'abm_is_mqa(double precision,integer,double precision,double precision,integer,double precision)':
         "SELECT abm_is_mqa(42.5, 3, 0.8, 30, 2, 0.6)",
+    # window funnel and retention (issue 6)
+    'abm_window_funnel(interval,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_window_funnel('30 days', occurred_at, activity = 'web_visit', activity = 'form_fill', activity = 'chat') FROM abm_demo.touches GROUP BY account_id",
+    'abm_window_funnel(interval,text,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_window_funnel('30 days', 'strict_order', occurred_at, activity = 'web_visit', activity = 'form_fill') FROM abm_demo.touches GROUP BY account_id",
+    'abm_window_funnel_times(interval,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_window_funnel_times('30 days', occurred_at, activity = 'web_visit', activity = 'form_fill', activity = 'chat') FROM abm_demo.touches GROUP BY account_id",
+    'abm_window_funnel_times(interval,text,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_window_funnel_times('30 days', 'strict_deduplication', occurred_at, activity = 'web_visit', activity = 'form_fill') FROM abm_demo.touches GROUP BY account_id",
+    'abm_retention(boolean[])':
+        "SELECT account_id, abm_retention(occurred_at < now() - interval '30 days', occurred_at >= now() - interval '30 days') FROM abm_demo.touches GROUP BY account_id",
 }
 
 # A sample value for each public abm type that no function sample returns
