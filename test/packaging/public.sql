@@ -14,7 +14,9 @@
 --      * any function an aggregate uses as a support function, even over
 --        a non-internal state;
 --      * operator implementation and estimator functions, and operator
---        class support functions (the operator is what is documented).
+--        class support functions (the operator is what is documented);
+--      * any other function whose COMMENT ON starts with 'support:', the
+--        project's mark for helpers such as abm_demo_uniform.
 WITH members AS (
     SELECT d.classid, d.objid
     FROM pg_catalog.pg_depend d
@@ -41,6 +43,7 @@ WHERE p.proname LIKE 'abm\_%'
   AND p.oid NOT IN (SELECT fn FROM support WHERE fn <> 0)
   AND p.prorettype <> 'pg_catalog.internal'::pg_catalog.regtype
   AND NOT 'pg_catalog.internal'::pg_catalog.regtype = ANY (p.proargtypes::oid[])
+  AND coalesce(pg_catalog.obj_description(p.oid, 'pg_proc'), '') NOT LIKE 'support:%'
 UNION ALL
 SELECT 'type', t.oid, t.typname::text, pg_catalog.format_type(t.oid, NULL)
 FROM pg_catalog.pg_type t
