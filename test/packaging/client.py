@@ -87,6 +87,19 @@ SAMPLES = {
     'abm_half_life(abm_engagement)': "SELECT abm_half_life(e) FROM " + ENGAGEMENT,
     'abm_surge(timestamp with time zone,timestamp with time zone,interval,interval)':
         "SELECT account_id, abm_surge(occurred_at, now(), interval '7 days', interval '90 days') FROM abm_demo.touches GROUP BY account_id",
+    # pipeline, deal cycle, contract value, influence (issue 4)
+    'abm_pipeline(numeric,timestamp with time zone,timestamp with time zone,boolean)':
+        "SELECT a.tier, abm_pipeline(o.amount, o.created_at, o.closed_at, o.is_won) FROM abm_demo.opportunities o JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier",
+    'abm_pipeline_velocity(numeric,timestamp with time zone,timestamp with time zone,boolean)':
+        "SELECT abm_pipeline_velocity(amount, created_at, closed_at, is_won) FROM abm_demo.opportunities",
+    'abm_deal_cycle(timestamp with time zone,timestamp with time zone)':
+        "SELECT is_won, abm_deal_cycle(created_at, closed_at) FROM abm_demo.opportunities WHERE closed_at IS NOT NULL GROUP BY is_won",
+    'abm_deal_cycle_length(timestamp with time zone,timestamp with time zone)':
+        "SELECT is_won, abm_deal_cycle_length(created_at, closed_at) FROM abm_demo.opportunities WHERE closed_at IS NOT NULL GROUP BY is_won",
+    'abm_acv(numeric,date,date)':
+        "SELECT kind, abm_acv(amount, starts_on, ends_on) FROM abm_demo.contracts GROUP BY kind",
+    'abm_influenced(timestamp with time zone,timestamp with time zone,interval)':
+        "SELECT o.opportunity_id, abm_influenced(t.occurred_at, o.created_at, interval '90 days') FROM abm_demo.opportunities o JOIN abm_demo.touches t USING (account_id) GROUP BY o.opportunity_id",
     # coverage, ICP fit and MQA (issue 5)
     'abm_coverage(bigint,text,boolean)':
         "SELECT c.account_id, abm_coverage(c.contact_id, c.role, EXISTS (SELECT FROM abm_demo.touches t WHERE t.contact_id = c.contact_id)) FROM abm_demo.contacts c GROUP BY c.account_id",
