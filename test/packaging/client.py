@@ -44,6 +44,10 @@ import psycopg2
 ENGAGEMENT = ("(SELECT account_id, abm_engagement_agg(activity, occurred_at, contact_id, interval '30 days') AS e"
               " FROM abm_demo.touches GROUP BY account_id) eng")
 
+# Per-account journeys of the demo stage history, for the samples of the
+# functions that read an abm_journey.
+JOURNEYS = "(SELECT account_id, abm_journey(stage, entered_at) AS j FROM abm_demo.stages GROUP BY account_id) jour"
+
 # One sample query per public function, keyed by its identity as regprocedure
 # prints it.  Adding a function is one line here.  The query must call that
 # function (checked), return at least one row, and may read abm_demo.
@@ -111,6 +115,23 @@ SAMPLES = {
         "SELECT account_id, abm_icp_fit(attributes, '{\"criteria\": [{\"attribute\": \"industry\", \"in\": [\"software\", \"fintech\"], \"weight\": 2}, {\"attribute\": \"employees\", \"between\": [200, 5000]}]}') FROM abm_demo.accounts",
     'abm_is_mqa(double precision,integer,double precision,double precision,integer,double precision)':
         "SELECT abm_is_mqa(42.5, 3, 0.8, 30, 2, 0.6)",
+    # journeys and funnels (issue 6)
+    'abm_journey(text,timestamp with time zone)':
+        "SELECT account_id, abm_journey(stage, entered_at) FROM abm_demo.stages GROUP BY account_id",
+    'abm_journey(text,timestamp with time zone,text[])':
+        "SELECT account_id, abm_journey(stage, entered_at, ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded']) FROM abm_demo.stages GROUP BY account_id",
+    'abm_rollup(abm_journey)':
+        "SELECT a.tier, abm_rollup(jour.j) FROM " + JOURNEYS + " JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier",
+    'abm_stage(abm_journey)': "SELECT abm_stage(j) FROM " + JOURNEYS,
+    'abm_entered(abm_journey,text)': "SELECT abm_entered(j, 'engaged') FROM " + JOURNEYS,
+    'abm_funnel(abm_journey)': "SELECT abm_funnel(j) FROM " + JOURNEYS,
+    'abm_rollup(abm_funnel)':
+        "SELECT abm_rollup(f) FROM (SELECT a.tier, abm_funnel(jour.j) AS f FROM " + JOURNEYS + " JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier) t",
+    'abm_funnel_steps(abm_funnel)': "SELECT s.* FROM (SELECT abm_funnel(j) AS f FROM " + JOURNEYS + ") x, abm_funnel_steps(x.f) s",
+    'abm_funnel_steps(regclass,name,name,name,text[])':
+        "SELECT * FROM abm_funnel_steps('abm_demo.stages', 'account_id', 'stage', 'entered_at', ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])",
+    'abm_funnel_report(integer[],text[])':
+        "SELECT * FROM abm_funnel_report(ARRAY(SELECT abm_window_funnel('90 days', occurred_at, activity = 'web_visit', activity = 'form_fill', activity = 'meeting_booked') FROM abm_demo.touches GROUP BY account_id), ARRAY['visit', 'form', 'meeting'])",
     # window funnel and retention (issue 6)
     'abm_window_funnel(interval,timestamp with time zone,boolean[])':
         "SELECT account_id, abm_window_funnel('30 days', occurred_at, activity = 'web_visit', activity = 'form_fill', activity = 'chat') FROM abm_demo.touches GROUP BY account_id",
