@@ -48,6 +48,11 @@ ENGAGEMENT = ("(SELECT account_id, abm_engagement_agg(activity, occurred_at, con
 # functions that read an abm_journey.
 JOURNEYS = "(SELECT account_id, abm_journey(stage, entered_at) AS j FROM abm_demo.stages GROUP BY account_id) jour"
 
+# Touches of each opportunity's account up to its creation, for the samples of
+# the attribution functions.
+OPPORTUNITY_TOUCHES = ("abm_demo.opportunities o JOIN abm_demo.touches t USING (account_id)"
+                       " WHERE t.occurred_at <= o.created_at")
+
 # One sample query per public function, keyed by its identity as regprocedure
 # prints it.  Adding a function is one line here.  The query must call that
 # function (checked), return at least one row, and may read abm_demo.
@@ -132,6 +137,25 @@ SAMPLES = {
         "SELECT * FROM abm_funnel_steps('abm_demo.stages', 'account_id', 'stage', 'entered_at', ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])",
     'abm_funnel_report(integer[],text[])':
         "SELECT * FROM abm_funnel_report(ARRAY(SELECT abm_window_funnel('90 days', occurred_at, activity = 'web_visit', activity = 'form_fill', activity = 'meeting_booked') FROM abm_demo.touches GROUP BY account_id), ARRAY['visit', 'form', 'meeting'])",
+    # attribution and view-through (issue 7)
+    'abm_attribution_credit(text,integer,integer)':
+        "SELECT m, p, abm_attribution_credit(m, p, 5) FROM unnest(ARRAY['first_touch', 'last_touch', 'linear', 'u_shaped']) m, generate_series(1, 5) p",
+    'abm_attribution_credit(text,integer,integer,integer,integer)':
+        "SELECT p, abm_attribution_credit('w_shaped', p, 6, 2, 4) FROM generate_series(1, 6) p",
+    'abm_attribution_credit(text,integer,integer,integer,integer,integer)':
+        "SELECT p, abm_attribution_credit('full_path', p, 8, 2, 4, 7) FROM generate_series(1, 8) p",
+    'abm_attribution_credit(text,timestamp with time zone,timestamp with time zone)':
+        "SELECT o.opportunity_id, abm_attribution_credit('time_decay', t.occurred_at, o.created_at) OVER (PARTITION BY o.opportunity_id ORDER BY t.occurred_at) FROM " + OPPORTUNITY_TOUCHES,
+    'abm_attribution_credit(text,timestamp with time zone,timestamp with time zone,interval)':
+        "SELECT o.opportunity_id, abm_attribution_credit('time_decay', t.occurred_at, o.created_at, interval '14 days') OVER (PARTITION BY o.opportunity_id ORDER BY t.occurred_at) FROM " + OPPORTUNITY_TOUCHES,
+    'abm_attribution_credit(text,timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone)':
+        "SELECT o.opportunity_id, abm_attribution_credit('w_shaped', t.occurred_at, o.created_at, o.created_at - interval '30 days', o.created_at) OVER (PARTITION BY o.opportunity_id ORDER BY t.occurred_at) FROM " + OPPORTUNITY_TOUCHES,
+    'abm_attribution_credit(text,timestamp with time zone,timestamp with time zone,interval,timestamp with time zone,timestamp with time zone)':
+        "SELECT o.opportunity_id, abm_attribution_credit('time_decay', t.occurred_at, o.created_at, interval '14 days', o.created_at - interval '30 days', o.created_at) OVER (PARTITION BY o.opportunity_id ORDER BY t.occurred_at) FROM " + OPPORTUNITY_TOUCHES,
+    'abm_attribute(text,bigint[],timestamp with time zone[],timestamp with time zone,interval,timestamp with time zone,timestamp with time zone)':
+        "SELECT x.opportunity_id, a.* FROM (SELECT o.opportunity_id, o.created_at, array_agg(t.occurred_at ORDER BY t.occurred_at) AS ats FROM " + OPPORTUNITY_TOUCHES + " GROUP BY 1, 2) x, abm_attribute('u_shaped', ARRAY(SELECT generate_series(1, cardinality(x.ats))::bigint), x.ats, x.created_at) a",
+    'abm_view_through(timestamp with time zone,boolean,boolean,boolean,interval)':
+        "SELECT account_id, abm_view_through(occurred_at, activity = 'ad_impression', activity = 'ad_click', activity = 'form_fill', interval '7 days') FROM abm_demo.touches GROUP BY account_id",
     # window funnel and retention (issue 6)
     'abm_window_funnel(interval,timestamp with time zone,boolean[])':
         "SELECT account_id, abm_window_funnel('30 days', occurred_at, activity = 'web_visit', activity = 'form_fill', activity = 'chat') FROM abm_demo.touches GROUP BY account_id",
@@ -436,9 +460,9 @@ def run_function(suite, conn, types, abm_types, fn_oid, identity, sample):
     suite.check(len(text_rows) > 0, '%s: the sample returns rows in text format (%d)' % (identity, len(text_rows)))
     cur.execute('SELECT calls FROM pg_catalog.pg_stat_xact_user_functions WHERE funcid = %s', (fn_oid,))
     stat = cur.fetchone()
-    # Aggregates and inlined SQL functions are not counted by
-    # track_functions: for them, the sample must at least name the function.
-    called = bool(stat and stat[0] > 0) or ((prokind == 'a' or is_sql) and (name + '(') in sample)
+    # Aggregates, window functions and inlined SQL functions are not counted
+    # by track_functions: for them, the sample must at least name the function.
+    called = bool(stat and stat[0] > 0) or ((prokind in ('a', 'w') or is_sql) and (name + '(') in sample)
     suite.check(called, '%s: the sample calls this function' % identity)
     shapes_ok = rettype in col_oids or (len(out_types) > 0 and all(t in col_oids for t in out_types))
     suite.check(shapes_ok, "%s: the result columns have the function's result type" % identity,
