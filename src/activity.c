@@ -52,14 +52,43 @@ abm_activity_weight_of(const char *name, int len)
 }
 
 /*
- * Index of a standard activity (0 .. ABM_ACTIVITIES - 1), or -1.  Called
- * once per row by the engagement aggregates, so the length is compared
- * before any string.
+ * Slot of a name in by_hash: (len + 6 * second byte) mod 16 is different for
+ * each of the standard names, so a lower-case name is found with a single
+ * memcmp.  The engagement aggregates look up every row.
  */
+#define ACTIVITY_HASH(name, len) (((len) + 6 * (unsigned char) (name)[1]) & 15)
+
+static int8 by_hash[16];
+static bool by_hash_ready = false;
+
+/* Index of a standard activity (0 .. ABM_ACTIVITIES - 1), or -1. */
 int
 abm_activity_index_of(const char *name, int len)
 {
-	for (int i = 0; i < ABM_ACTIVITIES; i++)
+	int			i;
+
+	if (!by_hash_ready)
+	{
+		memset(by_hash, -1, sizeof(by_hash));
+		for (i = 0; i < ABM_ACTIVITIES; i++)
+		{
+			int			h = ACTIVITY_HASH(activity_weights[i].name,
+										  activity_weights[i].len);
+
+			Assert(by_hash[h] == -1);
+			by_hash[h] = (int8) i;
+		}
+		by_hash_ready = true;
+	}
+	if (len >= 2)
+	{
+		i = by_hash[ACTIVITY_HASH(name, len)];
+		if (i >= 0 && activity_weights[i].len == len &&
+			memcmp(activity_weights[i].name, name, len) == 0)
+			return i;
+	}
+	/* Other spellings: "Email_Open" from a CRM export. */
+	for (i = 0; i < ABM_ACTIVITIES; i++)
 	{
 		if (activity_weights[i].len == len &&
 			pg_strncasecmp(activity_weights[i].name, name, len) == 0)

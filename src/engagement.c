@@ -201,7 +201,7 @@ decay(TimestampTz earlier, TimestampTz later, float8 half_life)
  * as_of, so a row with another as_of could not be added to it.
  */
 static EngScore *
-score_state(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
+score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 {
 	EngScore   *s;
 
@@ -229,6 +229,21 @@ score_state(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 	s->half_life = abm_interval_usecs(hl, "half_life", true);
 	s->half_life_arg = *hl;
 	return s;
+}
+
+/* Every row but a group's first takes the inline path. */
+static inline EngScore *
+score_state(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
+{
+	if (!PG_ARGISNULL(0))
+	{
+		EngScore   *s = (EngScore *) PG_GETARG_POINTER(0);
+
+		if (as_of == s->as_of && hl->time == s->half_life_arg.time &&
+			hl->day == s->half_life_arg.day && hl->month == s->half_life_arg.month)
+			return s;
+	}
+	return score_state_slow(fcinfo, as_of, hl);
 }
 
 static inline void
