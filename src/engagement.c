@@ -27,6 +27,7 @@
 #include "common/int.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "port/pg_bswap.h"
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
 #include "utils/builtins.h"
@@ -577,32 +578,51 @@ merge_into(Engagement *e, const Engagement *other)
  * ---------------------------------------------------------------------
  */
 
+/* The largest encoding: every bucket counted, and a sketch. */
+#define ENG_MAX_BYTES \
+	(4 * sizeof(int64) + sizeof(uint16) + ENG_BUCKETS * sizeof(int64) + 1 + \
+	 Max(ENG_SKETCH_BYTES, sizeof(int32) + ENG_EXACT_CONTACTS * sizeof(int64)))
+
+/*
+ * abm_rollup encodes once per input row, so the buffer is sized once and
+ * filled with the unchecked pq_write* calls.
+ */
 static bytea *
 eng_encode(const Engagement *e)
 {
 	StringInfoData buf;
 	uint16		mask = 0;
+	union
+	{
+		float8		f;
+		uint64		i;
+	}			score;
 
 	abm_write_begin(&buf, ABM_KIND_ENGAGEMENT);
-	pq_sendint64(&buf, e->half_life);
-	pq_sendint64(&buf, e->first_touch);
-	pq_sendint64(&buf, e->last_touch);
-	pq_sendfloat8(&buf, e->score);
+	enlargeStringInfo(&buf, ENG_MAX_BYTES);
+	pq_writeint64(&buf, (uint64) e->half_life);
+	pq_writeint64(&buf, (uint64) e->first_touch);
+	pq_writeint64(&buf, (uint64) e->last_touch);
+	score.f = e->score;
+	pq_writeint64(&buf, score.i);
 	for (int i = 0; i < ENG_BUCKETS; i++)
 		if (e->counts[i] != 0)
 			mask |= (uint16) (1 << i);
-	pq_sendint16(&buf, mask);
+	pq_writeint16(&buf, mask);
 	for (int i = 0; i < ENG_BUCKETS; i++)
 		if (e->counts[i] != 0)
-			pq_sendint64(&buf, e->counts[i]);
-	pq_sendbyte(&buf, e->sketch ? 1 : 0);
+			pq_writeint64(&buf, (uint64) e->counts[i]);
+	pq_writeint8(&buf, e->sketch ? 1 : 0);
 	if (e->sketch)
-		pq_sendbytes(&buf, (const char *) e->c.bits, ENG_SKETCH_BYTES);
+	{
+		memcpy(buf.data + buf.len, e->c.bits, ENG_SKETCH_BYTES);
+		buf.len += ENG_SKETCH_BYTES;
+	}
 	else
 	{
-		pq_sendint32(&buf, e->ncontacts);
+		pq_writeint32(&buf, (uint32) e->ncontacts);
 		for (int i = 0; i < e->ncontacts; i++)
-			pq_sendint64(&buf, e->c.ids[i]);
+			pq_writeint64(&buf, (uint64) e->c.ids[i]);
 	}
 	return abm_write_end(&buf);
 }
@@ -616,20 +636,43 @@ eng_corrupt(const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/* Reads untrusted bytes; every field is checked as the text input does. */
+static inline int64
+load_int64(const char *p)
+{
+	uint64		v;
+
+	memcpy(&v, p, sizeof(v));
+	return (int64) pg_ntoh64(v);
+}
+
+/*
+ * Reads untrusted bytes; every field is checked as the text input does.
+ * Fixed-size runs are taken from the reader in one bounds-checked piece.
+ */
 static void
 eng_decode_bytes(Engagement *e, const char *data, Size len)
 {
 	AbmReader	r;
+	const char *p;
 	uint16		mask;
 	int			flag;
 
 	abm_read_begin(&r, data, len, ABM_KIND_ENGAGEMENT, "abm_engagement");
-	memset(e, 0, sizeof(Engagement));
-	e->half_life = abm_read_int64(&r);
-	e->first_touch = abm_read_int64(&r);
-	e->last_touch = abm_read_int64(&r);
-	e->score = abm_read_float8(&r);
+	p = abm_read_bytes(&r, 4 * sizeof(int64) + sizeof(uint16));
+	e->half_life = load_int64(p);
+	e->first_touch = load_int64(p + 8);
+	e->last_touch = load_int64(p + 16);
+	{
+		union
+		{
+			int64		i;
+			float8		f;
+		}			score;
+
+		score.i = load_int64(p + 24);
+		e->score = score.f;
+	}
+	mask = (uint16) (((uint8) p[32]) << 8 | (uint8) p[33]);
 	if (e->half_life <= 0)
 		eng_corrupt("The half-life is not positive.");
 	if (TIMESTAMP_NOT_FINITE(e->first_touch) || TIMESTAMP_NOT_FINITE(e->last_touch) ||
@@ -637,31 +680,35 @@ eng_decode_bytes(Engagement *e, const char *data, Size len)
 		eng_corrupt("The first and last touch are not finite and ordered.");
 	if (isnan(e->score) || isinf(e->score))
 		eng_corrupt("The score is not finite.");
-	mask = (uint16) (abm_read_uint8(&r) << 8);
-	mask |= abm_read_uint8(&r);
 	if (mask == 0 || (mask >> ENG_BUCKETS) != 0)
 		eng_corrupt("The activity mask is empty or has unknown bits.");
+	p = abm_read_bytes(&r, pg_popcount32(mask) * sizeof(int64));
 	for (int i = 0; i < ENG_BUCKETS; i++)
 	{
 		if (mask & (1 << i))
 		{
-			e->counts[i] = abm_read_int64(&r);
+			e->counts[i] = load_int64(p);
+			p += sizeof(int64);
 			if (e->counts[i] <= 0)
 				eng_corrupt("A touch count is not positive.");
 		}
+		else
+			e->counts[i] = 0;
 	}
 	flag = abm_read_uint8(&r);
 	if (flag > 1)
 		eng_corrupt("The contact flag is neither 0 nor 1.");
 	e->sketch = (flag == 1);
+	e->ncontacts = 0;
 	if (e->sketch)
 		memcpy(e->c.bits, abm_read_bytes(&r, ENG_SKETCH_BYTES), ENG_SKETCH_BYTES);
 	else
 	{
 		e->ncontacts = abm_read_count(&r, ENG_EXACT_CONTACTS);
+		p = abm_read_bytes(&r, e->ncontacts * sizeof(int64));
 		for (int i = 0; i < e->ncontacts; i++)
 		{
-			e->c.ids[i] = abm_read_int64(&r);
+			e->c.ids[i] = load_int64(p + i * sizeof(int64));
 			if (i > 0 && e->c.ids[i] <= e->c.ids[i - 1])
 				eng_corrupt("The contact ids are not strictly ascending.");
 		}
