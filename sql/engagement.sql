@@ -256,6 +256,22 @@ CROSS JOIN LATERAL (
          abm_engagement_agg(activity, occurred_at, contact_id, '14 days') AS e_all
   FROM eng_touches t
   WHERE t.account_id = w.account_id AND t.occurred_at < w.day + interval '1 day') raw;
+-- a calendar frame (RANGE '6 days' PRECEDING) slides in moving-aggregate
+-- mode too: against the raw touches of those days
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE w.e::jsonb - 'score_at_last_touch'
+                              <> raw.e::jsonb - 'score_at_last_touch'
+                           OR abs(abm_score(w.e, '2026-05-01') - abm_score(raw.e, '2026-05-01'))
+                              > 1e-9 * abm_score(raw.e, '2026-05-01')) AS differing
+FROM (SELECT account_id, day,
+             abm_rollup(e) OVER (PARTITION BY account_id ORDER BY day
+                                 RANGE BETWEEN '6 days' PRECEDING AND CURRENT ROW) AS e
+      FROM eng_daily WHERE account_id < 12) w
+CROSS JOIN LATERAL (
+  SELECT abm_engagement_agg(activity, occurred_at, contact_id, '14 days') AS e
+  FROM eng_touches t
+  WHERE t.account_id = w.account_id AND t.occurred_at >= w.day - interval '6 days'
+    AND t.occurred_at < w.day + interval '1 day') raw;
 -- NULL states inside a sliding frame are skipped
 SELECT d, abm_touches(abm_rollup(e) OVER (ORDER BY d ROWS 1 PRECEDING)) AS touches
 FROM (VALUES (1, (SELECT e FROM eng_small)), (2, NULL), (3, (SELECT e FROM eng_small)),
