@@ -27,9 +27,9 @@
 #include "common/int.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
-#include "port/pg_bswap.h"
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
+#include "port/pg_bswap.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/fmgrprotos.h"
@@ -43,7 +43,7 @@
 #define ENG_SKETCH_BITS		1024
 #define ENG_SKETCH_BYTES	(ENG_SKETCH_BITS / 8)
 
-/* Keys of the text form, in output order. */
+/* Number of keys in the text form. */
 #define ENG_TEXT_KEYS		7
 
 typedef struct Engagement
