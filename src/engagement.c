@@ -159,8 +159,9 @@ half_life_text(int64 usecs)
 	int64		rest = usecs % USECS_PER_DAY;
 
 	if (rest == 0)
-		return psprintf(INT64_FORMAT " days", days);
-	return psprintf(INT64_FORMAT " days %02d:%02d:%02d.%06d", days,
+		return psprintf(INT64_FORMAT " %s", days, days == 1 ? "day" : "days");
+	return psprintf(INT64_FORMAT " %s %02d:%02d:%02d.%06d", days,
+					days == 1 ? "day" : "days",
 					(int) (rest / USECS_PER_HOUR),
 					(int) (rest / USECS_PER_MINUTE % 60),
 					(int) (rest / USECS_PER_SEC % 60),
