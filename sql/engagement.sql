@@ -272,6 +272,34 @@ CROSS JOIN LATERAL (
   FROM eng_touches t
   WHERE t.account_id = w.account_id AND t.occurred_at >= w.day - interval '6 days'
     AND t.occurred_at < w.day + interval '1 day') raw;
+-- abm_engagement_agg slides over raw touches too (NULL rows in the frames),
+-- for both overloads, against the touches of each frame
+CREATE TABLE eng_numbered AS
+SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY occurred_at, i) AS rn
+FROM eng_touches WHERE account_id < 6;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE w.e::jsonb - 'score_at_last_touch'
+                              <> raw.e::jsonb - 'score_at_last_touch'
+                           OR abs(abm_score(w.e, '2026-05-01') - abm_score(raw.e, '2026-05-01'))
+                              > 1e-9 * abm_score(raw.e, '2026-05-01')) AS rows_differing,
+       count(*) FILTER (WHERE w.ew::jsonb - 'score_at_last_touch'
+                              <> raw.ew::jsonb - 'score_at_last_touch'
+                           OR abs(abm_score(w.ew, '2026-05-01') - abm_score(raw.ew, '2026-05-01'))
+                              > 1e-9 * abm_score(raw.ew, '2026-05-01')) AS range_differing
+FROM (SELECT account_id, rn, occurred_at,
+             abm_engagement_agg(activity, occurred_at, contact_id, '14 days')
+               OVER (PARTITION BY account_id ORDER BY occurred_at, i ROWS 9 PRECEDING) AS e,
+             abm_engagement_agg(activity, weight, occurred_at, contact_id, '14 days')
+               OVER (PARTITION BY account_id ORDER BY occurred_at
+                     RANGE BETWEEN '3 days' PRECEDING AND CURRENT ROW) AS ew
+      FROM eng_numbered) w
+CROSS JOIN LATERAL (
+  SELECT abm_engagement_agg(activity, occurred_at, contact_id, '14 days')
+           FILTER (WHERE t.rn BETWEEN w.rn - 9 AND w.rn) AS e,
+         abm_engagement_agg(activity, weight, occurred_at, contact_id, '14 days')
+           FILTER (WHERE t.occurred_at BETWEEN w.occurred_at - interval '3 days'
+                                           AND w.occurred_at) AS ew
+  FROM eng_numbered t WHERE t.account_id = w.account_id) raw;
 -- NULL states inside a sliding frame are skipped
 SELECT d, abm_touches(abm_rollup(e) OVER (ORDER BY d ROWS 1 PRECEDING)) AS touches
 FROM (VALUES (1, (SELECT e FROM eng_small)), (2, NULL), (3, (SELECT e FROM eng_small)),

@@ -95,7 +95,11 @@ PG_FUNCTION_INFO_V1(abm_engagement_agg_final);
 PG_FUNCTION_INFO_V1(abm_engagement_merge);
 PG_FUNCTION_INFO_V1(abm_rollup_mtrans);
 PG_FUNCTION_INFO_V1(abm_rollup_minv);
-PG_FUNCTION_INFO_V1(abm_rollup_mfinal);
+PG_FUNCTION_INFO_V1(abm_engagement_agg_mtrans);
+PG_FUNCTION_INFO_V1(abm_engagement_agg_minv);
+PG_FUNCTION_INFO_V1(abm_engagement_agg_weight_mtrans);
+PG_FUNCTION_INFO_V1(abm_engagement_agg_weight_minv);
+PG_FUNCTION_INFO_V1(abm_engagement_mfinal);
 
 PG_FUNCTION_INFO_V1(abm_score);
 PG_FUNCTION_INFO_V1(abm_touches);
@@ -1239,8 +1243,8 @@ abm_engagement_merge(PG_FUNCTION_ARGS)
 }
 
 /*
- * Moving-aggregate mode of abm_rollup, for frames such as ROWS 29
- * PRECEDING.  First and last touch and the contact set cannot be
+ * Moving-aggregate mode of abm_rollup and abm_engagement_agg, for frames
+ * such as ROWS 29 PRECEDING or RANGE '29 days' PRECEDING.  First and last touch and the contact set cannot be
  * subtracted, but the window machinery removes rows in the order it added
  * them, so the frame is a queue, and a queue of merges is kept with two
  * stacks: "back" holds the rows added since the last flip and their running
@@ -1261,27 +1265,24 @@ typedef struct RollupWindow
 	Engagement	back_merged;	/* merge of back[], valid when nback > 0 */
 } RollupWindow;
 
-Datum
-abm_rollup_mtrans(PG_FUNCTION_ARGS)
+static RollupWindow *
+window_arg(FunctionCallInfo fcinfo, MemoryContext aggcontext)
 {
-	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_rollup");
 	RollupWindow *w;
-	Engagement *row;
 
-	if (PG_ARGISNULL(0))
-	{
-		w = (RollupWindow *) MemoryContextAllocZero(aggcontext, sizeof(RollupWindow));
-		w->capacity = 32;
-		w->front = (Engagement **) MemoryContextAlloc(aggcontext, w->capacity * sizeof(Engagement *));
-		w->back = (Engagement **) MemoryContextAlloc(aggcontext, w->capacity * sizeof(Engagement *));
-	}
-	else
-		w = (RollupWindow *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(w);
+	if (!PG_ARGISNULL(0))
+		return (RollupWindow *) PG_GETARG_POINTER(0);
+	w = (RollupWindow *) MemoryContextAllocZero(aggcontext, sizeof(RollupWindow));
+	w->capacity = 32;
+	w->front = (Engagement **) MemoryContextAlloc(aggcontext, w->capacity * sizeof(Engagement *));
+	w->back = (Engagement **) MemoryContextAlloc(aggcontext, w->capacity * sizeof(Engagement *));
+	return w;
+}
 
-	row = (Engagement *) MemoryContextAlloc(aggcontext, sizeof(Engagement));
-	PG_GETARG_ENGAGEMENT(1, row);
+/* Adds a row (allocated in the aggregate context) at the back of the frame. */
+static void
+window_push(RollupWindow *w, Engagement *row)
+{
 	if (w->nback == 0)
 		w->back_merged = *row;
 	else
@@ -1293,26 +1294,19 @@ abm_rollup_mtrans(PG_FUNCTION_ARGS)
 		w->back = (Engagement **) repalloc(w->back, w->capacity * sizeof(Engagement *));
 	}
 	w->back[w->nback++] = row;
-	PG_RETURN_POINTER(w);
 }
 
-Datum
-abm_rollup_minv(PG_FUNCTION_ARGS)
+/*
+ * Removes the oldest row of the frame; false when there is none, and the
+ * executor must then restart the frame.
+ */
+static bool
+window_pop(RollupWindow *w)
 {
-	RollupWindow *w;
-
-	abm_agg_context(fcinfo, "abm_rollup");
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	w = (RollupWindow *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(w);
-
 	if (w->front_pos == w->nfront)
 	{
-		/* Nothing to remove: tell the executor to restart the frame. */
 		if (w->nback == 0)
-			PG_RETURN_NULL();
+			return false;
 		/* Flip: front[k] = back[k] merged with every later row of back. */
 		for (int k = w->nback - 2; k >= 0; k--)
 			merge_into(w->back[k], w->back[k + 1]);
@@ -1322,11 +1316,114 @@ abm_rollup_minv(PG_FUNCTION_ARGS)
 		w->nback = 0;
 	}
 	pfree(w->front[w->front_pos++]);
+	return true;
+}
+
+Datum
+abm_rollup_mtrans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_rollup");
+	RollupWindow *w = window_arg(fcinfo, aggcontext);
+	Engagement *row;
+
+	if (!PG_ARGISNULL(1))
+	{
+		row = (Engagement *) MemoryContextAlloc(aggcontext, sizeof(Engagement));
+		PG_GETARG_ENGAGEMENT(1, row);
+		window_push(w, row);
+	}
 	PG_RETURN_POINTER(w);
 }
 
 Datum
-abm_rollup_mfinal(PG_FUNCTION_ARGS)
+abm_rollup_minv(PG_FUNCTION_ARGS)
+{
+	abm_agg_context(fcinfo, "abm_rollup");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (!PG_ARGISNULL(1) && !window_pop((RollupWindow *) PG_GETARG_POINTER(0)))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+}
+
+/*
+ * Moving-aggregate mode of abm_engagement_agg: each touch is a one-touch
+ * state in the same queue.  A row is skipped (added and removed) under the
+ * same NULL rule as the plain transition.
+ */
+static Datum
+agg_window_step(FunctionCallInfo fcinfo, bool weighted, bool add)
+{
+	int			timearg = weighted ? 3 : 2;
+	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_engagement_agg");
+	RollupWindow *w;
+	Engagement *row;
+	text	   *activity;
+	int			bucket;
+	float8		weight;
+	TimestampTz t;
+
+	if (!add)
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		w = (RollupWindow *) PG_GETARG_POINTER(0);
+		if (!(PG_ARGISNULL(1) || PG_ARGISNULL(timearg) || PG_ARGISNULL(timearg + 2) ||
+			  (weighted && PG_ARGISNULL(2))) && !window_pop(w))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(w);
+	}
+
+	/* The moving transition must return a state even for a skipped row. */
+	w = window_arg(fcinfo, aggcontext);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(timearg) || PG_ARGISNULL(timearg + 2) ||
+		(weighted && PG_ARGISNULL(2)))
+		PG_RETURN_POINTER(w);
+	activity = PG_GETARG_TEXT_PP(1);
+	bucket = activity_bucket(activity);
+	if (weighted)
+	{
+		weight = PG_GETARG_FLOAT8(2);
+		check_weight(weight);
+	}
+	else
+		weight = bucket == ENG_OTHER ? 0.0 : abm_activity_weight_at(bucket);
+	t = PG_GETARG_TIMESTAMPTZ(timearg);
+	check_finite_time(t, "occurred_at");
+	row = (Engagement *) MemoryContextAlloc(aggcontext, sizeof(Engagement));
+	init_touch(row, abm_interval_usecs(PG_GETARG_INTERVAL_P(timearg + 2), "half_life", true),
+			   bucket, weight, t, !PG_ARGISNULL(timearg + 1),
+			   PG_ARGISNULL(timearg + 1) ? 0 : PG_GETARG_INT64(timearg + 1));
+	window_push(w, row);
+	PG_RETURN_POINTER(w);
+}
+
+Datum
+abm_engagement_agg_mtrans(PG_FUNCTION_ARGS)
+{
+	return agg_window_step(fcinfo, false, true);
+}
+
+Datum
+abm_engagement_agg_minv(PG_FUNCTION_ARGS)
+{
+	return agg_window_step(fcinfo, false, false);
+}
+
+Datum
+abm_engagement_agg_weight_mtrans(PG_FUNCTION_ARGS)
+{
+	return agg_window_step(fcinfo, true, true);
+}
+
+Datum
+abm_engagement_agg_weight_minv(PG_FUNCTION_ARGS)
+{
+	return agg_window_step(fcinfo, true, false);
+}
+
+Datum
+abm_engagement_mfinal(PG_FUNCTION_ARGS)
 {
 	RollupWindow *w;
 	Engagement	e;

@@ -72,12 +72,28 @@ CREATE FUNCTION abm_engagement_agg_deserial(bytea, internal) RETURNS internal
 CREATE FUNCTION abm_engagement_agg_final(internal) RETURNS abm_engagement
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+-- Moving-aggregate mode (sliding window frames), shared with abm_rollup:
+-- the frame is a queue of states (src/engagement.c).
+CREATE FUNCTION abm_engagement_agg_mtrans(internal, text, timestamptz, bigint, interval)
+    RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION abm_engagement_agg_minv(internal, text, timestamptz, bigint, interval)
+    RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION abm_engagement_agg_weight_mtrans(internal, text, float8, timestamptz, bigint, interval)
+    RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION abm_engagement_agg_weight_minv(internal, text, float8, timestamptz, bigint, interval)
+    RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION abm_engagement_mfinal(internal) RETURNS abm_engagement
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE AGGREGATE abm_engagement_agg(activity text, occurred_at timestamptz,
                                     contact_id bigint, half_life interval) (
     SFUNC = abm_engagement_agg_trans, STYPE = internal, SSPACE = 288,
     FINALFUNC = abm_engagement_agg_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = abm_engagement_agg_combine,
     SERIALFUNC = abm_engagement_agg_serial, DESERIALFUNC = abm_engagement_agg_deserial,
+    MSFUNC = abm_engagement_agg_mtrans, MINVFUNC = abm_engagement_agg_minv,
+    MSTYPE = internal, MSSPACE = 2048,
+    MFINALFUNC = abm_engagement_mfinal, MFINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 
 CREATE AGGREGATE abm_engagement_agg(activity text, weight float8, occurred_at timestamptz,
@@ -86,6 +102,9 @@ CREATE AGGREGATE abm_engagement_agg(activity text, weight float8, occurred_at ti
     FINALFUNC = abm_engagement_agg_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = abm_engagement_agg_combine,
     SERIALFUNC = abm_engagement_agg_serial, DESERIALFUNC = abm_engagement_agg_deserial,
+    MSFUNC = abm_engagement_agg_weight_mtrans, MINVFUNC = abm_engagement_agg_weight_minv,
+    MSTYPE = internal, MSSPACE = 2048,
+    MFINALFUNC = abm_engagement_mfinal, MFINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 
 -- abm_rollup: states to a state.  The state type is abm_engagement itself,
@@ -97,14 +116,12 @@ CREATE FUNCTION abm_rollup_mtrans(internal, abm_engagement) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION abm_rollup_minv(internal, abm_engagement) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION abm_rollup_mfinal(internal) RETURNS abm_engagement
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE abm_rollup(abm_engagement) (
     SFUNC = abm_engagement_merge, STYPE = abm_engagement, SSPACE = 288,
     COMBINEFUNC = abm_engagement_merge,
     MSFUNC = abm_rollup_mtrans, MINVFUNC = abm_rollup_minv, MSTYPE = internal,
-    MSSPACE = 2048, MFINALFUNC = abm_rollup_mfinal, MFINALFUNC_MODIFY = READ_ONLY,
+    MSSPACE = 2048, MFINALFUNC = abm_engagement_mfinal, MFINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 
 -- Accessors
@@ -149,7 +166,11 @@ COMMENT ON AGGREGATE abm_engagement_agg(text, float8, timestamptz, bigint, inter
 COMMENT ON FUNCTION abm_engagement_merge(abm_engagement, abm_engagement) IS 'merges two engagement states of the same half-life (transition and combine of abm_rollup)';
 COMMENT ON FUNCTION abm_rollup_mtrans(internal, abm_engagement) IS 'support: moving-window transition of abm_rollup';
 COMMENT ON FUNCTION abm_rollup_minv(internal, abm_engagement) IS 'support: moving-window inverse transition of abm_rollup (sliding windows in linear time)';
-COMMENT ON FUNCTION abm_rollup_mfinal(internal) IS 'support: moving-window final function of abm_rollup';
+COMMENT ON FUNCTION abm_engagement_mfinal(internal) IS 'support: moving-window final function of abm_rollup and abm_engagement_agg';
+COMMENT ON FUNCTION abm_engagement_agg_mtrans(internal, text, timestamptz, bigint, interval) IS 'support: moving-window transition of abm_engagement_agg (default weights)';
+COMMENT ON FUNCTION abm_engagement_agg_minv(internal, text, timestamptz, bigint, interval) IS 'support: moving-window inverse transition of abm_engagement_agg (sliding windows in linear time)';
+COMMENT ON FUNCTION abm_engagement_agg_weight_mtrans(internal, text, float8, timestamptz, bigint, interval) IS 'support: moving-window transition of abm_engagement_agg (explicit weights)';
+COMMENT ON FUNCTION abm_engagement_agg_weight_minv(internal, text, float8, timestamptz, bigint, interval) IS 'support: moving-window inverse transition of abm_engagement_agg (explicit weights)';
 COMMENT ON AGGREGATE abm_rollup(abm_engagement) IS 'merges engagement states (e.g. daily states into a 90-day state); equal to abm_engagement_agg over all their touches';
 COMMENT ON FUNCTION abm_score(abm_engagement, timestamptz) IS 'decayed engagement score of the state at as_of (not before its last touch)';
 COMMENT ON FUNCTION abm_touches(abm_engagement) IS 'number of touches in the state';
