@@ -54,7 +54,8 @@ abm_activity_weight_of(const char *name, int len)
 /*
  * Slot of a name in by_hash: (len + 6 * second byte) mod 16 is different for
  * each of the standard names, so a lower-case name is found with a single
- * memcmp.  The engagement aggregates look up every row.
+ * memcmp.  The engagement aggregates look up every row.  A name added later
+ * that collides would only be slower: the loop below still finds it.
  */
 #define ACTIVITY_HASH(name, len) (((len) + 6 * (unsigned char) (name)[1]) & 15)
 
