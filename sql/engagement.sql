@@ -218,6 +218,12 @@ JOIN (SELECT account_id,
                FILTER (WHERE activity IS NOT NULL) AS s
       FROM eng_touches WHERE occurred_at >= '2026-05-01'::timestamptz - interval '90 days'
       GROUP BY account_id) raw USING (account_id);
+-- sizes: a daily state is small; the largest possible value (13 activity
+-- counts and 16 exact contacts) is 4 + 2 + 32 + 2 + 13 * 8 + 1 + 4 + 16 * 8 = 277 bytes
+SELECT max(pg_column_size(e)) <= 277 AS daily_within_bound,
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY pg_column_size(e)) AS median_daily_bytes
+FROM eng_daily;
+SELECT max(pg_column_size(e)) <= 277 AS rollups_within_bound FROM eng_states;
 -- rolling up everything gives the state of all touches
 SELECT count(*) FILTER (WHERE r.e::jsonb - 'score_at_last_touch'
                               <> s.e::jsonb - 'score_at_last_touch'
