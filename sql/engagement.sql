@@ -390,6 +390,13 @@ SELECT abm_engagement_score(1.0, now(), 'infinity', '1 day');
 \echo :LAST_ERROR_SQLSTATE
 SELECT abm_engagement_agg('chat', '-infinity', 1, '1 day');
 \echo :LAST_ERROR_SQLSTATE
+-- a score beyond float8 range (22003), for the score and for the state
+SELECT abm_engagement_score(1e308, t, '2026-01-02', '1 day')
+FROM (VALUES ('2026-01-02'::timestamptz), ('2026-01-02')) v(t);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_engagement_agg('chat', 1e308, t, NULL, '1 day')
+FROM (VALUES ('2026-01-02'::timestamptz), ('2026-01-02')) v(t);
+\echo :LAST_ERROR_SQLSTATE
 -- merging different half-lives (22023)
 SELECT abm_rollup(e) FROM (SELECT e FROM eng_states WHERE account_id = 1
                            UNION ALL SELECT e FROM eng_small) s;

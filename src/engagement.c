@@ -201,6 +201,29 @@ decay(TimestampTz earlier, TimestampTz later, float8 half_life)
  * ---------------------------------------------------------------------
  */
 
+static void
+check_same_as_of(TimestampTz a, TimestampTz b)
+{
+	if (a != b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be the same for every row of a group"),
+				 errdetail("as_of = %s and as_of = %s.",
+						   timestamptz_text(a), timestamptz_text(b)),
+				 errhint("Pass a constant as_of, or group by it.")));
+}
+
+static void
+check_score_range(float8 score)
+{
+	if (isnan(score) || isinf(score))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("engagement score out of range"),
+				 errdetail("score = %g.", score),
+				 errhint("Scale the weights down.")));
+}
+
 /*
  * The state of a group, created by its first row.  as_of and half_life are
  * arguments of the query, constant within a group: the sum is relative to
@@ -214,13 +237,7 @@ score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 	if (!PG_ARGISNULL(0))
 	{
 		s = (EngScore *) PG_GETARG_POINTER(0);
-		if (as_of != s->as_of)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("as_of must be the same for every row of a group"),
-					 errdetail("as_of = %s and as_of = %s.",
-							   timestamptz_text(s->as_of), timestamptz_text(as_of)),
-					 errhint("Pass a constant as_of, or group by it.")));
+		check_same_as_of(s->as_of, as_of);
 		if (hl->time != s->half_life_arg.time || hl->day != s->half_life_arg.day ||
 			hl->month != s->half_life_arg.month)
 			check_same_half_life(s->half_life,
@@ -321,13 +338,7 @@ abm_engagement_score_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(s);
 	}
 	s = (EngScore *) PG_GETARG_POINTER(0);
-	if (s->as_of != other->as_of)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must be the same for every row of a group"),
-				 errdetail("as_of = %s and as_of = %s.",
-						   timestamptz_text(s->as_of), timestamptz_text(other->as_of)),
-				 errhint("Pass a constant as_of, or group by it.")));
+	check_same_as_of(s->as_of, other->as_of);
 	check_same_half_life(s->half_life, other->half_life, true);
 	s->rows += other->rows;
 	s->sum += other->sum;
@@ -367,8 +378,8 @@ abm_engagement_score_deserial(PG_FUNCTION_ARGS)
 	s->half_life_arg.day = abm_read_int32(&r);
 	s->half_life_arg.month = abm_read_int32(&r);
 	abm_read_end(&r);
-	if (s->rows < 0 || isnan(s->sum) || isinf(s->sum) ||
-		TIMESTAMP_NOT_FINITE(s->as_of) || s->half_life <= 0)
+	/* an overflowed sum is legal here: the final function reports it */
+	if (s->rows < 0 || TIMESTAMP_NOT_FINITE(s->as_of) || s->half_life <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid engagement score state value"),
@@ -387,6 +398,7 @@ abm_engagement_score_final(PG_FUNCTION_ARGS)
 	s = (EngScore *) PG_GETARG_POINTER(0);
 	if (s->rows == 0)
 		PG_RETURN_NULL();
+	check_score_range(s->sum);
 	PG_RETURN_FLOAT8(s->sum);
 }
 
@@ -603,6 +615,7 @@ eng_encode(const Engagement *e)
 		uint64		i;
 	}			score;
 
+	check_score_range(e->score);
 	abm_write_begin(&buf, ABM_KIND_ENGAGEMENT);
 	enlargeStringInfo(&buf, ENG_MAX_BYTES);
 	pq_writeint64(&buf, (uint64) e->half_life);
