@@ -137,6 +137,14 @@ SELECT abm_score(e, '2026-03-02 10:00:00+00') AS score, abm_touches(e) AS touche
        abm_touches(e, 'other') AS other, abm_engaged_contacts(e) AS contacts,
        abm_first_touch(e), abm_last_touch(e), abm_half_life(e)
 FROM eng_small;
+-- accessors are strict: a NULL state or argument gives NULL
+SELECT abm_score(NULL, now()) IS NULL AS score, abm_score(e, NULL) IS NULL AS score_as_of,
+       abm_touches(NULL) IS NULL AS touches, abm_touches(e, NULL) IS NULL AS touches_activity,
+       abm_first_touch(NULL) IS NULL AS first, abm_last_touch(NULL) IS NULL AS last,
+       abm_engaged_contacts(NULL) IS NULL AS contacts, abm_half_life(NULL) IS NULL AS half_life,
+       (NULL::abm_engagement)::jsonb IS NULL AS jsonb,
+       abm_engagement_merge(e, NULL) IS NULL AS merge
+FROM eng_small;
 -- as_of at the last touch is allowed: the score at last touch, 6
 SELECT abm_score(e, '2026-01-31 10:00:00+00') AS score FROM eng_small;
 
