@@ -174,9 +174,12 @@ SELECT '{"version": 1, "half_life": "1 week", "first_touch": "2026-01-01T12:00:0
          "touches": {"chat": 2}, "contacts": []}'::abm_engagement AS e;
 
 -- binary round trip through COPY (FORMAT binary): recv gives the same values
-COPY eng_states TO '/tmp/abm_engagement_regress.copy' WITH (FORMAT binary);
+-- (files named by backend pid, so concurrent runs do not collide)
+SELECT '/tmp/abm_engagement_' || pg_backend_pid() || '.copy' AS copy_file,
+       '/tmp/abm_engagement_bad_' || pg_backend_pid() || '.copy' AS bad_file \gset
+COPY eng_states TO :'copy_file' WITH (FORMAT binary);
 CREATE TABLE eng_states_copy (LIKE eng_states);
-COPY eng_states_copy FROM '/tmp/abm_engagement_regress.copy' WITH (FORMAT binary);
+COPY eng_states_copy FROM :'copy_file' WITH (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE abm_engagement_send(c.e) <> abm_engagement_send(s.e)
                            OR c.e::text <> s.e::text) AS differing
@@ -188,22 +191,22 @@ SELECT substr(abm_engagement_send(e), 1, 2) AS version_and_kind FROM eng_small;
 -- mutated bytes is copied out and read back as abm_engagement
 CREATE TABLE eng_bad_bytes (b bytea);
 INSERT INTO eng_bad_bytes SELECT '\x02'::bytea || substr(abm_engagement_send(e), 2) FROM eng_small;
-COPY eng_bad_bytes TO '/tmp/abm_engagement_bad.copy' WITH (FORMAT binary);
+COPY eng_bad_bytes TO :'bad_file' WITH (FORMAT binary);
 CREATE TABLE eng_bad (e abm_engagement);
-COPY eng_bad FROM '/tmp/abm_engagement_bad.copy' WITH (FORMAT binary);
+COPY eng_bad FROM :'bad_file' WITH (FORMAT binary);
 \echo :LAST_ERROR_SQLSTATE
 TRUNCATE eng_bad_bytes;
 INSERT INTO eng_bad_bytes
 SELECT substr(abm_engagement_send(e), 1, length(abm_engagement_send(e)) - 3) FROM eng_small;
-COPY eng_bad_bytes TO '/tmp/abm_engagement_bad.copy' WITH (FORMAT binary);
-COPY eng_bad FROM '/tmp/abm_engagement_bad.copy' WITH (FORMAT binary);
+COPY eng_bad_bytes TO :'bad_file' WITH (FORMAT binary);
+COPY eng_bad FROM :'bad_file' WITH (FORMAT binary);
 \echo :LAST_ERROR_SQLSTATE
 TRUNCATE eng_bad_bytes;
 -- the half-life (bytes 3..10) set to zero
 INSERT INTO eng_bad_bytes
 SELECT overlay(abm_engagement_send(e) PLACING '\x0000000000000000'::bytea FROM 3) FROM eng_small;
-COPY eng_bad_bytes TO '/tmp/abm_engagement_bad.copy' WITH (FORMAT binary);
-COPY eng_bad FROM '/tmp/abm_engagement_bad.copy' WITH (FORMAT binary);
+COPY eng_bad_bytes TO :'bad_file' WITH (FORMAT binary);
+COPY eng_bad FROM :'bad_file' WITH (FORMAT binary);
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS rows_loaded FROM eng_bad;
 
