@@ -664,11 +664,24 @@ load_int64(const char *p)
 }
 
 /*
- * Reads untrusted bytes; every field is checked as the text input does.
- * Fixed-size runs are taken from the reader in one bounds-checked piece.
+ * How much of a value to read.  An accessor reads the parts it returns and
+ * stops there (the rest is neither read nor checked); everything else reads
+ * the whole value.
+ */
+typedef enum EngPart
+{
+	ENG_HEADER,					/* half-life, times, score */
+	ENG_COUNTS,					/* and the touch counts */
+	ENG_ALL						/* and the contacts, up to the last byte */
+} EngPart;
+
+/*
+ * Reads untrusted bytes; every field read is checked as the text input
+ * does.  Fixed-size runs are taken from the reader in one bounds-checked
+ * piece.
  */
 static void
-eng_decode_bytes(Engagement *e, const char *data, Size len)
+eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 {
 	AbmReader	r;
 	const char *p;
@@ -700,6 +713,8 @@ eng_decode_bytes(Engagement *e, const char *data, Size len)
 		eng_corrupt("The score is not finite.");
 	if (mask == 0 || (mask >> ENG_BUCKETS) != 0)
 		eng_corrupt("The activity mask is empty or has unknown bits.");
+	if (part == ENG_HEADER)
+		return;
 	p = abm_read_bytes(&r, pg_popcount32(mask) * sizeof(int64));
 	for (int i = 0; i < ENG_BUCKETS; i++)
 	{
@@ -712,6 +727,11 @@ eng_decode_bytes(Engagement *e, const char *data, Size len)
 		}
 		else
 			e->counts[i] = 0;
+	}
+	if (part == ENG_COUNTS)
+	{
+		(void) total_touches(e);
+		return;
 	}
 	flag = abm_read_uint8(&r);
 	if (flag > 1)
@@ -736,12 +756,14 @@ eng_decode_bytes(Engagement *e, const char *data, Size len)
 }
 
 static void
-eng_decode(Engagement *e, bytea *value)
+eng_decode(Engagement *e, bytea *value, EngPart part)
 {
-	eng_decode_bytes(e, VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value));
+	eng_decode_bytes(e, VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value), part);
 }
 
-#define PG_GETARG_ENGAGEMENT(n, e) eng_decode((e), PG_GETARG_BYTEA_PP(n))
+#define PG_GETARG_ENGAGEMENT(n, e) eng_decode((e), PG_GETARG_BYTEA_PP(n), ENG_ALL)
+#define PG_GETARG_ENGAGEMENT_PART(n, e, part) \
+	eng_decode((e), PG_GETARG_BYTEA_PP(n), (part))
 
 /* ---------------------------------------------------------------------
  * Text form: a JSON object that round-trips exactly.
@@ -1073,7 +1095,7 @@ abm_engagement_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	Engagement	e;
 
-	eng_decode_bytes(&e, buf->data + buf->cursor, buf->len - buf->cursor);
+	eng_decode_bytes(&e, buf->data + buf->cursor, buf->len - buf->cursor, ENG_ALL);
 	buf->cursor = buf->len;
 	/* Re-encoding gives the canonical bytes of what was checked. */
 	PG_RETURN_BYTEA_P(eng_encode(&e));
@@ -1208,7 +1230,7 @@ abm_engagement_agg_deserial(PG_FUNCTION_ARGS)
 {
 	Engagement *e = (Engagement *) palloc(sizeof(Engagement));
 
-	eng_decode(e, PG_GETARG_BYTEA_PP(0));
+	eng_decode(e, PG_GETARG_BYTEA_PP(0), ENG_ALL);
 	PG_RETURN_POINTER(e);
 }
 
@@ -1234,7 +1256,7 @@ abm_engagement_merge(PG_FUNCTION_ARGS)
 	Engagement	other;
 	bytea	   *merged;
 
-	eng_decode(&e, state);
+	eng_decode(&e, state, ENG_ALL);
 	PG_GETARG_ENGAGEMENT(1, &other);
 	merge_into(&e, &other);
 	merged = eng_encode(&e);
@@ -1444,16 +1466,17 @@ abm_engagement_mfinal(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	w = (RollupWindow *) PG_GETARG_POINTER(0);
-	if (w->front_pos < w->nfront)
+	if (w->front_pos == w->nfront)
 	{
-		e = *w->front[w->front_pos];
-		if (w->nback > 0)
-			merge_into(&e, &w->back_merged);
+		if (w->nback == 0)
+			PG_RETURN_NULL();
+		PG_RETURN_BYTEA_P(eng_encode(&w->back_merged));
 	}
-	else if (w->nback > 0)
-		e = w->back_merged;
-	else
-		PG_RETURN_NULL();
+	if (w->nback == 0)
+		PG_RETURN_BYTEA_P(eng_encode(w->front[w->front_pos]));
+	/* merge into a copy: the front and back merges stay as they are */
+	e = *w->front[w->front_pos];
+	merge_into(&e, &w->back_merged);
 	PG_RETURN_BYTEA_P(eng_encode(&e));
 }
 
@@ -1468,7 +1491,7 @@ abm_score(PG_FUNCTION_ARGS)
 	Engagement	e;
 	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
 
-	PG_GETARG_ENGAGEMENT(0, &e);
+	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_HEADER);
 	check_finite_time(as_of, "as_of");
 	if (as_of < e.last_touch)
 		ereport(ERROR,
@@ -1485,7 +1508,7 @@ abm_touches(PG_FUNCTION_ARGS)
 {
 	Engagement	e;
 
-	PG_GETARG_ENGAGEMENT(0, &e);
+	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_COUNTS);
 	PG_RETURN_INT64(total_touches(&e));
 }
 
@@ -1497,7 +1520,7 @@ abm_touches_activity(PG_FUNCTION_ARGS)
 	char	   *name = text_to_cstring(activity);
 	int			bucket;
 
-	PG_GETARG_ENGAGEMENT(0, &e);
+	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_COUNTS);
 	if (pg_strcasecmp(name, "other") == 0)
 		bucket = ENG_OTHER;
 	else
@@ -1518,7 +1541,7 @@ abm_first_touch(PG_FUNCTION_ARGS)
 {
 	Engagement	e;
 
-	PG_GETARG_ENGAGEMENT(0, &e);
+	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_HEADER);
 	PG_RETURN_TIMESTAMPTZ(e.first_touch);
 }
 
@@ -1527,7 +1550,7 @@ abm_last_touch(PG_FUNCTION_ARGS)
 {
 	Engagement	e;
 
-	PG_GETARG_ENGAGEMENT(0, &e);
+	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_HEADER);
 	PG_RETURN_TIMESTAMPTZ(e.last_touch);
 }
 
@@ -1546,7 +1569,7 @@ abm_half_life(PG_FUNCTION_ARGS)
 	Engagement	e;
 	Interval   *iv = (Interval *) palloc(sizeof(Interval));
 
-	PG_GETARG_ENGAGEMENT(0, &e);
+	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_HEADER);
 	half_life_interval(e.half_life, iv);
 	PG_RETURN_INTERVAL_P(iv);
 }
