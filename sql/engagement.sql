@@ -168,6 +168,10 @@ RESET DateStyle;
 RESET IntervalStyle;
 RESET extra_float_digits;
 SET TimeZone = 'UTC';
+-- a weight of -0 gives a score of 0, so text and binary forms agree
+SELECT e::text LIKE '%"score_at_last_touch": 0,%' AS zero_score,
+       abm_engagement_send(e::text::abm_engagement) = abm_engagement_send(e) AS same_bytes
+FROM (SELECT abm_engagement_agg('chat', '-0'::float8, '2026-01-01', NULL, '1 day') AS e) s;
 -- a hand-written literal with another time zone and interval spelling
 SELECT '{"version": 1, "half_life": "1 week", "first_touch": "2026-01-01T12:00:00+02",
          "last_touch": "2026-01-02 00:00:00+00", "score_at_last_touch": 2.5,

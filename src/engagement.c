@@ -340,7 +340,10 @@ abm_engagement_score_combine(PG_FUNCTION_ARGS)
 	s = (EngScore *) PG_GETARG_POINTER(0);
 	check_same_as_of(s->as_of, other->as_of);
 	check_same_half_life(s->half_life, other->half_life, true);
-	s->rows += other->rows;
+	if (pg_add_s64_overflow(s->rows, other->rows, &s->rows))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("touch count out of range")));
 	s->sum += other->sum;
 	PG_RETURN_POINTER(s);
 }
@@ -379,7 +382,8 @@ abm_engagement_score_deserial(PG_FUNCTION_ARGS)
 	s->half_life_arg.month = abm_read_int32(&r);
 	abm_read_end(&r);
 	/* an overflowed sum is legal here: the final function reports it */
-	if (s->rows < 0 || TIMESTAMP_NOT_FINITE(s->as_of) || s->half_life <= 0)
+	if (s->rows < 0 || TIMESTAMP_NOT_FINITE(s->as_of) || !IS_VALID_TIMESTAMP(s->as_of) ||
+		s->half_life <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid engagement score state value"),
@@ -621,7 +625,7 @@ eng_encode(const Engagement *e)
 	pq_writeint64(&buf, (uint64) e->half_life);
 	pq_writeint64(&buf, (uint64) e->first_touch);
 	pq_writeint64(&buf, (uint64) e->last_touch);
-	score.f = e->score;
+	score.f = e->score == 0.0 ? 0.0 : e->score;	/* no -0: see eng_decode_bytes */
 	pq_writeint64(&buf, score.i);
 	for (int i = 0; i < ENG_BUCKETS; i++)
 		if (e->counts[i] != 0)
@@ -706,11 +710,15 @@ eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 	mask = (uint16) (((uint8) p[32]) << 8 | (uint8) p[33]);
 	if (e->half_life <= 0)
 		eng_corrupt("The half-life is not positive.");
-	if (TIMESTAMP_NOT_FINITE(e->first_touch) || TIMESTAMP_NOT_FINITE(e->last_touch) ||
+	if (TIMESTAMP_NOT_FINITE(e->first_touch) || !IS_VALID_TIMESTAMP(e->first_touch) ||
+		TIMESTAMP_NOT_FINITE(e->last_touch) || !IS_VALID_TIMESTAMP(e->last_touch) ||
 		e->first_touch > e->last_touch)
-		eng_corrupt("The first and last touch are not finite and ordered.");
+		eng_corrupt("The first and last touch are not valid and ordered.");
 	if (isnan(e->score) || isinf(e->score))
 		eng_corrupt("The score is not finite.");
+	/* -0 and 0 are one score: the text form cannot tell them apart */
+	if (e->score == 0.0)
+		e->score = 0.0;
 	if (mask == 0 || (mask >> ENG_BUCKETS) != 0)
 		eng_corrupt("The activity mask is empty or has unknown bits.");
 	if (part == ENG_HEADER)

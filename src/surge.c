@@ -20,6 +20,7 @@
 #include <math.h>
 
 #include "abm.h"
+#include "common/int.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -126,8 +127,11 @@ abm_surge_combine(PG_FUNCTION_ARGS)
 	}
 	s = (SurgeState *) PG_GETARG_POINTER(0);
 	check_same_windows(s, other->as_of, other->recent, other->baseline);
-	s->n_recent += other->n_recent;
-	s->n_baseline += other->n_baseline;
+	if (pg_add_s64_overflow(s->n_recent, other->n_recent, &s->n_recent) ||
+		pg_add_s64_overflow(s->n_baseline, other->n_baseline, &s->n_baseline))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("event count out of range")));
 	PG_RETURN_POINTER(s);
 }
 
@@ -160,7 +164,7 @@ abm_surge_deserial(PG_FUNCTION_ARGS)
 	s->baseline = abm_read_int64(&r);
 	abm_read_end(&r);
 	if (s->n_recent < 0 || s->n_baseline < 0 || TIMESTAMP_NOT_FINITE(s->as_of) ||
-		s->recent <= 0 || s->baseline <= 0)
+		!IS_VALID_TIMESTAMP(s->as_of) || s->recent <= 0 || s->baseline <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid surge state value"),
