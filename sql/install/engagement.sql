@@ -56,6 +56,7 @@ CREATE TYPE abm_engagement (
 CREATE FUNCTION abm_engagement_jsonb(abm_engagement) RETURNS jsonb
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (abm_engagement AS jsonb) WITH FUNCTION abm_engagement_jsonb(abm_engagement);
+COMMENT ON CAST (abm_engagement AS jsonb) IS 'the engagement state as jsonb: its text form plus total_touches, engaged_contacts and contacts_exact';
 
 -- abm_engagement_agg: touches to a state
 
