@@ -32,6 +32,10 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# The server headers are system headers to us: -Wextra applies to abm's own
+# code, not to inline functions in PostgreSQL's headers.
+override CPPFLAGS := -isystem $(includedir_server) $(CPPFLAGS)
+
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	{ echo '-- abm $(EXTVERSION): generated from sql/install/*.sql by make; edit those.'; \
 	  printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \

@@ -14,10 +14,16 @@ CREATE TABLE pq_part_contracts (LIKE pq.contracts) PARTITION BY HASH (account_id
 CREATE TABLE pq_part_nps_responses (LIKE pq.nps_responses) PARTITION BY HASH (account_id);
 CREATE TABLE pq_part_stages (LIKE pq.stages) PARTITION BY HASH (account_id);
 CREATE TABLE pq_part_contacts (LIKE pq.contacts) PARTITION BY HASH (account_id);
+CREATE TABLE pq.engagement_daily AS
+SELECT account_id, date_trunc('day', occurred_at, 'UTC') AS day,
+       abm_engagement_agg(activity, occurred_at, contact_id, '30 days') AS e
+FROM pq.touches GROUP BY 1, 2;
+CREATE TABLE pq_part_engagement_daily (LIKE pq.engagement_daily) PARTITION BY HASH (account_id);
 SELECT format('CREATE TABLE %I PARTITION OF %I FOR VALUES WITH (MODULUS 3, REMAINDER %s)',
               t || '_' || r, t, r)
 FROM unnest(ARRAY['pq_part_touches', 'pq_part_opportunities', 'pq_part_contracts',
-                  'pq_part_nps_responses', 'pq_part_stages', 'pq_part_contacts']) t,
+                  'pq_part_nps_responses', 'pq_part_stages', 'pq_part_contacts',
+                  'pq_part_engagement_daily']) t,
      generate_series(0, 2) r
 \gexec
 INSERT INTO pq_part_touches SELECT * FROM pq.touches;
@@ -26,6 +32,7 @@ INSERT INTO pq_part_contracts SELECT * FROM pq.contracts;
 INSERT INTO pq_part_nps_responses SELECT * FROM pq.nps_responses;
 INSERT INTO pq_part_stages SELECT * FROM pq.stages;
 INSERT INTO pq_part_contacts SELECT * FROM pq.contacts;
+INSERT INTO pq_part_engagement_daily SELECT * FROM pq.engagement_daily;
 ANALYZE;
 
 -- One case per aggregate signature: the relation, the call, and how two
@@ -35,6 +42,31 @@ INSERT INTO pq_cases VALUES
   (1, 'abm_rate(boolean)', 'touches', 'abm_rate(contact_id IS NULL)', 'a = b'),
   (2, 'abm_win_rate(boolean)', 'opportunities', 'abm_win_rate(is_won)', 'a = b'),
   (3, 'abm_nps(integer)', 'nps_responses', 'abm_nps(score)', 'a = b'),
+  (4, 'abm_coverage(bigint,text,boolean)', 'contacts',
+      'abm_coverage(contact_id, role, contact_id % 3 = 0)', 'a = b'),
+  (5, 'abm_coverage(bigint,text,boolean,text[])', 'contacts',
+      $$abm_coverage(contact_id, role, contact_id % 3 = 0, '{champion,user}')$$, 'a = b'),
+  (6, 'abm_coverage(bigint,text,boolean,text[],double precision)', 'contacts',
+      $$abm_coverage(contact_id, role, contact_id % 3 = 0, '{champion,economic_buyer}', 10)$$, 'a = b'),
+  (7, 'abm_engagement_score(double precision,timestamp with time zone,timestamp with time zone,interval)',
+      'touches', $$abm_engagement_score(contact_id % 5 + 0.5, occurred_at, '2026-01-01', '30 days')$$,
+      'abs(a - b) <= 1e-12 * abs(b)'),
+  (8, 'abm_engagement_score(text,timestamp with time zone,timestamp with time zone,interval)',
+      'touches', $$abm_engagement_score(activity, occurred_at, '2026-01-01', '30 days')$$,
+      'abs(a - b) <= 1e-12 * abs(b)'),
+  (9, 'abm_engagement_agg(text,timestamp with time zone,bigint,interval)',
+      'touches', $$abm_engagement_agg(activity, occurred_at, contact_id, '30 days')$$,
+      $$a::jsonb - 'score_at_last_touch' = b::jsonb - 'score_at_last_touch'
+        AND abs(abm_score(a, '2026-01-01') - abm_score(b, '2026-01-01')) <= 1e-12 * abm_score(b, '2026-01-01')$$),
+  (10, 'abm_engagement_agg(text,double precision,timestamp with time zone,bigint,interval)',
+      'touches', $$abm_engagement_agg(activity, contact_id % 5 + 0.5, occurred_at, contact_id, '30 days')$$,
+      $$a::jsonb - 'score_at_last_touch' = b::jsonb - 'score_at_last_touch'
+        AND abs(abm_score(a, '2026-01-01') - abm_score(b, '2026-01-01')) <= 1e-12 * abm_score(b, '2026-01-01')$$),
+  (11, 'abm_rollup(abm_engagement)', 'engagement_daily', 'abm_rollup(e)',
+      $$a::jsonb - 'score_at_last_touch' = b::jsonb - 'score_at_last_touch'
+        AND abs(abm_score(a, '2026-01-01') - abm_score(b, '2026-01-01')) <= 1e-12 * abm_score(b, '2026-01-01')$$),
+  (12, 'abm_surge(timestamp with time zone,timestamp with time zone,interval,interval)',
+      'touches', $$abm_surge(occurred_at, '2026-01-01', '7 days', '28 days')$$, 'a = b'),
   (60, 'abm_journey(text,timestamp with time zone)', 'stages', 'abm_journey(stage, entered_at)', 'a::text = b::text'),
   (61, 'abm_journey(text,timestamp with time zone,text[])', 'stages',
    'abm_journey(stage, entered_at, ARRAY[''target'', ''engaged'', ''opportunity'', ''won'', ''retained'', ''expanded'', ''churned''])', 'a::text = b::text'),

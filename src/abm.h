@@ -93,8 +93,17 @@ typedef struct AbmCounters
 
 extern AbmCounters *abm_counters_arg(FunctionCallInfo fcinfo, const char *fname);
 
-/* Activity weights (activity.c), shared with the engagement score. */
+/*
+ * Activity weights (activity.c), shared with the engagement aggregates.  The
+ * standard activities of SPEC section 3 have fixed indexes 0 .. 11 (the
+ * engagement state stores counts by index).
+ */
+#define ABM_ACTIVITIES 12
+
 extern float8 abm_activity_weight_of(const char *name, int len);
+extern int	abm_activity_index_of(const char *name, int len);
+extern const char *abm_activity_name(int index);
+extern float8 abm_activity_weight_at(int index);
 
 /*
  * Step conditions passed as VARIADIC bool[]: the bitmask of the true ones

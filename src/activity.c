@@ -14,22 +14,26 @@
 typedef struct ActivityWeight
 {
 	const char *name;
+	int			len;			/* strlen(name): most names are ruled out by it */
 	float8		weight;
 } ActivityWeight;
 
-static const ActivityWeight activity_weights[] = {
-	{"ad_impression", 0.1},
-	{"ad_click", 2},
-	{"email_open", 1},
-	{"email_click", 3},
-	{"web_visit", 1},
-	{"high_value_page_visit", 5},
-	{"content_download", 5},
-	{"webinar_attended", 8},
-	{"chat", 6},
-	{"form_fill", 10},
-	{"meeting_booked", 20},
-	{"event_attended", 15},
+#define ACTIVITY(name, weight) {name, sizeof(name) - 1, weight}
+
+/* The order is the activity index (abm.h); stored values depend on it. */
+static const ActivityWeight activity_weights[ABM_ACTIVITIES] = {
+	ACTIVITY("ad_impression", 0.1),
+	ACTIVITY("ad_click", 2),
+	ACTIVITY("email_open", 1),
+	ACTIVITY("email_click", 3),
+	ACTIVITY("web_visit", 1),
+	ACTIVITY("high_value_page_visit", 5),
+	ACTIVITY("content_download", 5),
+	ACTIVITY("webinar_attended", 8),
+	ACTIVITY("chat", 6),
+	ACTIVITY("form_fill", 10),
+	ACTIVITY("meeting_booked", 20),
+	ACTIVITY("event_attended", 15),
 };
 
 PG_FUNCTION_INFO_V1(abm_activity_weight);
@@ -42,14 +46,70 @@ PG_FUNCTION_INFO_V1(abm_activity_weight);
 float8
 abm_activity_weight_of(const char *name, int len)
 {
-	for (size_t i = 0; i < lengthof(activity_weights); i++)
-	{
-		const char *known = activity_weights[i].name;
+	int			i = abm_activity_index_of(name, len);
 
-		if ((int) strlen(known) == len && pg_strncasecmp(known, name, len) == 0)
-			return activity_weights[i].weight;
+	return i < 0 ? 0.0 : activity_weights[i].weight;
+}
+
+/*
+ * Slot of a name in by_hash: (len + 6 * second byte) mod 16 is different for
+ * each of the standard names, so a lower-case name is found with a single
+ * memcmp.  The engagement aggregates look up every row.  A name added later
+ * that collides would only be slower: the loop below still finds it.
+ */
+#define ACTIVITY_HASH(name, len) (((len) + 6 * (unsigned char) (name)[1]) & 15)
+
+static int8 by_hash[16];
+static bool by_hash_ready = false;
+
+/* Index of a standard activity (0 .. ABM_ACTIVITIES - 1), or -1. */
+int
+abm_activity_index_of(const char *name, int len)
+{
+	int			i;
+
+	if (!by_hash_ready)
+	{
+		memset(by_hash, -1, sizeof(by_hash));
+		for (i = 0; i < ABM_ACTIVITIES; i++)
+		{
+			int			h = ACTIVITY_HASH(activity_weights[i].name,
+										  activity_weights[i].len);
+
+			Assert(by_hash[h] == -1);
+			by_hash[h] = (int8) i;
+		}
+		by_hash_ready = true;
 	}
-	return 0.0;
+	if (len >= 2)
+	{
+		i = by_hash[ACTIVITY_HASH(name, len)];
+		if (i >= 0 && activity_weights[i].len == len &&
+			memcmp(activity_weights[i].name, name, len) == 0)
+			return i;
+	}
+	/* Other spellings: "Email_Open" from a CRM export. */
+	for (i = 0; i < ABM_ACTIVITIES; i++)
+	{
+		if (activity_weights[i].len == len &&
+			pg_strncasecmp(activity_weights[i].name, name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+const char *
+abm_activity_name(int index)
+{
+	Assert(index >= 0 && index < ABM_ACTIVITIES);
+	return activity_weights[index].name;
+}
+
+float8
+abm_activity_weight_at(int index)
+{
+	Assert(index >= 0 && index < ABM_ACTIVITIES);
+	return activity_weights[index].weight;
 }
 
 Datum

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Every test suite of abm: build and install, then pg_regress, the docs
-# examples, the benchmark smoke run and the TAP tests.  Ends with one line
+# examples, the benchmark smoke run, the TAP tests and the packaging suites
+# (test/packaging: PGXN metadata, reference coverage, a psycopg2 client, the
+# Debian package).  Ends with one line
 # "N passed, N failed" and exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +42,10 @@ run_suite docs pg_virtualenv -v 15 perl test/docs_examples.pl
 run_suite bench pg_virtualenv -v 15 bash test/bench/run.sh --smoke
 run_suite fuzz pg_virtualenv -v 15 bash test/fuzz/run.sh --short
 run_suite tap bash test/tap.sh
+run_suite meta bash test/packaging/meta.sh
+run_suite reference pg_virtualenv -v 15 perl test/packaging/check_reference.pl
+run_suite client bash test/packaging/client.sh
+run_suite deb bash test/packaging/deb.sh
 
 echo
 echo "$pass passed, $fail failed"

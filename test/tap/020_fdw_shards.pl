@@ -16,6 +16,7 @@ my %tables = (
 	opportunities => 'opportunity_id bigint, account_id bigint, created_at timestamptz, '
 	  . 'closed_at timestamptz, amount numeric, is_won bool',
 	nps_responses => 'account_id bigint, contact_id bigint, responded_at timestamptz, score int',
+	contacts => 'contact_id bigint, account_id bigint, role text',
 );
 
 # Each case: relation, aggregate expression over its columns, and how two
@@ -24,6 +25,7 @@ my @cases = (
 	[ 'opportunities', 'abm_win_rate(is_won)', '=' ],
 	[ 'touches', 'abm_rate(contact_id IS NULL)', '=' ],
 	[ 'nps_responses', 'abm_nps(score)', '=' ],
+	[ 'contacts', 'abm_coverage(contact_id, role, contact_id % 3 = 0)', '=' ],
 );
 
 my $coord = PostgreSQL::Test::Cluster->new('coordinator');

@@ -1,0 +1,241 @@
+-- abm_coverage: buying-committee coverage and penetration
+
+-- typical data, by hand.  Contacts: 1 champion (engaged on one of its two
+-- rows), 2 economic_buyer (never engaged), 3 user (engaged, but not a
+-- required role), 4 technical_buyer (engaged, seen three times), and an
+-- anonymous row.  contacts = 4, engaged = {1, 3, 4} = 3,
+-- covered = {champion, technical_buyer}, coverage = 2 / 4 = 0.5,
+-- penetration = 3 / 6.8 = 0.441176...
+SELECT (c).contacts, (c).engaged_contacts, (c).roles_covered, (c).roles_missing,
+       (c).coverage, (c).penetration = 3 / 6.8 AS penetration_is_3_over_6_8
+FROM (SELECT abm_coverage(contact_id, role, engaged) AS c
+      FROM (VALUES (1, 'champion', false), (2, 'economic_buyer', false),
+                   (1, 'champion', true), (3, 'user', true),
+                   (4, 'technical_buyer', true), (4, 'technical_buyer', false),
+                   (NULL, 'influencer', true), (4, 'technical_buyer', true))
+           v(contact_id, role, engaged)) s;
+
+-- the same rows with other required roles and committee size:
+-- covered = {user}, missing = {economic_buyer}, coverage = 1 / 2,
+-- penetration = 3 / 4
+SELECT abm_coverage(contact_id, role, engaged, ARRAY['user', 'economic_buyer'], 4)
+FROM (VALUES (1, 'champion', false), (2, 'economic_buyer', false),
+             (1, 'champion', true), (3, 'user', true),
+             (4, 'technical_buyer', true), (4, 'technical_buyer', false),
+             (NULL, 'influencer', true), (4, 'technical_buyer', true))
+     v(contact_id, role, engaged);
+
+-- a contact holding several roles covers each role it was engaged in:
+-- contact 7 is engaged as influencer only, so champion is not covered
+SELECT (c).contacts, (c).engaged_contacts, (c).roles_covered
+FROM (SELECT abm_coverage(contact_id, role, engaged) AS c
+      FROM (VALUES (7, 'champion', false), (7, 'influencer', true)) v(contact_id, role, engaged)) s;
+
+-- roles outside the required list never count, matching is exact
+-- ('Champion' is not 'champion'): coverage 0, every role missing
+SELECT abm_coverage(contact_id, role, true)
+FROM (VALUES (1, 'user'), (2, 'other'), (3, 'Champion'), (4, NULL)) v(contact_id, role);
+
+-- an empty required list: coverage is NULL (no denominator), penetration 2 / 6.8
+SELECT (c).roles_covered, (c).roles_missing, (c).coverage IS NULL AS coverage_is_null,
+       (c).penetration = 2 / 6.8 AS penetration_ok
+FROM (SELECT abm_coverage(contact_id, 'champion', true, '{}'::text[]) AS c
+      FROM generate_series(1, 2) contact_id) s;
+
+-- empty input is NULL; a group of anonymous rows only has no contacts
+SELECT abm_coverage(1, 'champion', true) IS NULL AS empty_is_null FROM generate_series(1, 3) WHERE false;
+SELECT abm_coverage(NULL, 'champion', true) FROM generate_series(1, 3);
+-- NULL engaged counts as not engaged, NULL role covers nothing
+SELECT abm_coverage(contact_id, role, engaged)
+FROM (VALUES (1, 'champion', NULL::bool), (2, NULL, true)) v(contact_id, role, engaged);
+
+-- a contact seen many times counts once: 100 000 rows over 1 000 contacts,
+-- interleaved, and 200 000 rows over 50 000 scattered ids (merges of the
+-- contact set); engaged contacts are those with an engaged row
+SELECT (c).contacts, (c).engaged_contacts, (c).roles_covered
+FROM (SELECT abm_coverage(i % 1000, 'champion', i % 3000 = 7) AS c
+      FROM generate_series(1, 100000) i) s;
+SELECT (c).contacts = expected_contacts AS contacts_ok,
+       (c).engaged_contacts = expected_engaged AS engaged_ok
+FROM (SELECT abm_coverage(id, 'user', id % 10 = 0) AS c,
+             count(DISTINCT id) AS expected_contacts,
+             count(DISTINCT id) FILTER (WHERE id % 10 = 0) AS expected_engaged
+      FROM (SELECT (i * 7919) % 50021 * 1000003::bigint - 25000000000 AS id
+            FROM generate_series(1, 200000) i) ids) s;
+
+-- generated committees against plain SQL: count(DISTINCT ...) and a
+-- bool_or per required role.  Roles mostly follow the contact, some rows
+-- carry another role, a NULL role or the wrong case; some rows are
+-- anonymous; engaged is sometimes NULL.  Account 0 is large.
+CREATE TABLE cov_touch AS
+SELECT a AS account_id,
+       CASE WHEN k % 17 = 0 THEN NULL ELSE a * 10000 + (k * 7919) % (3 + a % 11 + CASE WHEN a = 0 THEN 3000 ELSE 0 END) END AS contact_id,
+       k,
+       (k * 31 + a) % 5 = 0 AS e0
+FROM generate_series(0, 299) a,
+     generate_series(1, CASE WHEN a = 0 THEN 20000 ELSE a % 40 + 1 END) k;
+ALTER TABLE cov_touch
+    ADD COLUMN role text, ADD COLUMN engaged bool;
+UPDATE cov_touch SET
+    role = CASE WHEN k % 29 = 0 THEN 'influencer'
+                WHEN k % 31 = 0 THEN NULL
+                ELSE (ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer',
+                            'user', 'other', 'Champion'])[1 + contact_id % 7] END,
+    engaged = CASE WHEN k % 23 = 0 THEN NULL ELSE e0 END;
+ANALYZE cov_touch;
+
+CREATE TABLE cov_expected AS
+SELECT account_id,
+       count(DISTINCT contact_id)::int AS contacts,
+       (count(DISTINCT contact_id) FILTER (WHERE engaged))::int AS engaged_contacts,
+       coalesce(bool_or(engaged AND role = 'champion') FILTER (WHERE contact_id IS NOT NULL), false) AS champion,
+       coalesce(bool_or(engaged AND role = 'economic_buyer') FILTER (WHERE contact_id IS NOT NULL), false) AS economic_buyer,
+       coalesce(bool_or(engaged AND role = 'technical_buyer') FILTER (WHERE contact_id IS NOT NULL), false) AS technical_buyer,
+       coalesce(bool_or(engaged AND role = 'influencer') FILTER (WHERE contact_id IS NOT NULL), false) AS influencer,
+       coalesce(bool_or(engaged AND role = 'Champion') FILTER (WHERE contact_id IS NOT NULL), false) AS champion_upper,
+       coalesce(bool_or(engaged AND role = 'user') FILTER (WHERE contact_id IS NOT NULL), false) AS "user"
+FROM cov_touch GROUP BY account_id;
+
+-- the expected table is not trivial: sizes, coverage levels
+SELECT count(*) AS accounts, sum(contacts) AS contacts, max(contacts) AS largest,
+       count(*) FILTER (WHERE champion AND economic_buyer AND technical_buyer AND influencer) AS fully_covered,
+       count(*) FILTER (WHERE NOT (champion OR economic_buyer OR technical_buyer OR influencer)) AS uncovered
+FROM cov_expected;
+
+CREATE TABLE cov_serial AS
+SELECT account_id,
+       abm_coverage(contact_id, role, engaged) AS d,
+       abm_coverage(contact_id, role, engaged, ARRAY['Champion', 'user'], 5) AS u
+FROM cov_touch GROUP BY account_id;
+
+SELECT count(*) AS accounts_differing
+FROM cov_serial s JOIN cov_expected x USING (account_id)
+WHERE (s.d).contacts IS DISTINCT FROM x.contacts
+   OR (s.d).engaged_contacts IS DISTINCT FROM x.engaged_contacts
+   OR (s.d).roles_covered IS DISTINCT FROM
+      array_remove(ARRAY[CASE WHEN x.champion THEN 'champion' END,
+                         CASE WHEN x.economic_buyer THEN 'economic_buyer' END,
+                         CASE WHEN x.technical_buyer THEN 'technical_buyer' END,
+                         CASE WHEN x.influencer THEN 'influencer' END], NULL)
+   OR (s.d).roles_missing IS DISTINCT FROM
+      array_remove(ARRAY[CASE WHEN NOT x.champion THEN 'champion' END,
+                         CASE WHEN NOT x.economic_buyer THEN 'economic_buyer' END,
+                         CASE WHEN NOT x.technical_buyer THEN 'technical_buyer' END,
+                         CASE WHEN NOT x.influencer THEN 'influencer' END], NULL)
+   OR (s.d).coverage IS DISTINCT FROM
+      (x.champion::int + x.economic_buyer::int + x.technical_buyer::int + x.influencer::int)::float8 / 4
+   OR (s.d).penetration IS DISTINCT FROM x.engaged_contacts / 6.8::float8
+   OR (s.u).contacts IS DISTINCT FROM x.contacts
+   OR (s.u).roles_covered IS DISTINCT FROM
+      array_remove(ARRAY[CASE WHEN x.champion_upper THEN 'Champion' END,
+                         CASE WHEN x."user" THEN 'user' END], NULL)
+   OR (s.u).coverage IS DISTINCT FROM (x.champion_upper::int + x."user"::int)::float8 / 2
+   OR (s.u).penetration IS DISTINCT FROM x.engaged_contacts / 5::float8;
+
+-- required roles may differ between groups (one list per account)
+SELECT count(*) AS accounts_differing
+FROM (SELECT account_id,
+             abm_coverage(contact_id, role, engaged,
+                          CASE WHEN account_id % 2 = 0 THEN ARRAY['champion'] ELSE ARRAY['user'] END) AS c
+      FROM cov_touch GROUP BY account_id) s
+JOIN cov_expected x USING (account_id)
+WHERE (s.c).coverage IS DISTINCT FROM
+      CASE WHEN account_id % 2 = 0 THEN x.champion ELSE x."user" END::int::float8;
+
+-- hash aggregation spilling to disk (tiny work_mem) gives the same groups,
+-- also when each group has its own required roles
+SET work_mem = '64kB';
+SET enable_sort = off;
+SET max_parallel_workers_per_gather = 0;
+CREATE FUNCTION pg_temp.hash_batches(query text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
+    RETURN (plan->0->'Plan'->>'HashAgg Batches')::int;
+END $$;
+SELECT pg_temp.hash_batches('SELECT account_id, abm_coverage(contact_id, role, engaged)
+                             FROM cov_touch GROUP BY account_id') > 1 AS spilled;
+SELECT count(*) AS accounts_differing
+FROM (SELECT account_id,
+             abm_coverage(contact_id, role, engaged) AS d,
+             abm_coverage(contact_id, role, engaged,
+                          CASE WHEN account_id % 2 = 0 THEN ARRAY['Champion', 'user'] ELSE ARRAY['user', 'Champion'] END, 5) AS u
+      FROM cov_touch GROUP BY account_id) h
+JOIN cov_serial s USING (account_id)
+WHERE h.d IS DISTINCT FROM s.d
+   OR (h.u).contacts IS DISTINCT FROM (s.u).contacts
+   OR (h.u).coverage IS DISTINCT FROM (s.u).coverage
+   OR (h.u).penetration IS DISTINCT FROM (s.u).penetration
+   OR (SELECT array_agg(r ORDER BY r) FROM unnest((h.u).roles_covered) r)
+      IS DISTINCT FROM (SELECT array_agg(r ORDER BY r) FROM unnest((s.u).roles_covered) r);
+RESET ALL;
+
+-- as a window function over a growing frame (the final function leaves the
+-- state usable): against count(DISTINCT) over the same prefix
+SELECT count(*) AS rows_differing
+FROM (SELECT k, (abm_coverage(contact_id, role, engaged) OVER (ORDER BY k)).contacts AS c
+      FROM cov_touch WHERE account_id = 7) w
+WHERE c IS DISTINCT FROM (SELECT count(DISTINCT contact_id) FROM cov_touch
+                          WHERE account_id = 7 AND k <= w.k);
+
+-- forced parallel plan with partial aggregation equals the serial result
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF)
+SELECT account_id, abm_coverage(contact_id, role, engaged) FROM cov_touch GROUP BY account_id;
+EXPLAIN (COSTS OFF)
+SELECT abm_coverage(contact_id, role, engaged) FROM cov_touch;
+CREATE TABLE cov_parallel AS
+SELECT account_id,
+       abm_coverage(contact_id, role, engaged) AS d,
+       abm_coverage(contact_id, role, engaged, ARRAY['Champion', 'user'], 5) AS u
+FROM cov_touch GROUP BY account_id;
+CREATE TABLE cov_parallel_all AS
+SELECT abm_coverage(contact_id, role, engaged) AS d FROM cov_touch;
+RESET ALL;
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS accounts_differing
+FROM cov_parallel p FULL JOIN cov_serial s USING (account_id)
+WHERE p.d IS DISTINCT FROM s.d OR p.u IS DISTINCT FROM s.u;
+SELECT p.d = s.d AS ungrouped_equal, (p.d).contacts = x.contacts AS contacts_ok
+FROM cov_parallel_all p,
+     (SELECT abm_coverage(contact_id, role, engaged) AS d FROM cov_touch) s,
+     (SELECT count(DISTINCT contact_id)::int AS contacts FROM cov_touch) x;
+RESET ALL;
+
+-- bad input: clear errors with SQLSTATE 22023, and the session goes on
+SELECT abm_coverage(1, 'champion', true, ARRAY['champion', NULL]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(1, 'champion', true, ARRAY['champion', 'user', 'champion']);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(1, 'champion', true, ARRAY(SELECT 'role' || i FROM generate_series(1, 65) i));
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(1, 'champion', true, ARRAY[['champion'], ['user']]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(1, 'champion', true, NULL::text[]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(1, 'champion', true, ARRAY['champion'], 0);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(1, 'champion', true, ARRAY['champion'], -6.8);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(1, 'champion', true, ARRAY['champion'], 'NaN');
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(1, 'champion', true, ARRAY['champion'], 'Infinity');
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(1, 'champion', true, ARRAY['champion'], NULL);
+\echo :LAST_ERROR_SQLSTATE
+-- parameters that change within a group
+SELECT abm_coverage(c, 'champion', true, CASE WHEN c = 1 THEN ARRAY['champion'] ELSE ARRAY['user'] END)
+FROM generate_series(1, 2) c;
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_coverage(c, 'champion', true, ARRAY['champion'], 5 + c)
+FROM generate_series(1, 2) c;
+\echo :LAST_ERROR_SQLSTATE
+-- 64 roles are fine: the 64th is covered
+SELECT (c).coverage = 1 / 64.0::float8 AS coverage_ok, (c).roles_covered
+FROM (SELECT abm_coverage(1, 'role64', true, ARRAY(SELECT 'role' || i FROM generate_series(1, 64) i)) AS c) s;
+SELECT 'session still alive' AS status;
