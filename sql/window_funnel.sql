@@ -97,7 +97,8 @@ SELECT usr,
        abm_window_funnel('1 day', 'strict_order', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS order3,
        abm_window_funnel('1 day', 'strict_order, allow_reentry', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS reentry3,
        abm_window_funnel('1 day', 'strict_order', to_timestamp(t), e = 'a', e = 'b', e = 'c', e = 'd') AS order4,
-       abm_window_funnel('1 day', 'strict_order, allow_reentry', to_timestamp(t), e = 'a', e = 'b', e = 'c', e = 'd') AS reentry4
+       abm_window_funnel('1 day', 'strict_order, allow_reentry', to_timestamp(t), e = 'a', e = 'b', e = 'c', e = 'd') AS reentry4,
+       abm_window_funnel('1 day', 'strict_order, allow_reentry, strict_deduplication', to_timestamp(t), e = 'a', e = 'b', e = 'c') AS combined
 FROM wf_reentry GROUP BY usr ORDER BY usr;
 -- by hand, ClickHouse master's walk (a step-1 event restarts level 1 and
 -- keeps the higher levels):
@@ -105,6 +106,8 @@ FROM wf_reentry GROUP BY usr ORDER BY usr;
 -- 2 a b a b c: 3; 3 a b c b d: 3, 3, 4, 4
 -- 4 a c b: strict_order stops at c -> 1; allow_reentry skips c, b -> 2
 -- 5: 3, 3, 4, 4
+-- combined (strict_deduplication too): 1 -> 3; 2 a b a b c: the second b
+-- repeats level 2 -> 2; 3 -> 3; 4 a c b: c skipped, b -> 2; 5 -> 3
 
 -- the documentation's allow_reentry example: checkout, product detail,
 -- checkout again, payment; with allow_reentry the user reaches level 4
