@@ -6,9 +6,8 @@
  *	  k each held on some row of the group.
  *
  * The state is a bigint: bits 0..31 say which conditions have held, bits
- * 32..39 hold the number of conditions plus one.  A
- * by-value state needs no serialization for parallel query and is as
- * small as a state can be.
+ * 32..39 hold the number of conditions plus one.  A by-value state needs
+ * no serialization for parallel query and is as small as a state can be.
  *
  *-------------------------------------------------------------------------
  */
