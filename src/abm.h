@@ -119,6 +119,7 @@ typedef struct AbmMoneySum
 {
 	int128		scaled;			/* fast-path sum, in units of 10^-8 */
 	int32		dscale;			/* largest display scale added */
+	int64		dscale_count;	/* values added with that display scale */
 	Numeric		rest;			/* exact sum of the other values, or NULL */
 } AbmMoneySum;
 
@@ -132,6 +133,7 @@ typedef enum AbmMoneyCheck
 extern AbmMoneyCheck abm_money_check(Datum amount);
 extern void abm_money_init(AbmMoneySum *sum);
 extern void abm_money_add(AbmMoneySum *sum, Datum amount, MemoryContext aggcontext);
+extern bool abm_money_sub(AbmMoneySum *sum, Datum amount, MemoryContext aggcontext);
 extern void abm_money_combine(AbmMoneySum *sum, const AbmMoneySum *other,
 							  MemoryContext aggcontext);
 extern Datum abm_money_result(const AbmMoneySum *sum);

@@ -163,6 +163,7 @@ abm_money_init(AbmMoneySum *sum)
 {
 	sum->scaled = 0;
 	sum->dscale = 0;
+	sum->dscale_count = 0;
 	sum->rest = NULL;
 }
 
@@ -205,14 +206,57 @@ abm_money_add(AbmMoneySum *sum, Datum amount, MemoryContext aggcontext)
 	int128		scaled;
 
 	numeric_header(v, &h);
+	if (h.dscale > sum->dscale)
+	{
+		sum->dscale = h.dscale;
+		sum->dscale_count = 0;
+	}
+	if (h.dscale == sum->dscale)
+		sum->dscale_count++;
 	if (numeric_scaled(&h, &scaled))
 	{
 		sum->scaled += scaled;
-		sum->dscale = Max(sum->dscale, h.dscale);
 		money_check_limit(sum, aggcontext);
 	}
 	else
 		money_add_rest(sum, amount, aggcontext);
+}
+
+/*
+ * Take back an amount added before (the inverse transition of a sliding
+ * window).  Returns false when the amount was the last one with the largest
+ * display scale: the display scale of what is left is then unknown, and the
+ * caller must let the window recompute the frame, as sum(numeric) does.
+ */
+bool
+abm_money_sub(AbmMoneySum *sum, Datum amount, MemoryContext aggcontext)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(amount);
+	NumericHeader h;
+	int128		scaled;
+
+	numeric_header(v, &h);
+	if (h.dscale == sum->dscale && --sum->dscale_count == 0 && sum->dscale > 0)
+		return false;
+	/* the same value takes the same path as when it was added */
+	if (numeric_scaled(&h, &scaled))
+	{
+		sum->scaled -= scaled;
+		money_check_limit(sum, aggcontext);
+	}
+	else
+	{
+		MemoryContext old = MemoryContextSwitchTo(aggcontext);
+		Numeric		prev = sum->rest;
+
+		sum->rest = DatumGetNumeric(DirectFunctionCall2(numeric_sub,
+														prev ? NumericGetDatum(prev) : abm_numeric_zero(),
+														amount));
+		if (prev)
+			pfree(prev);
+		MemoryContextSwitchTo(old);
+	}
+	return true;
 }
 
 void
@@ -220,7 +264,13 @@ abm_money_combine(AbmMoneySum *sum, const AbmMoneySum *other,
 				  MemoryContext aggcontext)
 {
 	sum->scaled += other->scaled;
-	sum->dscale = Max(sum->dscale, other->dscale);
+	if (other->dscale > sum->dscale)
+	{
+		sum->dscale = other->dscale;
+		sum->dscale_count = other->dscale_count;
+	}
+	else if (other->dscale == sum->dscale)
+		sum->dscale_count += other->dscale_count;
 	money_check_limit(sum, aggcontext);
 	if (other->rest != NULL)
 		money_add_rest(sum, NumericGetDatum(other->rest), aggcontext);
@@ -315,6 +365,8 @@ abm_money_read(AbmReader *r, AbmMoneySum *sum)
 				 errmsg("invalid %s value", r->what),
 				 errdetail("The money sum or its display scale (%d) is out of range.",
 						   sum->dscale)));
+	/* only the inverse transition reads it, and windows stay in-process */
+	sum->dscale_count = 0;
 	sum->rest = NULL;
 	has_rest = abm_read_uint8(r);
 	if (has_rest > 1)

@@ -4,7 +4,7 @@
  *	  Opportunity pipeline: the aggregates abm_pipeline (a composite
  *	  abm_pipeline_result) and abm_pipeline_velocity.
  *
- * The state is fixed-size (112 bytes): counts, two exact money sums and
+ * The state is fixed-size (120 bytes): counts, two exact money sums and
  * the exact sum of won cycles in microseconds, so every derived figure is
  * computed once, in the final function, from exact totals.
  *
@@ -25,6 +25,7 @@
 #include "utils/fmgrprotos.h"
 
 PG_FUNCTION_INFO_V1(abm_pipeline_trans);
+PG_FUNCTION_INFO_V1(abm_pipeline_inv);
 PG_FUNCTION_INFO_V1(abm_pipeline_combine);
 PG_FUNCTION_INFO_V1(abm_pipeline_serial);
 PG_FUNCTION_INFO_V1(abm_pipeline_deserial);
@@ -135,6 +136,39 @@ abm_pipeline_trans(PG_FUNCTION_ARGS)
 		else
 			state->lost++;
 	}
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * Inverse transition for sliding windows: the row was validated when it
+ * was added, so it only needs taking back.  Counts and sums are exact, so
+ * this is exact too; NULL (recompute the frame) only when the row held the
+ * last amount of the largest display scale.
+ */
+Datum
+abm_pipeline_inv(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_pipeline_inv");
+	PipelineState *state = (PipelineState *) PG_GETARG_POINTER(0);
+	Datum		amount = PG_GETARG_DATUM(1);
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(state);
+	if (PG_ARGISNULL(4))
+	{
+		state->open--;
+		if (!abm_money_sub(&state->open_amount, amount, aggcontext))
+			PG_RETURN_NULL();
+	}
+	else if (PG_GETARG_BOOL(4))
+	{
+		state->won--;
+		state->won_cycle_usecs -= PG_GETARG_TIMESTAMPTZ(3) - PG_GETARG_TIMESTAMPTZ(2);
+		if (!abm_money_sub(&state->won_amount, amount, aggcontext))
+			PG_RETURN_NULL();
+	}
+	else
+		state->lost--;
 	PG_RETURN_POINTER(state);
 }
 

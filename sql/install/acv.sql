@@ -11,7 +11,7 @@ CREATE FUNCTION abm_acv_deserial(bytea, internal) RETURNS internal
 CREATE FUNCTION abm_acv_final(internal) RETURNS numeric
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
--- SSPACE: the fixed part; a side sum of many-decimal values adds ~40 bytes.
+-- SSPACE: 48 bytes fixed, plus the numeric side sum of the annualised amounts (~40 bytes).
 CREATE AGGREGATE abm_acv(amount numeric, starts_on date, ends_on date) (
     SFUNC = abm_acv_trans, STYPE = internal, SSPACE = 96,
     FINALFUNC = abm_acv_final, FINALFUNC_MODIFY = READ_ONLY,
