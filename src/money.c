@@ -167,22 +167,19 @@ abm_money_init(AbmMoneySum *sum)
 	sum->rest = NULL;
 }
 
-/* rest += value, exactly, keeping rest in the aggregate context. */
+/* rest ± value, exactly, keeping rest in the aggregate context. */
 static void
-money_add_rest(AbmMoneySum *sum, Datum value, MemoryContext aggcontext)
+money_rest_apply(AbmMoneySum *sum, Datum value, bool subtract,
+				 MemoryContext aggcontext)
 {
 	MemoryContext old = MemoryContextSwitchTo(aggcontext);
 	Numeric		prev = sum->rest;
 
-	if (prev == NULL)
-		sum->rest = DatumGetNumericCopy(value);
-	else
-	{
-		sum->rest = DatumGetNumeric(DirectFunctionCall2(numeric_add,
-														NumericGetDatum(prev),
-														value));
+	sum->rest = DatumGetNumeric(DirectFunctionCall2(subtract ? numeric_sub : numeric_add,
+													prev ? NumericGetDatum(prev) : abm_numeric_zero(),
+													value));
+	if (prev != NULL)
 		pfree(prev);
-	}
 	MemoryContextSwitchTo(old);
 }
 
@@ -192,20 +189,34 @@ money_check_limit(AbmMoneySum *sum, MemoryContext aggcontext)
 {
 	if (sum->scaled > MONEY_SCALED_LIMIT || sum->scaled < -MONEY_SCALED_LIMIT)
 	{
-		money_add_rest(sum, abm_int128_numeric(sum->scaled, MONEY_FRAC_DIGITS, 0),
-					   aggcontext);
+		money_rest_apply(sum, abm_int128_numeric(sum->scaled, MONEY_FRAC_DIGITS, 0),
+						 false, aggcontext);
 		sum->scaled = 0;
 	}
+}
+
+/* Add or take back the value of a decoded amount, on the path it fits. */
+static void
+money_apply(AbmMoneySum *sum, const NumericHeader *h, Datum amount,
+			bool subtract, MemoryContext aggcontext)
+{
+	int128		scaled;
+
+	if (numeric_scaled(h, &scaled))
+	{
+		sum->scaled += subtract ? -scaled : scaled;
+		money_check_limit(sum, aggcontext);
+	}
+	else
+		money_rest_apply(sum, amount, subtract, aggcontext);
 }
 
 void
 abm_money_add(AbmMoneySum *sum, Datum amount, MemoryContext aggcontext)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(amount);
 	NumericHeader h;
-	int128		scaled;
 
-	numeric_header(v, &h);
+	numeric_header(PG_DETOAST_DATUM_PACKED(amount), &h);
 	if (h.dscale > sum->dscale)
 	{
 		sum->dscale = h.dscale;
@@ -213,49 +224,25 @@ abm_money_add(AbmMoneySum *sum, Datum amount, MemoryContext aggcontext)
 	}
 	if (h.dscale == sum->dscale)
 		sum->dscale_count++;
-	if (numeric_scaled(&h, &scaled))
-	{
-		sum->scaled += scaled;
-		money_check_limit(sum, aggcontext);
-	}
-	else
-		money_add_rest(sum, amount, aggcontext);
+	money_apply(sum, &h, amount, false, aggcontext);
 }
 
 /*
  * Take back an amount added before (the inverse transition of a sliding
- * window).  Returns false when the amount was the last one with the largest
- * display scale: the display scale of what is left is then unknown, and the
- * caller must let the window recompute the frame, as sum(numeric) does.
+ * window); the same value takes the same path as when it was added.
+ * Returns false when the amount was the last one with the largest display
+ * scale: the display scale of what is left is then unknown, and the caller
+ * must let the window recompute the frame, as sum(numeric) does.
  */
 bool
 abm_money_sub(AbmMoneySum *sum, Datum amount, MemoryContext aggcontext)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(amount);
 	NumericHeader h;
-	int128		scaled;
 
-	numeric_header(v, &h);
+	numeric_header(PG_DETOAST_DATUM_PACKED(amount), &h);
 	if (h.dscale == sum->dscale && --sum->dscale_count == 0 && sum->dscale > 0)
 		return false;
-	/* the same value takes the same path as when it was added */
-	if (numeric_scaled(&h, &scaled))
-	{
-		sum->scaled -= scaled;
-		money_check_limit(sum, aggcontext);
-	}
-	else
-	{
-		MemoryContext old = MemoryContextSwitchTo(aggcontext);
-		Numeric		prev = sum->rest;
-
-		sum->rest = DatumGetNumeric(DirectFunctionCall2(numeric_sub,
-														prev ? NumericGetDatum(prev) : abm_numeric_zero(),
-														amount));
-		if (prev)
-			pfree(prev);
-		MemoryContextSwitchTo(old);
-	}
+	money_apply(sum, &h, amount, true, aggcontext);
 	return true;
 }
 
@@ -273,7 +260,7 @@ abm_money_combine(AbmMoneySum *sum, const AbmMoneySum *other,
 		sum->dscale_count += other->dscale_count;
 	money_check_limit(sum, aggcontext);
 	if (other->rest != NULL)
-		money_add_rest(sum, NumericGetDatum(other->rest), aggcontext);
+		money_rest_apply(sum, NumericGetDatum(other->rest), false, aggcontext);
 }
 
 /*
