@@ -51,13 +51,3 @@ FROM bench.opportunities GROUP BY account_id;
 -- bar: >= 1.0
 SELECT account_id, abm_pipeline(amount, created_at, closed_at, is_won)
 FROM bench.opportunities GROUP BY account_id;
-
--- workload: abm_pipeline ungrouped, parallel off
--- against: floor
--- settings: SET max_parallel_workers_per_gather = 0;
-SELECT abm_pipeline(amount, created_at, closed_at, is_won) FROM bench.opportunities;
-
--- workload: abm_pipeline ungrouped, 2 workers
--- against: abm_pipeline ungrouped, parallel off
--- settings: SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0;
-SELECT abm_pipeline(amount, created_at, closed_at, is_won) FROM bench.opportunities;
