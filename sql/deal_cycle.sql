@@ -73,6 +73,9 @@ SELECT abm_deal_cycle('-infinity', '2026-01-04');
 \echo :LAST_ERROR_SQLSTATE
 SELECT abm_deal_cycle('2026-01-04', 'infinity');
 \echo :LAST_ERROR_SQLSTATE
+-- a cycle longer than the int64 microsecond range: 22008
+SELECT abm_deal_cycle('4714-11-24 00:00:00+00 BC', '294276-12-31 23:59:59+00');
+\echo :LAST_ERROR_SQLSTATE
 SELECT abm_deal_cycle_length(s, s + interval '2 days') AS session_goes_on
 FROM (VALUES (timestamptz '2026-01-01')) v(s);
 

@@ -163,6 +163,8 @@ SELECT abm_pipeline('NaN', '2026-01-05', NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT abm_pipeline(10, '2026-01-05', 'infinity', true);
 \echo :LAST_ERROR_SQLSTATE
+SELECT abm_pipeline(10, '4714-11-24 00:00:00+00 BC', '294276-12-31 23:59:59+00', true);
+\echo :LAST_ERROR_SQLSTATE
 SELECT (abm_pipeline(amount, created_at, closed_at, is_won)).won AS session_goes_on FROM hand_opps;
 
 -- forced parallel plan with partial aggregation equals the serial result

@@ -99,6 +99,22 @@ cycle_reserve(DealCycleState *state, int64 more)
 	return state;
 }
 
+/* Raise an error about a deal, naming both of its times. */
+static void
+cycle_bad_row(FunctionCallInfo fcinfo, int sqlstate, const char *msg,
+			  const char *hint)
+{
+	ereport(ERROR,
+			(errcode(sqlstate),
+			 errmsg("%s", msg),
+			 errdetail("started_at = %s, ended_at = %s.",
+					   DatumGetCString(DirectFunctionCall1(timestamptz_out,
+														   PG_GETARG_DATUM(1))),
+					   DatumGetCString(DirectFunctionCall1(timestamptz_out,
+														   PG_GETARG_DATUM(2)))),
+			 errhint("%s", hint)));
+}
+
 Datum
 abm_deal_cycle_trans(PG_FUNCTION_ARGS)
 {
@@ -115,22 +131,18 @@ abm_deal_cycle_trans(PG_FUNCTION_ARGS)
 
 	started_at = PG_GETARG_TIMESTAMPTZ(1);
 	ended_at = PG_GETARG_TIMESTAMPTZ(2);
-	if (ended_at < started_at || TIMESTAMP_NOT_FINITE(started_at) ||
-		TIMESTAMP_NOT_FINITE(ended_at))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg(ended_at < started_at ? "deal ended before it started"
-						: "deal dates must be finite"),
-				 errdetail("started_at = %s, ended_at = %s.",
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   PG_GETARG_DATUM(1))),
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   PG_GETARG_DATUM(2)))),
-				 errhint("ended_at must be a finite time no earlier than started_at; filter out such rows.")));
+	if (TIMESTAMP_NOT_FINITE(started_at) || TIMESTAMP_NOT_FINITE(ended_at))
+		cycle_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
+					  "deal dates must be finite",
+					  "Filter out rows with infinite times.");
+	if (ended_at < started_at)
+		cycle_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
+					  "deal ended before it started",
+					  "ended_at must not be earlier than started_at; filter out such rows.");
 	if (pg_sub_s64_overflow(ended_at, started_at, &usecs))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("deal cycle is out of range")));
+		cycle_bad_row(fcinfo, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE,
+					  "deal cycle is out of range",
+					  "The cycle must fit in about 292 000 years.");
 
 	state = cycle_reserve(state, 1);
 	state->usecs[state->ndeals++] = usecs;

@@ -60,12 +60,13 @@ timestamptz_text(bool isnull, Datum ts)
 	return isnull ? "NULL" : DatumGetCString(DirectFunctionCall1(timestamptz_out, ts));
 }
 
-/* Raise 22023 for a bad opportunity, naming every value of the row. */
+/* Raise an error about an opportunity, naming every value of the row. */
 static void
-pipeline_bad_row(FunctionCallInfo fcinfo, const char *msg, const char *hint)
+pipeline_bad_row(FunctionCallInfo fcinfo, int sqlstate, const char *msg,
+				 const char *hint)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			(errcode(sqlstate),
 			 errmsg("%s", msg),
 			 errdetail("amount = %s, created_at = %s, closed_at = %s, is_won = %s.",
 					   DatumGetCString(DirectFunctionCall1(numeric_out,
@@ -98,17 +99,21 @@ abm_pipeline_trans(PG_FUNCTION_ARGS)
 	created_at = PG_GETARG_TIMESTAMPTZ(2);
 	check = abm_money_check(amount);
 	if (check == ABM_MONEY_NEGATIVE)
-		pipeline_bad_row(fcinfo, "opportunity amount must not be negative",
+		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
+						 "opportunity amount must not be negative",
 						 "Fix the amount, or filter out such rows.");
 	if (check == ABM_MONEY_NOT_FINITE)
-		pipeline_bad_row(fcinfo, "opportunity amount must be a finite number",
+		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
+						 "opportunity amount must be a finite number",
 						 "Fix the amount, or filter out such rows.");
 	if (TIMESTAMP_NOT_FINITE(created_at) ||
 		(!PG_ARGISNULL(3) && TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(3))))
-		pipeline_bad_row(fcinfo, "opportunity dates must be finite",
+		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
+						 "opportunity dates must be finite",
 						 "Use NULL, not infinity, for an opportunity that is not closed.");
 	if (!PG_ARGISNULL(3) && PG_GETARG_TIMESTAMPTZ(3) < created_at)
-		pipeline_bad_row(fcinfo, "opportunity closed before it was created",
+		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
+						 "opportunity closed before it was created",
 						 "closed_at must not be earlier than created_at.");
 
 	if (PG_ARGISNULL(4))
@@ -119,16 +124,17 @@ abm_pipeline_trans(PG_FUNCTION_ARGS)
 	else
 	{
 		if (PG_ARGISNULL(3))
-			pipeline_bad_row(fcinfo, "closed opportunity has no closed_at",
+			pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
+							 "closed opportunity has no closed_at",
 							 "A won or lost opportunity needs closed_at; is_won is NULL for open ones.");
 		if (PG_GETARG_BOOL(4))
 		{
 			int64		cycle;
 
 			if (pg_sub_s64_overflow(PG_GETARG_TIMESTAMPTZ(3), created_at, &cycle))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-						 errmsg("opportunity cycle is out of range")));
+				pipeline_bad_row(fcinfo, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE,
+								 "opportunity cycle is out of range",
+								 "The cycle must fit in about 292 000 years.");
 			state->won++;
 			state->won_cycle_usecs += cycle;
 			abm_money_add(&state->won_amount, amount, aggcontext);
