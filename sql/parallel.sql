@@ -34,7 +34,18 @@ CREATE TABLE pq_cases (id int PRIMARY KEY, agg text, rel text, call text, same t
 INSERT INTO pq_cases VALUES
   (1, 'abm_rate(boolean)', 'touches', 'abm_rate(contact_id IS NULL)', 'a = b'),
   (2, 'abm_win_rate(boolean)', 'opportunities', 'abm_win_rate(is_won)', 'a = b'),
-  (3, 'abm_nps(integer)', 'nps_responses', 'abm_nps(score)', 'a = b');
+  (3, 'abm_nps(integer)', 'nps_responses', 'abm_nps(score)', 'a = b'),
+  (20, 'abm_pipeline(numeric,timestamp with time zone,timestamp with time zone,boolean)', 'opportunities',
+   'abm_pipeline(amount, created_at, closed_at, is_won)', 'a = b'),
+  (21, 'abm_pipeline_velocity(numeric,timestamp with time zone,timestamp with time zone,boolean)', 'opportunities',
+   'abm_pipeline_velocity(amount, created_at, closed_at, is_won)', 'a = b'),
+  (22, 'abm_deal_cycle(timestamp with time zone,timestamp with time zone)', 'opportunities',
+   'abm_deal_cycle(created_at, closed_at)', 'a = b'),
+  (23, 'abm_deal_cycle_length(timestamp with time zone,timestamp with time zone)', 'opportunities',
+   'abm_deal_cycle_length(created_at, closed_at)', 'a = b'),
+  (24, 'abm_acv(numeric,date,date)', 'contracts', 'abm_acv(amount, starts_on, ends_on)', 'a = b'),
+  (25, 'abm_influenced(timestamp with time zone,timestamp with time zone,interval)', 'touches',
+   'abm_influenced(occurred_at, timestamptz ''2025-07-01'', interval ''30 days'')', 'a = b');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case

@@ -138,7 +138,7 @@ extern void abm_money_combine(AbmMoneySum *sum, const AbmMoneySum *other,
 							  MemoryContext aggcontext);
 extern Datum abm_money_result(const AbmMoneySum *sum);
 extern void abm_money_write(StringInfo buf, const AbmMoneySum *sum);
-extern void abm_money_read(AbmReader *r, AbmMoneySum *sum);
+extern void abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count);
 extern Datum abm_int128_numeric(int128 value, int point, int dscale);
 
 #endif							/* ABM_H */

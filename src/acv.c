@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "common/int.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -127,7 +128,12 @@ abm_acv_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
 	other = (AcvState *) PG_GETARG_POINTER(1);
-	state->contracts += other->contracts;
+	if (pg_add_s64_overflow(state->contracts, other->contracts, &state->contracts))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("acv state is out of range"),
+				 errdetail("The combined contract count exceeds %lld.",
+						   (long long) PG_INT64_MAX)));
 	abm_money_combine(&state->annualised, &other->annualised, aggcontext);
 	PG_RETURN_POINTER(state);
 }
@@ -158,7 +164,7 @@ abm_acv_deserial(PG_FUNCTION_ARGS)
 				 errmsg("invalid acv state value"),
 				 errdetail("The contract count is negative: %lld.",
 						   (long long) state->contracts)));
-	abm_money_read(&r, &state->annualised);
+	abm_money_read(&r, &state->annualised, state->contracts);
 	abm_read_end(&r);
 	PG_RETURN_POINTER(state);
 }

@@ -25,6 +25,7 @@
 
 #include "abm.h"
 #include "libpq/pqformat.h"
+#include "port/pg_bswap.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
@@ -335,9 +336,21 @@ abm_money_write(StringInfo buf, const AbmMoneySum *sum)
 	}
 }
 
-/* Read a sum written by abm_money_write; the side sum is palloc'd. */
+static void
+money_read_fail(AbmReader *r, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid %s value", r->what),
+			 errdetail("%s", why)));
+}
+
+/*
+ * Read a sum written by abm_money_write, as the sum of `count` amounts that
+ * are all >= 0 (every money sum of abm is); the side sum is palloc'd.
+ */
 void
-abm_money_read(AbmReader *r, AbmMoneySum *sum)
+abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count)
 {
 	int64		hi = abm_read_int64(r);
 	uint64		lo = (uint64) abm_read_int64(r);
@@ -345,29 +358,35 @@ abm_money_read(AbmReader *r, AbmMoneySum *sum)
 
 	sum->scaled = (int128) (((uint128) (uint64) hi << 64) | lo);
 	sum->dscale = abm_read_int32(r);
-	if (sum->scaled > MONEY_SCALED_LIMIT || sum->scaled < -MONEY_SCALED_LIMIT ||
-		sum->dscale < 0 || sum->dscale > NUM_DSCALE_MASK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid %s value", r->what),
-				 errdetail("The money sum or its display scale (%d) is out of range.",
-						   sum->dscale)));
+	if (sum->scaled < 0 || sum->scaled > MONEY_SCALED_LIMIT)
+		money_read_fail(r, "The money sum is out of range.");
+	if (sum->dscale < 0 || sum->dscale > NUM_DSCALE_MASK)
+		money_read_fail(r, "The display scale of the money sum is out of range.");
 	/* only the inverse transition reads it, and windows stay in-process */
 	sum->dscale_count = 0;
 	sum->rest = NULL;
 	has_rest = abm_read_uint8(r);
 	if (has_rest > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid %s value", r->what),
-				 errdetail("Unknown money sum flag %d.", has_rest)));
+		money_read_fail(r, "Unknown money sum flag.");
 	if (has_rest)
 	{
 		int32		len = abm_read_count(r, MaxAllocSize - 1);
+		const char *bytes = abm_read_bytes(r, len);
+		uint16		ndigits;
 		StringInfoData si;
 
+		/*
+		 * The binary numeric format is 4 int16 (digit count, weight, sign,
+		 * scale) and the digits: check the length first, as numeric_recv
+		 * itself would report a short value as a protocol error.
+		 */
+		if (len < 4 * (int32) sizeof(int16))
+			money_read_fail(r, "The side money sum is truncated.");
+		memcpy(&ndigits, bytes, sizeof(ndigits));
+		if (len != (int32) ((4 + pg_ntoh16(ndigits)) * sizeof(int16)))
+			money_read_fail(r, "The side money sum has the wrong length.");
 		si.data = palloc(len + 1);
-		memcpy(si.data, abm_read_bytes(r, len), len);
+		memcpy(si.data, bytes, len);
 		si.data[len] = '\0';
 		si.len = len;
 		si.maxlen = len + 1;
@@ -376,11 +395,10 @@ abm_money_read(AbmReader *r, AbmMoneySum *sum)
 														PointerGetDatum(&si),
 														ObjectIdGetDatum(InvalidOid),
 														Int32GetDatum(-1)));
-		if (si.cursor != si.len || numeric_is_nan(sum->rest) ||
-			numeric_is_inf(sum->rest))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid %s value", r->what),
-					 errdetail("The side money sum is not a finite numeric.")));
+		if (numeric_is_nan(sum->rest) || numeric_is_inf(sum->rest) ||
+			abm_numeric_sign(NumericGetDatum(sum->rest)) < 0)
+			money_read_fail(r, "The side money sum is not a finite number >= 0.");
 	}
+	if (count == 0 && (sum->scaled != 0 || sum->rest != NULL))
+		money_read_fail(r, "A money sum of no amount is not empty.");
 }

@@ -190,9 +190,22 @@ abm_pipeline_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
 	other = (PipelineState *) PG_GETARG_POINTER(1);
-	state->open += other->open;
-	state->won += other->won;
-	state->lost += other->lost;
+
+	/*
+	 * Deserialized states may hold counts up to INT64_MAX: the counts and
+	 * their total must still fit.  The cycle sums cannot overflow then, as
+	 * each is at most won × INT64_MAX.
+	 */
+	if (pg_add_s64_overflow(state->open, other->open, &state->open) ||
+		pg_add_s64_overflow(state->won, other->won, &state->won) ||
+		pg_add_s64_overflow(state->lost, other->lost, &state->lost) ||
+		state->open > PG_INT64_MAX - state->won ||
+		state->lost > PG_INT64_MAX - state->open - state->won)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("pipeline state is out of range"),
+				 errdetail("The combined opportunity count exceeds %lld.",
+						   (long long) PG_INT64_MAX)));
 	state->won_cycle_usecs += other->won_cycle_usecs;
 	abm_money_combine(&state->open_amount, &other->open_amount, aggcontext);
 	abm_money_combine(&state->won_amount, &other->won_amount, aggcontext);
@@ -232,14 +245,18 @@ abm_pipeline_deserial(PG_FUNCTION_ARGS)
 	hi = abm_read_int64(&r);
 	lo = (uint64) abm_read_int64(&r);
 	state->won_cycle_usecs = (int128) (((uint128) (uint64) hi << 64) | lo);
+	/* each count >= 0, their total an int64, each won cycle an int64 >= 0 */
 	if (state->open < 0 || state->won < 0 || state->lost < 0 ||
-		state->won_cycle_usecs < 0)
+		state->open > PG_INT64_MAX - state->won ||
+		state->lost > PG_INT64_MAX - state->open - state->won ||
+		state->won_cycle_usecs < 0 ||
+		state->won_cycle_usecs > (int128) state->won * PG_INT64_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid pipeline state value"),
-				 errdetail("A count or the cycle sum is negative.")));
-	abm_money_read(&r, &state->open_amount);
-	abm_money_read(&r, &state->won_amount);
+				 errdetail("The counts or the cycle sum are out of range or contradict each other.")));
+	abm_money_read(&r, &state->open_amount, state->open);
+	abm_money_read(&r, &state->won_amount, state->won);
 	abm_read_end(&r);
 	PG_RETURN_POINTER(state);
 }
