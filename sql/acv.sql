@@ -33,6 +33,16 @@ FROM (SELECT g, abm_acv(amount, starts_on, ends_on) AS got,
              avg(amount * 365.25 / (ends_on - starts_on)) AS expected
       FROM contracts GROUP BY g) s;
 
+-- the demo contracts (scale 0.01), per kind
+SET client_min_messages = warning;
+SELECT count(*) AS demo_tables FROM abm_demo_load(0.01, 1, 'acv_demo');
+RESET client_min_messages;
+SELECT count(*) AS kinds, sum(n) AS contracts,
+       count(*) FILTER (WHERE got::text IS DISTINCT FROM expected::text) AS kinds_differing
+FROM (SELECT kind, count(*) AS n, abm_acv(amount, starts_on, ends_on) AS got,
+             avg(amount * 365.25 / (ends_on - starts_on)) AS expected
+      FROM acv_demo.contracts GROUP BY kind) s;
+
 -- bad rows: 22023 with the row's values in the detail; the session goes on
 SELECT abm_acv(1000, '2026-06-01', '2026-05-31');
 \echo :LAST_ERROR_SQLSTATE

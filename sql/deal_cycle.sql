@@ -35,10 +35,21 @@ SELECT i AS id, i % 17 AS g,
          + ((i * 7919) % 240) * interval '1 day' + ((i * 31) % 3600000) * interval '1 millisecond'
          + (i % 999) * interval '1 microsecond' AS ended_at
 FROM generate_series(1, 40000) i;
-CREATE VIEW deal_days AS
-SELECT g, (extract(epoch FROM ended_at - started_at) * 1000000)::float8 / 86400000000 AS days
-FROM deals WHERE started_at IS NOT NULL;
-SELECT count(*) AS groups,
+-- the demo data set at scale 0.01: creation to close of won opportunities,
+-- and the age of every touch at 2026-01-01
+SET client_min_messages = warning;
+SELECT count(*) AS demo_tables FROM abm_demo_load(0.01, 1, 'cycle_demo');
+RESET client_min_messages;
+CREATE TABLE cycle_input AS
+SELECT 'generated' AS src, g, started_at, ended_at FROM deals
+UNION ALL
+SELECT 'demo won', (account_id % 10)::int, created_at, closed_at FROM cycle_demo.opportunities WHERE is_won
+UNION ALL
+SELECT 'demo touch age', (account_id % 10)::int, occurred_at, timestamptz '2026-01-01' FROM cycle_demo.touches;
+CREATE VIEW cycle_days AS
+SELECT src, g, (extract(epoch FROM ended_at - started_at) * 1000000)::float8 / 86400000000 AS days
+FROM cycle_input WHERE started_at IS NOT NULL;
+SELECT src, count(*) AS groups, sum(e.deals) AS deals,
        count(*) FILTER (WHERE (c).deals <> e.deals) AS deals_differ,
        count(*) FILTER (WHERE abs((c).mean_days - e.mean) > 1e-12 * e.mean) AS mean_differ,
        count(*) FILTER (WHERE (c).median_days <> e.median) AS median_differ,
@@ -46,14 +57,15 @@ SELECT count(*) AS groups,
        count(*) FILTER (WHERE (c).min_days <> e.min) AS min_differ,
        count(*) FILTER (WHERE (c).max_days <> e.max) AS max_differ,
        count(*) FILTER (WHERE len <> e.median) AS length_differ
-FROM (SELECT g, abm_deal_cycle(started_at, ended_at) AS c,
+FROM (SELECT src, g, abm_deal_cycle(started_at, ended_at) AS c,
              abm_deal_cycle_length(started_at, ended_at) AS len
-      FROM deals GROUP BY g) a
-JOIN (SELECT g, count(*) AS deals, avg(days) AS mean,
+      FROM cycle_input GROUP BY src, g) a
+JOIN (SELECT src, g, count(*) AS deals, avg(days) AS mean,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
              percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90,
              min(days) AS min, max(days) AS max
-      FROM deal_days GROUP BY g) e USING (g);
+      FROM cycle_days GROUP BY src, g) e USING (src, g)
+GROUP BY src ORDER BY src;
 
 -- as a window function (the final function runs on a growing state)
 CREATE TABLE first_deals AS SELECT * FROM deals WHERE id <= 300;

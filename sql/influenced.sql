@@ -35,6 +35,25 @@ FROM (SELECT opportunity_id,
              bool_or(touch_at BETWEEN created_at - interval '45 days' AND created_at) AS expected
       FROM infl GROUP BY opportunity_id) s;
 
+-- the demo data (scale 0.01): every opportunity against EXISTS over its
+-- account's touches; opportunities without a touch give NULL
+SET client_min_messages = warning;
+SELECT count(*) AS demo_tables FROM abm_demo_load(0.01, 1, 'influence_demo');
+RESET client_min_messages;
+CREATE INDEX ON influence_demo.touches (account_id, occurred_at);
+ANALYZE influence_demo.touches;
+SELECT count(*) AS opportunities, count(*) FILTER (WHERE got) AS influenced,
+       count(*) FILTER (WHERE got IS NULL) AS without_touches,
+       count(*) FILTER (WHERE coalesce(got, false) IS DISTINCT FROM expected) AS differing
+FROM (SELECT o.opportunity_id,
+             abm_influenced(t.occurred_at, o.created_at, interval '90 days') AS got,
+             EXISTS (SELECT FROM influence_demo.touches t2
+                     WHERE t2.account_id = o.account_id
+                       AND t2.occurred_at BETWEEN o.created_at - interval '90 days' AND o.created_at) AS expected
+      FROM influence_demo.opportunities o
+      LEFT JOIN influence_demo.touches t ON t.account_id = o.account_id
+      GROUP BY o.opportunity_id, o.account_id, o.created_at) s;
+
 -- bad look-back: 22023; the session goes on
 SELECT abm_influenced(now(), now(), interval '-1 day');
 \echo :LAST_ERROR_SQLSTATE

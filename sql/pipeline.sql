@@ -61,8 +61,18 @@ SELECT i AS id, i % 13 AS g,
        CASE WHEN i % 4 = 0 THEN NULL ELSE (i * 7) % 10 < 3 END AS is_won
 FROM generate_series(1, 30000) i;
 
-CREATE TABLE opps_expected AS
-SELECT g,
+-- the demo data set (SPEC §11) at scale 0.01, grouped by target flag and tier
+SET client_min_messages = warning;
+SELECT count(*) AS demo_tables FROM abm_demo_load(0.01, 1, 'pipeline_demo');
+RESET client_min_messages;
+CREATE TABLE pipeline_input AS
+SELECT 'generated' AS src, g, amount, created_at, closed_at, is_won FROM opps
+UNION ALL
+SELECT 'demo', coalesce(a.tier, 0) * 2 + a.is_target::int, o.amount, o.created_at, o.closed_at, o.is_won
+FROM pipeline_demo.opportunities o JOIN pipeline_demo.accounts a USING (account_id);
+
+CREATE TABLE pipeline_expected AS
+SELECT src, g,
        count(*) AS opportunities,
        count(*) FILTER (WHERE is_won IS NULL) AS open,
        count(*) FILTER (WHERE is_won) AS won,
@@ -75,20 +85,20 @@ SELECT g,
        count(*) * sum(amount) FILTER (WHERE is_won) * count(*) FILTER (WHERE is_won) * 86400000000
          / nullif(count(is_won) * sum((extract(epoch FROM closed_at - created_at) * 1000000)::bigint) FILTER (WHERE is_won), 0)
          AS velocity_per_day
-FROM opps WHERE amount IS NOT NULL AND created_at IS NOT NULL
-GROUP BY g;
+FROM pipeline_input WHERE amount IS NOT NULL AND created_at IS NOT NULL
+GROUP BY src, g;
 
 -- abm_pipeline next to the plain-SQL columns, per group
-CREATE VIEW opps_compare AS
+CREATE VIEW pipeline_compare AS
 SELECT e.*, (p).opportunities AS p_opportunities, (p).open AS p_open, (p).won AS p_won,
        (p).lost AS p_lost, (p).win_rate AS p_win_rate, (p).open_amount AS p_open_amount,
        (p).won_amount AS p_won_amount, (p).avg_won_amount AS p_avg_won_amount,
        (p).avg_cycle_days AS p_avg_cycle_days, (p).velocity_per_day AS p_velocity, v
-FROM opps_expected e
-JOIN (SELECT g, abm_pipeline(amount, created_at, closed_at, is_won) AS p,
+FROM pipeline_expected e
+JOIN (SELECT src, g, abm_pipeline(amount, created_at, closed_at, is_won) AS p,
              abm_pipeline_velocity(amount, created_at, closed_at, is_won) AS v
-      FROM opps GROUP BY g) a USING (g);
-SELECT count(*) AS groups,
+      FROM pipeline_input GROUP BY src, g) a USING (src, g);
+SELECT src, count(*) AS groups, sum(opportunities) AS opportunities,
        count(*) FILTER (WHERE p_opportunities <> opportunities) AS opportunities_differ,
        count(*) FILTER (WHERE p_open <> open) AS open_differ,
        count(*) FILTER (WHERE p_won <> won) AS won_differ,
@@ -103,7 +113,8 @@ SELECT count(*) AS groups,
        -- the textbook formula in float8, as a sanity check of the algebra
        count(*) FILTER (WHERE abs(p_velocity::float8 - opportunities * avg_won_amount::float8 * win_rate
                                   / avg_cycle_days::float8) > 1e-9 * p_velocity::float8) AS velocity_formula_differ
-FROM opps_compare;
+FROM pipeline_compare
+GROUP BY src ORDER BY src;
 
 -- as a window function (growing frame): amounts equal running sums
 SELECT count(*) AS rows_differing
