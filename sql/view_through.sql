@@ -55,7 +55,7 @@ CREATE TABLE vt_events AS
 SELECT (random() * 40)::int AS account_id,
        '2026-01-01'::timestamptz + floor(random() * 24 * 60) * interval '1 hour' AS at,
        random() < 0.4 AS is_impression, random() < 0.1 AS is_click, random() < 0.08 AS is_conversion
-FROM generate_series(1, 20000);
+FROM generate_series(1, 6000);
 CREATE TABLE vt_plain AS
 SELECT a.account_id, w.within,
        (SELECT count(*) FROM vt_events c

@@ -78,18 +78,21 @@ typedef struct AttrTouch
 	int64		index;			/* position in the input; breaks time ties */
 } AttrTouch;
 
+/* Compared without copying: the scalar form looks the model up per row. */
 static AttrModel
 attr_model(text *model)
 {
-	char	   *name = text_to_cstring(model);
+	const char *name = VARDATA_ANY(model);
+	size_t		len = VARSIZE_ANY_EXHDR(model);
 
 	for (int i = 0; i < (int) lengthof(attr_model_names); i++)
-		if (strcmp(name, attr_model_names[i]) == 0)
+		if (strlen(attr_model_names[i]) == len &&
+			memcmp(name, attr_model_names[i], len) == 0)
 			return (AttrModel) i;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown attribution model \"%s\"", name),
-			 errdetail("model = %s.", name),
+			 errmsg("unknown attribution model \"%s\"", text_to_cstring(model)),
+			 errdetail("model = %s.", text_to_cstring(model)),
 			 errhint("Valid models are: " ATTR_VALID_MODELS ".")));
 	pg_unreachable();
 }
@@ -477,6 +480,13 @@ abm_attribution_credit_window(PG_FUNCTION_ARGS)
 		bool	   *usable = palloc(rows * sizeof(bool));
 		AttrWindowParams params;
 
+		bool		params_constant = true;
+
+		/* constant conversion arguments need no per-row check */
+		for (int a = 0; a < nargs; a++)
+			if (a != 1 && a != 2)
+				params_constant &= get_fn_expr_arg_stable(fcinfo->flinfo, a);
+
 		/* the current row is the partition's first: rows >= 1 */
 		attr_window_params(winobj, nargs, 0, &params);
 		for (int64 row = 0; row < rows; row++)
@@ -485,7 +495,7 @@ abm_attribution_credit_window(PG_FUNCTION_ARGS)
 						conv_null,
 						isout;
 
-			if (row > 0)
+			if (row > 0 && !params_constant)
 			{
 				AttrWindowParams other;
 
