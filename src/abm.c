@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "common/int.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bswap.h"
 #include "utils/builtins.h"
@@ -172,18 +173,21 @@ abm_days_between(TimestampTz from, TimestampTz to)
 
 /*
  * Intervals count a month as 30 days and a day as 24 hours, as
- * extract(epoch from interval) does.
+ * extract(epoch from interval) does.  Integer arithmetic: through float8,
+ * intervals beyond 2^53 microseconds (about 285 years) lost their last
+ * microseconds, so a stored half-life did not read back exactly.
  */
 int64
 abm_interval_usecs(const Interval *iv, const char *argname, bool must_be_positive)
 {
-	float8		usecs;
+	int64		month_usecs;
+	int64		day_usecs;
+	int64		usecs;
 
-	usecs = (float8) iv->time
-		+ (float8) iv->day * USECS_PER_DAY
-		+ (float8) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
-
-	if (usecs >= (float8) PG_INT64_MAX || usecs <= (float8) PG_INT64_MIN)
+	if (pg_mul_s64_overflow((int64) iv->month, DAYS_PER_MONTH * USECS_PER_DAY, &month_usecs) ||
+		pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &day_usecs) ||
+		pg_add_s64_overflow(iv->time, day_usecs, &usecs) ||
+		pg_add_s64_overflow(usecs, month_usecs, &usecs))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("%s is out of range", argname)));
@@ -195,7 +199,7 @@ abm_interval_usecs(const Interval *iv, const char *argname, bool must_be_positiv
 						   DatumGetCString(DirectFunctionCall1(interval_out,
 															   IntervalPGetDatum(iv)))),
 				 errhint("Pass an interval greater than zero, such as '7 days'.")));
-	return (int64) usecs;
+	return usecs;
 }
 
 Datum

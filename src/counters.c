@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "common/int.h"
 #include "libpq/pqformat.h"
 
 PG_FUNCTION_INFO_V1(abm_counters_combine);
@@ -36,8 +37,18 @@ abm_counters_combine(PG_FUNCTION_ARGS)
 	{
 		AbmCounters *other = (AbmCounters *) PG_GETARG_POINTER(1);
 
+		/*
+		 * Deserialized states can hold any count up to INT64_MAX; a sum that
+		 * wrapped around would be a negative count, which no reader accepts.
+		 */
 		for (int i = 0; i < ABM_COUNTERS; i++)
-			state->count[i] += other->count[i];
+			if (pg_add_s64_overflow(state->count[i], other->count[i],
+									&state->count[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("counter state is out of range"),
+						 errdetail("Counter %d exceeds %lld when combined.",
+								   i, (long long) PG_INT64_MAX)));
 	}
 	PG_RETURN_POINTER(state);
 }

@@ -38,6 +38,7 @@ fi
 run_suite regress pg_virtualenv -v 15 bash test/regress.sh
 run_suite docs pg_virtualenv -v 15 perl test/docs_examples.pl
 run_suite bench pg_virtualenv -v 15 bash test/bench/run.sh --smoke
+run_suite fuzz pg_virtualenv -v 15 bash test/fuzz/run.sh --short
 run_suite tap bash test/tap.sh
 
 echo

@@ -1,0 +1,260 @@
+-- Valid sample values of every abm type and sample inputs of every abm
+-- aggregate, shared by the fuzz harness (test/fuzz/run.sh), the TAP tests
+-- (dump/restore, upgrade, hostile search_path) and the sqlsmith script.
+--
+-- Loaded after CREATE EXTENSION abm with @extschema@ replaced by abm's
+-- schema.  Every name in an expression or query is schema-qualified
+-- (@extschema@.abm_..., pg_catalog....), because the hostile search_path
+-- test runs them with a schema of look-alike objects first in the path.
+--
+-- The harnesses read the extension's objects from the catalog; a type or
+-- aggregate without a row here is reported as a failure, so add rows here
+-- when a capability adds one.
+
+CREATE SCHEMA abm_seeds;
+
+-- Every object of the extension.
+CREATE VIEW abm_seeds.members AS
+    SELECT d.classid, d.objid
+    FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+    WHERE d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+      AND e.extname = 'abm' AND d.deptype = 'e';
+
+-- A function's name and argument types, without schema: the key of
+-- agg_input and call.
+CREATE FUNCTION abm_seeds.signature(fn oid) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, @extschema@ AS $$
+    SELECT p.proname || '(' || coalesce((SELECT string_agg(format_type(t, NULL), ', ' ORDER BY k)
+                                         FROM unnest(p.proargtypes) WITH ORDINALITY a(t, k)), '') || ')'
+    FROM pg_proc p WHERE p.oid = fn
+$$;
+
+CREATE FUNCTION abm_seeds.aggregate_oid(sig text) RETURNS oid
+LANGUAGE sql STABLE AS $$
+    SELECT m.objid FROM abm_seeds.members m
+    WHERE m.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+      AND abm_seeds.signature(m.objid) = sig
+$$;
+
+-- type_value: an expression of the type; several rows per type give the
+-- fuzzer several shapes to start from (empty, one element, many, extremes).
+CREATE TABLE abm_seeds.type_value (type_name text NOT NULL, expr text NOT NULL);
+
+-- agg_input: a query whose columns are the aggregate's arguments, in order.
+-- The fuzzer captures the serialized state after every prefix of its rows.
+CREATE TABLE abm_seeds.agg_input (aggregate text NOT NULL, query text NOT NULL);
+
+-- call: a query calling a function that is neither an aggregate nor a type
+-- support function (the hostile search_path test runs each one).
+CREATE TABLE abm_seeds.call (func text NOT NULL, query text NOT NULL);
+
+-- Counting aggregates (rate.sql, nps.sql).
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_rate(boolean)',
+     'SELECT b FROM (VALUES (true), (false), (NULL::bool), (true), (true)) v(b)'),
+    ('abm_win_rate(boolean)',
+     'SELECT b FROM (VALUES (false), (true), (NULL::bool), (false)) v(b)'),
+    ('abm_nps(integer)',
+     'SELECT s FROM (VALUES (10), (0), (7), (NULL::int), (9), (6), (8), (3)) v(s)'),
+    ('abm_nps(integer)',
+     'SELECT s % 11 FROM pg_catalog.generate_series(1, 300) s');
+
+INSERT INTO abm_seeds.call VALUES
+    ('abm_activity_weight(text)',
+     $q$SELECT a, @extschema@.abm_activity_weight(a) FROM (VALUES ('form_fill'), ('ad_impression'), ('unknown'), (NULL)) v(a)$q$),
+    ('abm_retention_rate(bigint, bigint, bigint)',
+     'SELECT @extschema@.abm_retention_rate(100, 95, 10), @extschema@.abm_retention_rate(0, 0, 0)'),
+    ('abm_mva(numeric, numeric, double precision, double precision)',
+     'SELECT @extschema@.abm_mva(1000000, 50000, 0.25), @extschema@.abm_mva(1000000, 50000, 0.25, 0.4)'),
+    ('abm_tier(double precision, double precision, double precision)',
+     'SELECT s, @extschema@.abm_tier(s, 0.7, 0.4) FROM (VALUES (0.9::float8), (0.5), (0.1), (NULL)) v(s)'),
+    ('abm_tier(boolean, boolean, boolean, boolean)',
+     'SELECT @extschema@.abm_tier(true, true, true, true), @extschema@.abm_tier(true, false, true, false), @extschema@.abm_tier(false, false, false, false)');
+
+-- Engagement (engagement.sql, surge.sql).
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_engagement', $q$(SELECT @extschema@.abm_engagement_agg(a, t, c, '7 days')
+        FROM (VALUES ('form_fill', '2026-01-01 10:00+00'::timestamptz, 1::bigint),
+                     ('web_visit', '2026-01-03 09:30+00', 2), ('ad_impression', '2026-01-05 00:00+00', NULL),
+                     ('meeting_booked', '2026-01-05 00:00+00', 1)) v(a, t, c))$q$),
+    ('abm_engagement', $q$(SELECT @extschema@.abm_engagement_agg('chat', '2025-12-31 23:59:59.999999+00', NULL::bigint, '1 hour'))$q$),
+    ('abm_engagement', $q$(SELECT @extschema@.abm_engagement_agg(a, w, t, c, '30 days')
+        FROM (SELECT 'custom_' || (i % 5), (i % 7) * 1.5, '2026-01-01 00:00+00'::timestamptz + i * interval '3 hours', i::bigint
+              FROM pg_catalog.generate_series(1, 400) i) v(a, w, t, c))$q$);
+
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_engagement_agg(text, timestamp with time zone, bigint, interval)',
+     $q$SELECT a, t, c, interval '7 days' FROM (VALUES ('form_fill', '2026-01-01 10:00+00'::timestamptz, 1::bigint),
+        ('web_visit', '2026-01-03 09:30+00', 2), ('ad_impression', '2026-01-05 00:00+00', NULL), (NULL, '2026-01-06 00:00+00', 3),
+        ('email_click', '2026-01-02 00:00+00', 3)) v(a, t, c)$q$),
+    ('abm_engagement_agg(text, timestamp with time zone, bigint, interval)',
+     $q$SELECT 'web_visit', '2026-01-01 00:00+00'::timestamptz + i * interval '1 hour', (i % 97)::bigint, interval '14 days'
+        FROM pg_catalog.generate_series(1, 200) i$q$),
+    ('abm_engagement_agg(text, double precision, timestamp with time zone, bigint, interval)',
+     $q$SELECT a, w, t, c, interval '7 days' FROM (VALUES ('x', 2.5::float8, '2026-01-01 10:00+00'::timestamptz, 1::bigint),
+        ('y', 0, '2026-01-03 09:30+00', 2), ('x', 100, '2026-01-05 00:00+00', NULL)) v(a, w, t, c)$q$),
+    ('abm_engagement_score(double precision, timestamp with time zone, timestamp with time zone, interval)',
+     $q$SELECT w, t, timestamptz '2026-01-10 00:00+00', interval '7 days' FROM (VALUES (1::float8, '2026-01-01 10:00+00'::timestamptz),
+        (20, '2026-01-09 00:00+00'), (5, '2026-01-11 00:00+00'), (NULL, '2026-01-02 00:00+00')) v(w, t)$q$),
+    ('abm_engagement_score(text, timestamp with time zone, timestamp with time zone, interval)',
+     $q$SELECT a, t, timestamptz '2026-01-10 00:00+00', interval '30 days' FROM (VALUES ('form_fill', '2026-01-01 10:00+00'::timestamptz),
+        ('meeting_booked', '2026-01-09 00:00+00'), ('unknown', '2026-01-05 00:00+00')) v(a, t)$q$),
+    ('abm_rollup(abm_engagement)',
+     $q$SELECT @extschema@.abm_engagement_agg(a, t, c, '7 days') FROM (VALUES ('form_fill', '2026-01-01 10:00+00'::timestamptz, 1::bigint, 1),
+        ('web_visit', '2026-01-03 09:30+00', 2, 1), ('chat', '2026-01-02 00:00+00', NULL, 2), ('email_open', '2026-01-09 00:00+00', 3, 3)) v(a, t, c, g)
+        GROUP BY g$q$),
+    ('abm_surge(timestamp with time zone, timestamp with time zone, interval, interval)',
+     $q$SELECT timestamptz '2026-01-01 00:00+00' + i * interval '7 hours', timestamptz '2026-03-01 00:00+00', interval '7 days', interval '28 days'
+        FROM pg_catalog.generate_series(1, 200) i$q$);
+
+INSERT INTO abm_seeds.call
+SELECT f, 'WITH e(v) AS (SELECT ' || (SELECT expr FROM abm_seeds.type_value WHERE type_name = 'abm_engagement' LIMIT 1) || ') ' || q
+FROM (VALUES
+    ('abm_score(abm_engagement, timestamp with time zone)', $q$SELECT @extschema@.abm_score(v, '2026-01-10 00:00+00') FROM e$q$),
+    ('abm_touches(abm_engagement)', 'SELECT @extschema@.abm_touches(v) FROM e'),
+    ('abm_touches(abm_engagement, text)', $q$SELECT @extschema@.abm_touches(v, 'form_fill'), @extschema@.abm_touches(v, 'other') FROM e$q$),
+    ('abm_first_touch(abm_engagement)', 'SELECT @extschema@.abm_first_touch(v) FROM e'),
+    ('abm_last_touch(abm_engagement)', 'SELECT @extschema@.abm_last_touch(v) FROM e'),
+    ('abm_engaged_contacts(abm_engagement)', 'SELECT @extschema@.abm_engaged_contacts(v) FROM e'),
+    ('abm_half_life(abm_engagement)', 'SELECT @extschema@.abm_half_life(v) FROM e'),
+    ('abm_engagement_jsonb(abm_engagement)', 'SELECT @extschema@.abm_engagement_jsonb(v), v::pg_catalog.jsonb FROM e'),
+    ('abm_engagement_merge(abm_engagement, abm_engagement)', 'SELECT @extschema@.abm_engagement_merge(v, v) FROM e')
+) c(f, q);
+
+-- Coverage and ICP fit (coverage.sql, icp_fit.sql).
+INSERT INTO abm_seeds.agg_input
+SELECT a, q FROM (VALUES
+    ('abm_coverage(bigint, text, boolean)', ''),
+    ('abm_coverage(bigint, text, boolean, text[])', $q$, ARRAY['champion', 'user', 'influencer']$q$),
+    ('abm_coverage(bigint, text, boolean, text[], double precision)', $q$, ARRAY['champion', 'economic_buyer'], 4.5::float8$q$)) a(a, x),
+LATERAL (VALUES
+    ($q$SELECT c, r, e$q$ || x || $q$ FROM (VALUES (1::bigint, 'champion', true), (2, 'economic_buyer', false), (2, 'economic_buyer', true),
+        (3, 'user', true), (NULL, 'other', true), (4, 'technical_buyer', NULL), (5, NULL, true), (1, 'champion', true)) v(c, r, e)$q$),
+    ($q$SELECT i::bigint, (ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer', 'user', 'other'])[1 + i % 6], i % 3 = 0$q$
+        || x || $q$ FROM pg_catalog.generate_series(1, 300) i$q$)) b(q);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_coverage_result', $q$(SELECT @extschema@.abm_coverage(c, r, e) FROM (VALUES (1::bigint, 'champion', true),
+        (2, 'economic_buyer', false), (3, 'user', true)) v(c, r, e))$q$),
+    ('abm_coverage_result', $q$(SELECT @extschema@.abm_coverage(c, r, e) FROM (VALUES (NULL::bigint, NULL::text, NULL::bool)) v(c, r, e))$q$);
+
+INSERT INTO abm_seeds.call VALUES
+    ('abm_icp_fit(jsonb, jsonb)',
+     $q$SELECT @extschema@.abm_icp_fit('{"employees": 800, "uses_crm": true, "firmo": {"industry": "software"}, "tags": ["a", 3]}',
+        '{"criteria": [{"attribute": "employees", "eq": 800}, {"attribute": "uses_crm", "eq": true},
+                       {"attribute": ["firmo", "industry"], "eq": "software"}, {"attribute": "tags", "contains": [3]},
+                       {"attribute": ["hq", "city"], "eq": "paris"}]}')$q$),
+    ('abm_is_mqa(double precision, integer, double precision, double precision, integer, double precision)',
+     'SELECT @extschema@.abm_is_mqa(120, 3, 0.8, 100, 2, 0.5), @extschema@.abm_is_mqa(120, 1, 0.8, 100, 2, 0.5)');
+
+-- Revenue (pipeline.sql, deal_cycle.sql, acv.sql, influenced.sql).
+INSERT INTO abm_seeds.agg_input
+SELECT a, q FROM (VALUES ('abm_pipeline(numeric, timestamp with time zone, timestamp with time zone, boolean)'),
+                         ('abm_pipeline_velocity(numeric, timestamp with time zone, timestamp with time zone, boolean)')) a(a),
+LATERAL (VALUES
+    ($q$SELECT m, c, d, w FROM (VALUES (1000.00::numeric, '2026-01-01 00:00+00'::timestamptz, '2026-02-15 12:00+00'::timestamptz, true),
+        (500.50, '2026-01-05 00:00+00', '2026-03-01 00:00+00', false), (250.25, '2026-02-01 00:00+00', NULL, NULL),
+        (NULL, '2026-02-01 00:00+00', '2026-02-02 00:00+00', true), (0, '2026-01-01 00:00+00', '2026-01-01 00:00+00', true)) v(m, c, d, w)$q$),
+    ($q$SELECT (i * 37 % 1000)::numeric + 0.01, '2026-01-01 00:00+00'::timestamptz + i * interval '1 day',
+        '2026-01-01 00:00+00'::timestamptz + i * interval '1 day' + (i % 90) * interval '1 day', i % 3 = 0
+        FROM pg_catalog.generate_series(1, 200) i$q$)) b(q);
+
+INSERT INTO abm_seeds.agg_input
+SELECT a, q FROM (VALUES ('abm_deal_cycle(timestamp with time zone, timestamp with time zone)'),
+                         ('abm_deal_cycle_length(timestamp with time zone, timestamp with time zone)')) a(a),
+LATERAL (VALUES
+    ($q$SELECT s, e FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, '2026-02-01 00:00+00'::timestamptz),
+        ('2026-01-10 00:00+00', '2026-01-10 06:00+00'), ('2026-01-01 00:00+00', NULL), ('2025-06-01 00:00+00', '2026-06-01 00:00+00')) v(s, e)$q$),
+    ($q$SELECT '2026-01-01 00:00+00'::timestamptz, '2026-01-01 00:00+00'::timestamptz + (i * 7 % 180) * interval '1 day'
+        FROM pg_catalog.generate_series(1, 300) i$q$)) b(q);
+
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_acv(numeric, date, date)',
+     $q$SELECT m, s, e FROM (VALUES (12000.00::numeric, '2026-01-01'::date, '2026-12-31'::date),
+        (30000, '2026-01-01', '2028-12-31'), (500, '2026-03-01', '2026-03-31'), (NULL, '2026-01-01', '2026-12-31')) v(m, s, e)$q$),
+    ('abm_influenced(timestamp with time zone, timestamp with time zone, interval)',
+     $q$SELECT t, c, interval '90 days' FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, '2026-02-01 00:00+00'::timestamptz),
+        ('2025-06-01 00:00+00', '2026-02-01 00:00+00'), ('2026-03-01 00:00+00', '2026-02-01 00:00+00'), (NULL, '2026-02-01 00:00+00')) v(t, c)$q$);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_pipeline_result', $q$(SELECT @extschema@.abm_pipeline(m, c, d, w) FROM (VALUES (1000.00::numeric, '2026-01-01 00:00+00'::timestamptz,
+        '2026-02-15 12:00+00'::timestamptz, true), (500.50, '2026-01-05 00:00+00', '2026-03-01 00:00+00', false),
+        (250.25, '2026-02-01 00:00+00', NULL, NULL)) v(m, c, d, w))$q$),
+    ('abm_cycle_result', $q$(SELECT @extschema@.abm_deal_cycle(s, e) FROM (VALUES ('2026-01-01 00:00+00'::timestamptz,
+        '2026-02-01 00:00+00'::timestamptz), ('2026-01-10 00:00+00', '2026-01-10 06:00+00'), ('2025-06-01 00:00+00', '2026-06-01 00:00+00')) v(s, e))$q$);
+
+-- Journeys and funnels (journey.sql, window_funnel.sql, retention.sql).
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_journey', $q$(SELECT @extschema@.abm_journey(s, t) FROM (VALUES ('target', '2026-01-01 00:00+00'::timestamptz),
+        ('engaged', '2026-01-10 08:00+00'), ('won', '2026-03-01 00:00+00'), ('engaged', '2026-01-05 00:00+00')) v(s, t))$q$),
+    ('abm_journey', $q$(SELECT @extschema@.abm_journey(s, t, ARRAY['lead', 'mql', 'sql', 'customer']) FROM (VALUES
+        ('mql', '2026-01-01 00:00+00'::timestamptz), ('customer', '2026-04-01 00:00+00')) v(s, t))$q$),
+    ('abm_journey', $q$(SELECT @extschema@.abm_journey(s, t) FROM (VALUES ('expanded', '2026-06-01 00:00+00'::timestamptz)) v(s, t))$q$);
+
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_journey(text, timestamp with time zone)',
+     $q$SELECT s, t FROM (VALUES ('target', '2026-01-01 00:00+00'::timestamptz), ('engaged', '2026-01-10 08:00+00'),
+        (NULL, '2026-01-11 00:00+00'), ('opportunity', NULL), ('won', '2026-03-01 00:00+00'), ('retained', '2027-03-01 00:00+00'),
+        ('expanded', '2027-06-01 00:00+00'), ('target', '2025-12-01 00:00+00')) v(s, t)$q$),
+    ('abm_journey(text, timestamp with time zone, text[])',
+     $q$SELECT s, t, ARRAY['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 's12', 's13', 's14', 's15', 's16']
+        FROM (VALUES ('s1', '2026-01-01 00:00+00'::timestamptz), ('s16', '2026-05-01 00:00+00'), ('s8', '2026-02-01 00:00+00')) v(s, t)$q$),
+    ('abm_rollup(abm_journey)',
+     $q$SELECT @extschema@.abm_journey(s, t) FROM (VALUES ('target', '2026-01-01 00:00+00'::timestamptz, 1),
+        ('engaged', '2026-01-10 08:00+00', 2), ('won', '2026-03-01 00:00+00', 2), ('target', '2025-12-01 00:00+00', 3)) v(s, t, g) GROUP BY g$q$),
+    ('abm_retention(boolean[])',
+     $q$SELECT c FROM (VALUES (ARRAY[true, false, true]), (ARRAY[false, true, true]), (ARRAY[true, true, NULL]), (NULL)) v(c)$q$),
+    ('abm_retention(boolean[])',
+     $q$SELECT ARRAY[i % 2 = 0, i % 3 = 0, i % 5 = 0, true, false, i % 7 = 0] FROM pg_catalog.generate_series(1, 100) i$q$);
+
+INSERT INTO abm_seeds.agg_input
+SELECT a, replace(q, '@mode@', m) FROM (VALUES
+    ('abm_window_funnel(interval, timestamp with time zone, boolean[])', ''),
+    ('abm_window_funnel(interval, text, timestamp with time zone, boolean[])', $q$'strict_order', $q$),
+    ('abm_window_funnel_times(interval, timestamp with time zone, boolean[])', ''),
+    ('abm_window_funnel_times(interval, text, timestamp with time zone, boolean[])', $q$'strict_deduplication,strict_increase', $q$)) a(a, m),
+LATERAL (VALUES
+    ($q$SELECT interval '7 days', @mode@ t, ARRAY[e = 1, e = 2, e = 3, e = 4] FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 1),
+        ('2026-01-02 00:00+00', 2), ('2026-01-02 00:00+00', 2), ('2026-01-05 00:00+00', 3), ('2026-01-20 00:00+00', 4), (NULL, 1)) v(t, e)$q$),
+    ($q$SELECT interval '2 days', @mode@ '2026-01-01 00:00+00'::timestamptz + i * interval '5 hours',
+        ARRAY[i % 4 = 0, i % 4 = 1, i % 4 = 2, i % 4 = 3, i % 9 = 0] FROM pg_catalog.generate_series(1, 120) i$q$)) b(q);
+
+INSERT INTO abm_seeds.call
+SELECT f, 'WITH j(v) AS (SELECT ' || (SELECT expr FROM abm_seeds.type_value WHERE type_name = 'abm_journey' LIMIT 1) || ') ' || q
+FROM (VALUES
+    ('abm_stage(abm_journey)', 'SELECT @extschema@.abm_stage(v) FROM j'),
+    ('abm_entered(abm_journey, text)', $q$SELECT @extschema@.abm_entered(v, 'engaged'), @extschema@.abm_entered(v, 'opportunity') FROM j$q$),
+    ('abm_journey_merge(abm_journey, abm_journey)', 'SELECT @extschema@.abm_journey_merge(v, v) FROM j')
+) c(f, q);
+
+-- Attribution (attribution.sql, view_through.sql).
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_view_through(timestamp with time zone, boolean, boolean, boolean, interval)',
+     $q$SELECT t, i, c, v, interval '7 days' FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, true, false, false),
+        ('2026-01-02 00:00+00', false, true, false), ('2026-01-04 00:00+00', false, false, true), ('2026-01-05 00:00+00', true, false, false),
+        ('2026-01-20 00:00+00', false, false, true), (NULL, true, false, false), ('2026-01-06 00:00+00', NULL, NULL, NULL)) x(t, i, c, v)$q$),
+    ('abm_view_through(timestamp with time zone, boolean, boolean, boolean, interval)',
+     $q$SELECT '2026-01-01 00:00+00'::timestamptz + i * interval '9 hours', i % 3 = 0, i % 7 = 0, i % 11 = 0, interval '3 days'
+        FROM pg_catalog.generate_series(1, 150) i$q$);
+
+INSERT INTO abm_seeds.call VALUES
+    ('abm_attribution_credit(text, integer, integer)',
+     $q$SELECT m, p, @extschema@.abm_attribution_credit(m, p, 4)
+        FROM (VALUES ('first_touch'), ('last_touch'), ('linear'), ('u_shaped')) a(m), (VALUES (1), (2), (4)) b(p)$q$),
+    ('abm_attribution_credit(text, integer, integer, integer, integer)',
+     $q$SELECT p, @extschema@.abm_attribution_credit('w_shaped', p, 5, 2, 4) FROM (VALUES (1), (2), (3), (4), (5)) b(p)$q$),
+    ('abm_attribution_credit(text, integer, integer, integer, integer, integer)',
+     $q$SELECT p, @extschema@.abm_attribution_credit('full_path', p, 7, 2, 4, 6) FROM (VALUES (1), (2), (3), (6), (7)) b(p)$q$),
+    ('abm_attribute(text, bigint[], timestamp with time zone[], timestamp with time zone, interval, timestamp with time zone, timestamp with time zone)',
+     $q$SELECT * FROM @extschema@.abm_attribute('time_decay', '{1,2,3}', '{2026-01-01 00:00+00, 2026-01-05 00:00+00, 2026-01-09 00:00+00}',
+        '2026-01-10 00:00+00', '7 days')$q$),
+    ('abm_attribute(text, bigint[], timestamp with time zone[], timestamp with time zone, interval, timestamp with time zone, timestamp with time zone)',
+     $q$SELECT * FROM @extschema@.abm_attribute('w_shaped', '{11,12,13,14}', '{2026-01-01 00:00+00, 2026-01-03 00:00+00, 2026-01-05 00:00+00, 2026-01-07 00:00+00}',
+        '2026-01-10 00:00+00', '7 days', '2026-01-03 00:00+00', '2026-01-05 00:00+00')$q$);
+
+-- Demo data (demo.sql).
+INSERT INTO abm_seeds.call VALUES
+    ('abm_demo_uniform(bigint, integer, bigint)',
+     'SELECT @extschema@.abm_demo_uniform(1, 40, 12345), @extschema@.abm_demo_uniform(7, 1, 1)'),
+    ('abm_demo_load(double precision, bigint, name)',
+     $q$SELECT * FROM @extschema@.abm_demo_load(0.001, 3, 'seeds_demo')$q$);
