@@ -34,7 +34,9 @@ CREATE TABLE pq_cases (id int PRIMARY KEY, agg text, rel text, call text, same t
 INSERT INTO pq_cases VALUES
   (1, 'abm_rate(boolean)', 'touches', 'abm_rate(contact_id IS NULL)', 'a = b'),
   (2, 'abm_win_rate(boolean)', 'opportunities', 'abm_win_rate(is_won)', 'a = b'),
-  (3, 'abm_nps(integer)', 'nps_responses', 'abm_nps(score)', 'a = b');
+  (3, 'abm_nps(integer)', 'nps_responses', 'abm_nps(score)', 'a = b'),
+  (50, 'abm_view_through(timestamp with time zone,boolean,boolean,boolean,interval)', 'touches',
+   'abm_view_through(occurred_at, activity = ''ad_impression'', activity = ''ad_click'', activity = ''form_fill'', ''7 days'')', 'a = b');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case
