@@ -231,6 +231,11 @@ SELECT abm_attribution_credit(NULL, '2026-01-01'::timestamptz, '2026-01-05') OVE
 SELECT abm_attribution_credit('first_touch', '2026-01-09'::timestamptz, '2026-01-05') OVER () AS credit;
 SELECT sum(credit) AS total FROM abm_attribute('linear', '{1,2}', '{2026-01-09,2026-01-10}', '2026-01-05');
 
+-- infinite times do not overflow: a touch at -infinity is infinitely old
+-- (time_decay: 0 and 1), linear still splits 1/2, 1/2
+SELECT touch_id, credit FROM abm_attribute('time_decay', '{1,2}', '{-infinity,2026-01-01}', '2026-01-02');
+SELECT touch_id, credit FROM abm_attribute('linear', '{1,2}', '{-infinity,2026-01-01}', 'infinity');
+
 -- bad input: SQLSTATE 22023, and the session goes on
 SELECT abm_attribution_credit('position_based', 1, 3);
 \echo :LAST_ERROR_SQLSTATE
@@ -257,6 +262,8 @@ SELECT * FROM abm_attribute('time_decay', '{1}', '{2026-01-01}', '2026-01-05', '
 SELECT * FROM abm_attribute('time_decay', '{1}', '{2026-01-01}', '2026-01-05', NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM abm_attribute('full_path', '{1}', '{2026-01-01}', '2026-01-05');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM abm_attribute('w_shaped', '{}', '{}', '2026-01-05');
 \echo :LAST_ERROR_SQLSTATE
 SELECT abm_attribution_credit(m, at, '2026-01-05') OVER ()
 FROM (VALUES ('linear', '2026-01-01'::timestamptz), ('u_shaped', '2026-01-02')) v(m, at);

@@ -37,6 +37,12 @@ SELECT abm_view_through(at, imp, false, cnv, '0') AS view_through
 FROM (VALUES ('2026-01-01'::timestamptz, true, false), ('2026-01-01 00:00:01', false, true),
              ('2026-01-02', true, true)) v(at, imp, cnv);
 
+-- infinite times do not overflow: an impression and a conversion at
+-- -infinity, and a row that is both at infinity: 2
+SELECT abm_view_through(at, imp, false, cnv, '7 days') AS infinite_times
+FROM (VALUES ('-infinity'::timestamptz, true, false), ('-infinity', false, true),
+             ('infinity', true, true)) v(at, imp, cnv);
+
 -- empty input counts 0; NULL times and NULL windows skip the row; NULL flags are false
 SELECT abm_view_through(now(), true, false, true, '1 day') AS empty FROM generate_series(1, 0);
 -- the click (NULL window) and the NULL-time row are skipped, so both

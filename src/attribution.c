@@ -278,6 +278,8 @@ attr_conversion(AttrModel model, int64 ninput, const TimestampTz *at,
 	int64	   *ages = NULL;
 	float8	   *sorted_credit;
 
+	if (attr_needs_milestones(model) && !have_milestones)
+		attr_missing_milestone(model);
 	for (int64 i = 0; i < ninput; i++)
 	{
 		credit[i] = 0.0;
@@ -295,10 +297,13 @@ attr_conversion(AttrModel model, int64 ninput, const TimestampTz *at,
 	}
 	qsort(touches, n, sizeof(AttrTouch), attr_touch_cmp);
 
-	if (attr_needs_milestones(model) && !have_milestones)
-		attr_missing_milestone(model);
-	ms.lead = attr_milestone_position(touches, n, lead_at);
-	ms.opportunity = attr_milestone_position(touches, n, opportunity_at);
+	ms.lead = 1;
+	ms.opportunity = 1;
+	if (have_milestones)
+	{
+		ms.lead = attr_milestone_position(touches, n, lead_at);
+		ms.opportunity = attr_milestone_position(touches, n, opportunity_at);
+	}
 	ms.won = n;
 
 	if (model == ATTR_TIME_DECAY)
