@@ -92,7 +92,9 @@ INSERT INTO pq_cases VALUES
    'abm_deal_cycle_length(created_at, closed_at)', 'a = b'),
   (24, 'abm_acv(numeric,date,date)', 'contracts', 'abm_acv(amount, starts_on, ends_on)', 'a = b'),
   (25, 'abm_influenced(timestamp with time zone,timestamp with time zone,interval)', 'touches',
-   'abm_influenced(occurred_at, timestamptz ''2025-07-01'', interval ''30 days'')', 'a = b');
+   'abm_influenced(occurred_at, timestamptz ''2025-07-01'', interval ''30 days'')', 'a = b',
+  (50, 'abm_view_through(timestamp with time zone,boolean,boolean,boolean,interval)', 'touches',
+   'abm_view_through(occurred_at, activity = ''ad_impression'', activity = ''ad_click'', activity = ''form_fill'', ''7 days'')', 'a = b');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case

@@ -288,6 +288,22 @@ INSERT INTO abm_seeds.call VALUES
      $q$SELECT * FROM @extschema@.abm_attribute('w_shaped', '{11,12,13,14}', '{2026-01-01 00:00+00, 2026-01-03 00:00+00, 2026-01-05 00:00+00, 2026-01-07 00:00+00}',
         '2026-01-10 00:00+00', '7 days', '2026-01-03 00:00+00', '2026-01-05 00:00+00')$q$);
 
+-- The window forms of abm_attribution_credit, over one conversion's touches.
+INSERT INTO abm_seeds.call
+SELECT f, $q$SELECT k, $q$ || c || $q$ OVER (PARTITION BY g ORDER BY t, k)
+        FROM (VALUES (1, 1, '2026-01-01 00:00+00'::timestamptz), (1, 2, '2026-01-04 00:00+00'), (1, 3, '2026-01-04 00:00+00'),
+                     (1, 4, '2026-01-12 00:00+00'), (2, 5, NULL)) v(g, k, t)$q$
+FROM (VALUES
+    ('abm_attribution_credit(text, timestamp with time zone, timestamp with time zone)',
+     $q$@extschema@.abm_attribution_credit('u_shaped', t, '2026-01-10 00:00+00')$q$),
+    ('abm_attribution_credit(text, timestamp with time zone, timestamp with time zone, interval)',
+     $q$@extschema@.abm_attribution_credit('time_decay', t, '2026-01-10 00:00+00', '2 days')$q$),
+    ('abm_attribution_credit(text, timestamp with time zone, timestamp with time zone, timestamp with time zone, timestamp with time zone)',
+     $q$@extschema@.abm_attribution_credit('w_shaped', t, '2026-01-10 00:00+00', '2026-01-02 00:00+00', '2026-01-05 00:00+00')$q$),
+    ('abm_attribution_credit(text, timestamp with time zone, timestamp with time zone, interval, timestamp with time zone, timestamp with time zone)',
+     $q$@extschema@.abm_attribution_credit('full_path', t, '2026-01-10 00:00+00', '7 days', '2026-01-02 00:00+00', '2026-01-05 00:00+00')$q$)
+) w(f, c);
+
 -- Demo data (demo.sql).
 INSERT INTO abm_seeds.call VALUES
     ('abm_demo_uniform(bigint, integer, bigint)',
