@@ -81,7 +81,7 @@ INSERT INTO pq_cases VALUES
    'abm_window_funnel_times(''7 days'', occurred_at, activity = ''web_visit'', activity = ''content_download'', activity = ''meeting_booked'')', 'a = b'),
   (68, 'abm_window_funnel_times(interval,text,timestamp with time zone,boolean[])', 'touches',
    'abm_window_funnel_times(''1 day'', ''strict_increase, strict_once'', occurred_at, activity = ''email_open'', activity = ''email_click'', activity = ''web_visit'')', 'a = b'),
-  (69, 'abm_retention(boolean[])', 'touches', 'abm_retention(activity = ''web_visit'', activity = ''form_fill'', activity = ''meeting_booked'')', 'a = b',
+  (69, 'abm_retention(boolean[])', 'touches', 'abm_retention(activity = ''web_visit'', activity = ''form_fill'', activity = ''meeting_booked'')', 'a = b'),
   (20, 'abm_pipeline(numeric,timestamp with time zone,timestamp with time zone,boolean)', 'opportunities',
    'abm_pipeline(amount, created_at, closed_at, is_won)', 'a = b'),
   (21, 'abm_pipeline_velocity(numeric,timestamp with time zone,timestamp with time zone,boolean)', 'opportunities',
@@ -92,7 +92,7 @@ INSERT INTO pq_cases VALUES
    'abm_deal_cycle_length(created_at, closed_at)', 'a = b'),
   (24, 'abm_acv(numeric,date,date)', 'contracts', 'abm_acv(amount, starts_on, ends_on)', 'a = b'),
   (25, 'abm_influenced(timestamp with time zone,timestamp with time zone,interval)', 'touches',
-   'abm_influenced(occurred_at, timestamptz ''2025-07-01'', interval ''30 days'')', 'a = b',
+   'abm_influenced(occurred_at, timestamptz ''2025-07-01'', interval ''30 days'')', 'a = b'),
   (50, 'abm_view_through(timestamp with time zone,boolean,boolean,boolean,interval)', 'touches',
    'abm_view_through(occurred_at, activity = ''ad_impression'', activity = ''ad_click'', activity = ''form_fill'', ''7 days'')', 'a = b');
 
