@@ -1,37 +1,33 @@
 -- The ABM dashboard the demo prints, from the sample data in schema abm_demo.
 \pset footer off
+SET TimeZone = 'UTC';
 \echo
-\echo '== ABM dashboard (sample data, 2025) =='
+\echo '== ABM dashboard: target accounts, 2025 (sample data) =='
 \echo
-\echo 'Stage 1 - target accounts per tier'
-SELECT coalesce(tier::text, 'all') AS tier, count(*) AS target_accounts
-FROM abm_demo.accounts WHERE is_target
-GROUP BY ROLLUP (tier) ORDER BY tier NULLS LAST;
+\echo 'The account journey: target accounts reaching each stage'
+SELECT f.step, f.stage, f.accounts, round(f.pct_of_first::numeric, 3) AS of_first,
+       round(f.median_days_from_previous::numeric, 1) AS median_days, f.bar
+FROM (SELECT abm_funnel(j) AS fn
+      FROM (SELECT abm_journey(s.stage, s.entered_at) AS j
+            FROM abm_demo.stages s JOIN abm_demo.accounts a USING (account_id)
+            WHERE a.is_target GROUP BY s.account_id) journeys) x,
+     LATERAL abm_funnel_steps(x.fn) f;
 
-\echo 'Accounts per furthest journey stage and tier'
-SELECT s.stage, count(*) FILTER (WHERE a.tier = 1) AS tier_1,
-       count(*) FILTER (WHERE a.tier = 2) AS tier_2,
-       count(*) FILTER (WHERE a.tier = 3) AS tier_3,
-       count(*) FILTER (WHERE NOT a.is_target) AS not_target
-FROM abm_demo.stages s JOIN abm_demo.accounts a USING (account_id)
-GROUP BY s.stage
-ORDER BY array_position(ARRAY['target','engaged','opportunity','won','retained','expanded'], s.stage);
+\echo 'Every KPI of the six stages (abm_report)'
+SELECT stage, kpi, value, unit
+FROM abm_report(accounts => 'abm_demo.accounts', touches => 'abm_demo.touches',
+                opportunities => 'abm_demo.opportunities', contacts => 'abm_demo.contacts',
+                stages => 'abm_demo.stages', contracts => 'abm_demo.contracts',
+                nps_responses => 'abm_demo.nps_responses',
+                period_start => '2025-01-01', period_end => '2026-01-01',
+                revenue_goal => 10000000);
 
-\echo 'Minimum viable accounts for a 10 000 000 goal, from this year''s win rate and deal size'
-SELECT abm_mva(10000000, avg(amount) FILTER (WHERE is_won), abm_win_rate(is_won)) AS mva,
-       round(avg(amount) FILTER (WHERE is_won), 2) AS avg_won_deal,
-       round(abm_win_rate(is_won)::numeric, 4) AS win_rate
-FROM abm_demo.opportunities;
-
-\echo 'Stage 3-4 - opportunities and win rate per tier'
-SELECT coalesce(a.tier::text, '-') AS tier, count(*) AS opportunities,
-       count(*) FILTER (WHERE o.is_won IS NULL) AS open,
-       round(abm_win_rate(o.is_won)::numeric, 4) AS win_rate,
-       round(abm_rate(o.account_id IS NOT NULL)::numeric, 4) AS with_account
-FROM abm_demo.opportunities o JOIN abm_demo.accounts a USING (account_id)
-GROUP BY a.tier ORDER BY a.tier NULLS LAST;
-
-\echo 'Stage 5 - renewal rate and NPS'
-SELECT round(abm_rate(renewed)::numeric, 4) AS renewal_rate,
-       (SELECT round(abm_nps(score)::numeric, 1) FROM abm_demo.nps_responses) AS nps
-FROM abm_demo.contracts WHERE kind <> 'renewal';
+\echo 'Most engaged target accounts at year end'
+SELECT a.name, a.tier, round(abm_score(e, '2026-01-01')::numeric, 1) AS score,
+       abm_touches(e) AS touches, abm_engaged_contacts(e) AS contacts,
+       abm_touches(e, 'meeting_booked') AS meetings
+FROM (SELECT account_id, abm_engagement_agg(activity, occurred_at, contact_id, '30 days') AS e
+      FROM abm_demo.touches WHERE occurred_at < '2026-01-01' GROUP BY account_id) s
+     JOIN abm_demo.accounts a USING (account_id)
+WHERE a.is_target
+ORDER BY abm_score(e, '2026-01-01') DESC LIMIT 5;
