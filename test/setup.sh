@@ -12,6 +12,14 @@ need=()
 perl -MIPC::Run -e 1 2>/dev/null || need+=(libipc-run-perl)
 command -v make >/dev/null || need+=(make)
 command -v gcc >/dev/null || need+=(gcc)
+# --tests: also what the packaging and client suites use, so that a test run
+# updates the package lists once and installs everything in one go.
+if [ "${1:-}" = "--tests" ]; then
+	command -v dpkg-buildpackage >/dev/null || need+=(dpkg-dev)
+	command -v dh >/dev/null || need+=(debhelper)
+	[ -f /usr/share/perl5/Debian/Debhelper/Sequence/pgxs_loop.pm ] || need+=(postgresql-server-dev-all)
+	python3 -c 'import psycopg2' 2>/dev/null || need+=(python3-psycopg2)
+fi
 if [ ${#need[@]} -gt 0 ]; then
 	echo "setup: installing ${need[*]}"
 	$SUDO apt-get update -qq

@@ -73,6 +73,8 @@ SAMPLES = {
         "SELECT abm_tier(0.7, 0.8, 0.5)",
     'abm_win_rate(boolean)':
         "SELECT abm_win_rate(is_won) FROM abm_demo.opportunities",
+    'abm_report(regclass,regclass,regclass,regclass,regclass,regclass,regclass,timestamp with time zone,timestamp with time zone,interval,double precision,interval,numeric,jsonb,double precision,integer,double precision)':
+        "SELECT * FROM abm_report('abm_demo.accounts', 'abm_demo.touches', 'abm_demo.opportunities', 'abm_demo.contacts', 'abm_demo.stages', 'abm_demo.contracts', 'abm_demo.nps_responses', '2025-01-01', '2026-01-01')",
     'abm_demo_load(double precision,bigint,name)':
         "SELECT * FROM abm_demo_load(0.001, 7, 'abm_client_probe')",
     # engagement and intent surge (issue 3)
