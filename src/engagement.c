@@ -381,9 +381,12 @@ abm_engagement_score_deserial(PG_FUNCTION_ARGS)
 	s->half_life_arg.day = abm_read_int32(&r);
 	s->half_life_arg.month = abm_read_int32(&r);
 	abm_read_end(&r);
-	/* an overflowed sum is legal here: the final function reports it */
-	if (s->rows < 0 || TIMESTAMP_NOT_FINITE(s->as_of) || !IS_VALID_TIMESTAMP(s->as_of) ||
-		s->half_life <= 0)
+	/*
+	 * An overflowed (infinite) sum is legal here: the final function reports
+	 * it.  NaN never comes out of a transition, so it marks a corrupt state.
+	 */
+	if (s->rows < 0 || isnan(s->sum) || TIMESTAMP_NOT_FINITE(s->as_of) ||
+		!IS_VALID_TIMESTAMP(s->as_of) || s->half_life <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid engagement score state value"),

@@ -23,3 +23,12 @@ INSERT INTO abm_fuzz.known_case (kind, target, note, bin, expect) VALUES
     ('recv', 'abm_engagement', 'half-life beyond 2^53 microseconds round-trips',
      '\x010a0100008cffffffff0002ea4f6cacc8000002ea978245e000403bf75175b0b67506110000000000000001000000000000000100000000000000010000000000000001000000000200000000000000010000000000000002',
      'ok');
+
+-- An abm_engagement_score state whose sum is NaN: accepted once, it made a
+-- state that re-serialized into bytes the same reader rejects; NaN never
+-- comes out of a transition, so it is now rejected on the way in (22P03).
+INSERT INTO abm_fuzz.known_case (kind, target, note, bin, expect) VALUES
+    ('deserialize', 'abm_engagement_score(double precision,timestamp with time zone,timestamp with time zone,interval)',
+     'NaN score sum rejected',
+     '\x010b00000000000000017ff80000000000000000000000000000000000e8d4a51000000000e8d4a510000000000000000000',
+     '22P03');

@@ -310,3 +310,12 @@ INSERT INTO abm_seeds.call VALUES
      'SELECT @extschema@.abm_demo_uniform(1, 40, 12345), @extschema@.abm_demo_uniform(7, 1, 1)'),
     ('abm_demo_load(double precision, bigint, name)',
      $q$SELECT * FROM @extschema@.abm_demo_load(0.001, 3, 'seeds_demo')$q$);
+
+-- The report (report.sql), over its own small demo data set.
+INSERT INTO abm_seeds.call VALUES
+    ('abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamp with time zone, timestamp with time zone, interval, double precision, interval, numeric, jsonb, double precision, integer, double precision)',
+     $q$SELECT count(*) FROM @extschema@.abm_demo_load(0.002, 4, 'seeds_report');
+        SELECT * FROM @extschema@.abm_report('seeds_report.accounts', 'seeds_report.touches',
+            'seeds_report.opportunities', 'seeds_report.contacts', 'seeds_report.stages',
+            'seeds_report.contracts', 'seeds_report.nps_responses', '2025-01-01', '2026-01-01',
+            revenue_goal => 1000000)$q$);
