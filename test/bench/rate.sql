@@ -15,5 +15,4 @@ SELECT account_id, avg((contact_id IS NULL)::int) FROM bench.touches GROUP BY ac
 
 -- workload: abm_rate grouped by account
 -- against: plain SQL share of anonymous touches grouped by account
--- bar: <= 1.0
 SELECT account_id, abm_rate(contact_id IS NULL) FROM bench.touches GROUP BY account_id;
