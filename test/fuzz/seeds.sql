@@ -314,8 +314,14 @@ INSERT INTO abm_seeds.call VALUES
 -- The report (report.sql), over its own small demo data set.
 INSERT INTO abm_seeds.call VALUES
     ('abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamp with time zone, timestamp with time zone, interval, double precision, interval, numeric, jsonb, double precision, integer, double precision)',
-     $q$SELECT count(*) FROM @extschema@.abm_demo_load(0.002, 4, 'seeds_report');
+     $q$SELECT * FROM @extschema@.abm_demo_load(0.002, 4, 'seeds_report');
         SELECT * FROM @extschema@.abm_report('seeds_report.accounts', 'seeds_report.touches',
             'seeds_report.opportunities', 'seeds_report.contacts', 'seeds_report.stages',
             'seeds_report.contracts', 'seeds_report.nps_responses', '2025-01-01', '2026-01-01',
-            revenue_goal => 1000000)$q$);
+            revenue_goal => 1000000)$q$),
+    ('abm_report_has_column(regclass, name, text)',
+     $q$SELECT @extschema@.abm_report_has_column('pg_catalog.pg_class', 'relname', 'a KPI'),
+               @extschema@.abm_report_has_column('pg_catalog.pg_class', 'no_such_column', 'a KPI')$q$),
+    ('abm_report_relation(regclass, name[], text)',
+     $q$SELECT @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,relkind}', 'a KPI'),
+               @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,nope}', 'a KPI')$q$);
