@@ -6,27 +6,33 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 MODULE_big = abm
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
-# The install script is assembled from one SQL file per capability, in
-# dependency order (docs/architecture.md).  A capability not written yet is
-# simply absent from the list's matches.
-SQL_PARTS = $(wildcard $(addprefix sql/install/, \
+# The install script of the current version is generated from one SQL file
+# per capability, in dependency order (docs/architecture.md).  Every part is
+# named here: a missing or misspelled one fails the build.
+SQL_PARTS = $(addprefix sql/install/, \
 	activity.sql counters.sql rate.sql nps.sql selection.sql \
 	engagement.sql surge.sql \
 	pipeline.sql deal_cycle.sql acv.sql influenced.sql \
 	coverage.sql icp_fit.sql \
 	journey.sql funnel.sql window_funnel.sql retention.sql \
 	attribution.sql view_through.sql \
-	demo.sql report.sql))
+	demo.sql report.sql)
 
+# Released install scripts are frozen; the update scripts lead from each of
+# them to the current version.
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
-EXTRA_CLEAN = test/results
+DATA = sql/$(EXTENSION)--0.1.sql sql/$(EXTENSION)--0.1--0.2.sql
+# What the build and the test scripts leave in the tree (pgxs itself removes
+# the objects, results/, regression.diffs and regression.out).
+EXTRA_CLEAN = test/fuzz/abm_fuzz.o test/fuzz/abm_fuzz.so test/fuzz/abm_fuzz.bc test/bench/results
 
 # Every sql/*.sql that is not an install or upgrade script is a regression test.
 REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
-REGRESS_OPTS = --load-extension=$(EXTENSION) --load-extension=plpgsql
+REGRESS_OPTS = --load-extension=$(EXTENSION)
 
-PG_CFLAGS = -Wall -Wextra -Werror=implicit-function-declaration
+# += keeps a user's PG_CFLAGS (CI passes PG_CFLAGS=-Werror: a new warning
+# fails CI, not a user's build).
+PG_CFLAGS += -Wall -Wextra -Werror=implicit-function-declaration
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -62,8 +62,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT abm_acv(amount, starts_on, ends_on) FROM contracts;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_acv(amount, starts_on, ends_on) FROM contracts$q$) AS plan;
 CREATE TABLE contracts_parallel AS
 SELECT abm_acv(amount, starts_on, ends_on) AS acv FROM contracts;
 RESET ALL;

@@ -278,9 +278,9 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT touch_id, abm_attribution_credit('u_shaped', occurred_at, '2100-01-01')
-  OVER (PARTITION BY conversion ORDER BY occurred_at, touch_id) FROM tch WHERE touch_id % 2 = 0;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT touch_id, abm_attribution_credit('u_shaped', occurred_at, '2100-01-01')
+  OVER (PARTITION BY conversion ORDER BY occurred_at, touch_id) FROM tch WHERE touch_id % 2 = 0$q$) AS plan;
 CREATE TABLE attr_parallel AS
 SELECT touch_id, abm_attribution_credit('u_shaped', (row_number() OVER o)::int, (count(*) OVER p)::int) AS credit
 FROM tch WINDOW p AS (PARTITION BY conversion), o AS (PARTITION BY conversion ORDER BY occurred_at, touch_id);

@@ -12,10 +12,14 @@ FROM pg_depend d
 JOIN pg_extension e ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = e.oid
 WHERE e.extname = 'abm' AND d.deptype = 'e';
 
+-- The implicit array type of each type (abm_funnel[]) is a member of its
+-- own on newer PostgreSQL versions (18) and is documented by its element.
 CREATE TEMP VIEW undocumented AS
 SELECT m.object
 FROM ext_members m
-WHERE NOT EXISTS (SELECT FROM pg_description c
+WHERE NOT (m.classid = 'pg_type'::regclass
+           AND EXISTS (SELECT FROM pg_type t WHERE t.oid = m.objid AND t.typcategory = 'A'))
+  AND NOT EXISTS (SELECT FROM pg_description c
                   WHERE c.classoid = m.classid AND c.objoid = m.objid
                     AND c.objsubid = 0 AND btrim(c.description) <> '');
 

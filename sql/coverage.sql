@@ -185,10 +185,9 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT account_id, abm_coverage(contact_id, role, engaged) FROM cov_touch GROUP BY account_id;
-EXPLAIN (COSTS OFF)
-SELECT abm_coverage(contact_id, role, engaged) FROM cov_touch;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT account_id, abm_coverage(contact_id, role, engaged) FROM cov_touch GROUP BY account_id$q$) AS plan;
+SELECT pg_temp.plan_shape($q$SELECT abm_coverage(contact_id, role, engaged) FROM cov_touch$q$) AS plan;
 CREATE TABLE cov_parallel AS
 SELECT account_id,
        abm_coverage(contact_id, role, engaged) AS d,

@@ -99,14 +99,13 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT abm_deal_cycle(started_at, ended_at) FROM deals;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_deal_cycle(started_at, ended_at) FROM deals$q$) AS plan;
 CREATE TABLE deals_parallel AS
 SELECT abm_deal_cycle(started_at, ended_at)::text AS c,
        abm_deal_cycle_length(started_at, ended_at) AS len
 FROM deals;
-EXPLAIN (COSTS OFF)
-SELECT g, abm_deal_cycle(started_at, ended_at) FROM deals GROUP BY g;
+SELECT pg_temp.plan_shape($q$SELECT g, abm_deal_cycle(started_at, ended_at) FROM deals GROUP BY g$q$) AS plan;
 CREATE TABLE deals_parallel_grouped AS
 SELECT g, abm_deal_cycle(started_at, ended_at)::text AS c FROM deals GROUP BY g;
 RESET ALL;

@@ -332,11 +332,10 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT account_id, abm_engagement_score(activity, occurred_at, '2026-05-01', '7 days')
-FROM eng_touches GROUP BY account_id;
-EXPLAIN (COSTS OFF)
-SELECT abm_rollup(e) FROM eng_daily;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT account_id, abm_engagement_score(activity, occurred_at, '2026-05-01', '7 days')
+FROM eng_touches GROUP BY account_id$q$) AS plan;
+SELECT pg_temp.plan_shape($q$SELECT abm_rollup(e) FROM eng_daily$q$) AS plan;
 CREATE TABLE eng_parallel AS
 SELECT account_id,
        abm_engagement_score(activity, occurred_at, '2026-05-01', '7 days') AS s,

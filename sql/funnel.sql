@@ -140,7 +140,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT abm_funnel(j) FROM fjourneys;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_funnel(j) FROM fjourneys$q$) AS plan;
 CREATE TABLE fparallel AS SELECT s.* FROM (SELECT abm_funnel(j) AS f FROM fjourneys) x, abm_funnel_steps(x.f) s;
 RESET ALL;
 SET max_parallel_workers_per_gather = 0;

@@ -93,8 +93,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT sum(abm_icp_fit(attributes, '{"criteria": [{"attribute": "region", "eq": "emea"}]}')) FROM icp_accounts;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT sum(abm_icp_fit(attributes, '{"criteria": [{"attribute": "region", "eq": "emea"}]}')) FROM icp_accounts$q$) AS plan;
 CREATE TABLE icp_parallel AS
 SELECT sum(round(abm_icp_fit(attributes, p) * 14)) AS total_fit,
        count(*) FILTER (WHERE abm_is_mqa(account_id, 3, abm_icp_fit(attributes, p), 1000, 2, 0.5)) AS mqas

@@ -67,8 +67,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT opportunity_id, abm_influenced(touch_at, created_at, interval '45 days') FROM infl GROUP BY opportunity_id;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT opportunity_id, abm_influenced(touch_at, created_at, interval '45 days') FROM infl GROUP BY opportunity_id$q$) AS plan;
 CREATE TABLE infl_parallel AS
 SELECT opportunity_id, abm_influenced(touch_at, created_at, interval '45 days') AS i
 FROM infl GROUP BY opportunity_id;

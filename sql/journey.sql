@@ -80,7 +80,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT abm_journey(stage, entered_at) FROM jmany;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_journey(stage, entered_at) FROM jmany$q$) AS plan;
 CREATE TABLE jparallel AS
 SELECT abm_journey(stage, entered_at) AS j,
        (SELECT abm_rollup(j) FROM jstore) AS rolled

@@ -36,7 +36,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT g, abm_nps(score) FROM nps_data GROUP BY g;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT g, abm_nps(score) FROM nps_data GROUP BY g$q$) AS plan;
 CREATE TABLE nps_parallel AS SELECT g, abm_nps(score) AS nps FROM nps_data GROUP BY g;
 RESET ALL;
 SET max_parallel_workers_per_gather = 0;

@@ -119,7 +119,8 @@ SET parallel_leader_participation = off;
 SELECT format('CREATE TABLE pq_parallel_%s AS SELECT account_id %% 7 AS g, (%s)::text AS v FROM pq.%s GROUP BY 1',
               id, call, rel) FROM pq_cases ORDER BY id
 \gexec
-EXPLAIN (COSTS OFF) SELECT account_id % 7, abm_nps(score) FROM pq.nps_responses GROUP BY 1;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT account_id % 7, abm_nps(score) FROM pq.nps_responses GROUP BY 1$q$) AS plan;
 
 -- partitionwise: partial states per partition, combined
 RESET ALL;
@@ -129,7 +130,7 @@ SET enable_partitionwise_aggregate = on;
 SELECT format('CREATE TABLE pq_combined_%s AS SELECT account_id %% 7 AS g, (%s)::text AS v FROM pq_part_%s GROUP BY 1',
               id, call, rel) FROM pq_cases ORDER BY id
 \gexec
-EXPLAIN (COSTS OFF) SELECT account_id % 7, abm_nps(score) FROM pq_part_nps_responses GROUP BY 1;
+SELECT pg_temp.plan_shape($q$SELECT account_id % 7, abm_nps(score) FROM pq_part_nps_responses GROUP BY 1$q$) AS plan;
 RESET ALL;
 
 -- For each case: groups where serial and parallel, or serial and combined, differ.

@@ -186,14 +186,13 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT abm_pipeline(amount, created_at, closed_at, is_won) FROM opps;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_pipeline(amount, created_at, closed_at, is_won) FROM opps$q$) AS plan;
 CREATE TABLE opps_parallel AS
 SELECT abm_pipeline(amount, created_at, closed_at, is_won)::text AS p,
        abm_pipeline_velocity(amount, created_at, closed_at, is_won) AS v
 FROM opps;
-EXPLAIN (COSTS OFF)
-SELECT g, abm_pipeline(amount, created_at, closed_at, is_won) FROM opps GROUP BY g;
+SELECT pg_temp.plan_shape($q$SELECT g, abm_pipeline(amount, created_at, closed_at, is_won) FROM opps GROUP BY g$q$) AS plan;
 CREATE TABLE opps_parallel_grouped AS
 SELECT g, abm_pipeline(amount, created_at, closed_at, is_won)::text AS p
 FROM opps GROUP BY g;

@@ -36,7 +36,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT abm_win_rate(won) FROM rate_data;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_win_rate(won) FROM rate_data$q$) AS plan;
 CREATE TABLE rate_parallel AS
 SELECT abm_win_rate(won) AS r, abm_rate(won IS NULL) AS open_share FROM rate_data;
 RESET ALL;

@@ -52,7 +52,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT abm_retention(day = 0, day = 3) FROM ret_data;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_retention(day = 0, day = 3) FROM ret_data$q$) AS plan;
 CREATE TABLE ret_parallel AS SELECT abm_retention(day = 0, day = 3, day = 12) AS r FROM ret_data;
 RESET ALL;
 SET max_parallel_workers_per_gather = 0;

@@ -63,8 +63,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT abm_surge(occurred_at, '2026-03-01', '7 days', '30 days') FROM surge_events;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_surge(occurred_at, '2026-03-01', '7 days', '30 days') FROM surge_events$q$) AS plan;
 CREATE TABLE surge_parallel AS
 SELECT abm_surge(occurred_at, '2026-03-01', '7 days', '30 days') AS z FROM surge_events;
 RESET parallel_setup_cost;

@@ -103,12 +103,12 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT abm_view_through(at, is_impression, is_click, is_conversion, '1 day') FROM vt_events;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_view_through(at, is_impression, is_click, is_conversion, '1 day') FROM vt_events$q$) AS plan;
 CREATE TABLE vt_parallel AS
 SELECT abm_view_through(at, is_impression, is_click, is_conversion, '1 day') AS vt FROM vt_events;
-EXPLAIN (COSTS OFF)
-SELECT account_id, abm_view_through(at, is_impression, is_click, is_conversion, '1 day')
-FROM vt_events GROUP BY account_id;
+SELECT pg_temp.plan_shape($q$SELECT account_id, abm_view_through(at, is_impression, is_click, is_conversion, '1 day')
+FROM vt_events GROUP BY account_id$q$) AS plan;
 CREATE TABLE vt_parallel_grouped AS
 SELECT account_id, abm_view_through(at, is_impression, is_click, is_conversion, '1 day') AS vt
 FROM vt_events GROUP BY account_id;

@@ -229,8 +229,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT abm_window_funnel('3 hours', ts, e = 'a', e = 'b', e = 'c') FROM wf_rand;
+\i sql/include/plan.sql
+SELECT pg_temp.plan_shape($q$SELECT abm_window_funnel('3 hours', ts, e = 'a', e = 'b', e = 'c') FROM wf_rand$q$) AS plan;
 CREATE TABLE wf_parallel AS
 SELECT abm_window_funnel('3 hours', ts, e = 'a', e = 'b', e = 'c') AS lvl,
        abm_window_funnel('3 hours', 'strict_order', ts, e = 'a', e = 'b', e = 'c') AS lvl_order,

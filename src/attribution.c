@@ -28,13 +28,9 @@
 #include "abm.h"
 #include "catalog/pg_type.h"
 #include "common/int.h"
-/* server headers included by funcapi.h have unused parameters */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "windowapi.h"
-#pragma GCC diagnostic pop
 #include "utils/array.h"
 #include "utils/builtins.h"
 

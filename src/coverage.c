@@ -25,10 +25,6 @@
 #include <math.h>
 
 #include "abm.h"
-/*
- * Some inline functions of these server headers leave parameters unused,
- * which -Wextra reports; the warnings are about the headers, not this file.
- */
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "catalog/pg_type.h"

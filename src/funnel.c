@@ -25,11 +25,7 @@
 
 #include "abm.h"
 #include "catalog/pg_type.h"
-/* funcapi.h pulls in server headers that -Wextra flags for unused parameters */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "funcapi.h"
-#pragma GCC diagnostic pop
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "port/pg_bitutils.h"
@@ -241,7 +237,7 @@ abm_funnel_in(PG_FUNCTION_ARGS)
 				float8		d;
 
 				/* float8in's parser: subnormal values round-trip too */
-				d = float8in_internal(unconstify(char *, p), &end, "abm_funnel", literal);
+				d = abm_float8in(unconstify(char *, p), &end, "abm_funnel", literal);
 				if (isnan(d) || isinf(d) || d < 0)
 					literal_error(literal, "A duration must be a non-negative number of days.");
 				if (f->ndur[k] >= f->accounts[k])

@@ -14,12 +14,8 @@
 
 #include "abm.h"
 #include "common/int.h"
-/* PostgreSQL headers trip -Wunused-parameter, which this build enables */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "access/htup_details.h"
 #include "funcapi.h"
-#pragma GCC diagnostic pop
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"

@@ -1,15 +1,19 @@
 #!/bin/bash
 # pg_regress over sql/*.sql against the running cluster (PGHOST/PGPORT, as
-# set by pg_virtualenv).
+# set by test/pgenv.sh).  Counts the summary of PostgreSQL 15 ("test x ... ok")
+# and of 16 and later ("ok 1 - x").
 set -uo pipefail
 cd "$(dirname "$0")/.."
-make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > /tmp/abm-regress.out 2>&1
+. test/lib.sh
+out=$(mktemp /tmp/abm-regress.XXXXXX)
+make -s installcheck PG_CONFIG="$PG_CONFIG" > "$out" 2>&1
 status=$?
-cat /tmp/abm-regress.out
+cat "$out"
 [ -f regression.diffs ] && head -n 200 regression.diffs
-ok=$(grep -cE '^(test| ) *[a-z_0-9]+ +\.\.\. ok' /tmp/abm-regress.out)
-bad=$(grep -cE '\.\.\. FAILED' /tmp/abm-regress.out)
+ok=$(grep -cE '^((test| ) *[a-z_0-9]+ +\.\.\. ok|ok +[0-9]+ +[-+] +[a-z_0-9]+ )' "$out")
+bad=$(grep -cE '(\.\.\. FAILED|^not ok +[0-9]+ )' "$out")
 if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
 	bad=1
 fi
+rm -f "$out"
 echo "SUITE regress: $ok passed, $bad failed"

@@ -1,11 +1,16 @@
 #!/bin/bash
-# Every test suite of abm: build and install, then pg_regress, the docs
-# examples, the benchmark smoke run, the TAP tests and the packaging suites
-# (test/packaging: PGXN metadata, reference coverage, a psycopg2 client, the
-# Debian package).  Ends with one line
-# "N passed, N failed" and exits non-zero when anything failed.
+# Every test suite of abm.  On PostgreSQL 15 (Debian's): build and install,
+# then pg_regress, the docs examples, the benchmark smoke run, the fuzz run,
+# the TAP tests and the packaging suites (test/packaging: PGXN metadata,
+# reference coverage, a psycopg2 client, the Debian package).  On PostgreSQL
+# 18 (built once from Debian's source into a cache by test/pgbuild.sh): the
+# regression suite, the docs examples, the short fuzz run and the TAP tests,
+# in a copy of the tree built against it.  ABM_SKIP_PG18=1 leaves 18 out.
+# Ends with one line "N passed, N failed" and exits non-zero when anything
+# failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. test/lib.sh
 
 pass=0
 fail=0
@@ -19,7 +24,7 @@ run_suite()
 	echo "=== $name"
 	"$@" 2>&1 | tee "$log/$name.log"
 	local line
-	line=$(grep -E '^SUITE [a-z_]+: [0-9]+ passed, [0-9]+ failed$' "$log/$name.log" | tail -n 1)
+	line=$(grep -E '^SUITE [a-z_0-9]+: [0-9]+ passed, [0-9]+ failed$' "$log/$name.log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "SUITE $name: did not report; counted as 1 failure"
 		fail=$((fail + 1))
@@ -28,6 +33,7 @@ run_suite()
 	local p f
 	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\1/')
 	f=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\2/')
+	echo "=== $name: $p passed, $f failed"
 	pass=$((pass + p))
 	fail=$((fail + f))
 }
@@ -37,15 +43,42 @@ if ! bash test/setup.sh --tests; then
 	exit 1
 fi
 
-run_suite regress pg_virtualenv -v 15 bash test/regress.sh
-run_suite docs pg_virtualenv -v 15 perl test/docs_examples.pl
-run_suite bench pg_virtualenv -v 15 bash test/bench/run.sh --smoke
-run_suite fuzz pg_virtualenv -v 15 bash test/fuzz/run.sh --short
+pgenv="bash test/pgenv.sh"
+run_suite regress $pgenv bash test/regress.sh
+run_suite docs $pgenv perl test/docs_examples.pl
+run_suite bench $pgenv bash test/bench/run.sh --smoke
+run_suite fuzz $pgenv bash test/fuzz/run.sh --short
 run_suite tap bash test/tap.sh
 run_suite meta bash test/packaging/meta.sh
-run_suite reference pg_virtualenv -v 15 perl test/packaging/check_reference.pl
+run_suite reference $pgenv perl test/packaging/check_reference.pl
 run_suite client bash test/packaging/client.sh
 run_suite deb bash test/packaging/deb.sh
+
+if [ "${ABM_SKIP_PG18:-}" != 1 ]; then
+	echo "=== PostgreSQL 18"
+	if pg18=$(bash test/pgbuild.sh 18); then
+		tree=$(mktemp -d /tmp/abm-pg18.XXXXXX)
+		copy_tree "$tree"
+		if (cd "$tree" && make -s -j2 PG_CONFIG="$pg18" && make -s install PG_CONFIG="$pg18"); then
+			for suite in regress docs fuzz tap; do
+				case $suite in
+					regress) cmd=(bash test/pgenv.sh bash test/regress.sh) ;;
+					docs) cmd=(bash test/pgenv.sh perl test/docs_examples.pl) ;;
+					fuzz) cmd=(bash test/pgenv.sh bash test/fuzz/run.sh --short) ;;
+					tap) cmd=(bash test/tap.sh) ;;
+				esac
+				run_suite "${suite}18" env -C "$tree" PG_CONFIG="$pg18" "${cmd[@]}"
+			done
+		else
+			echo "SUITE build18: abm does not build against $pg18"
+			fail=$((fail + 1))
+		fi
+		rm -rf "$tree"
+	else
+		echo "SUITE pgbuild18: PostgreSQL 18 could not be built"
+		fail=$((fail + 1))
+	fi
+fi
 
 echo
 echo "$pass passed, $fail failed"

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash test/setup.sh
-pg_virtualenv -v 15 -o shared_buffers=2GB -o work_mem=256MB -o max_parallel_workers_per_gather=2 \
+bash test/pgenv.sh -o shared_buffers=2GB -o work_mem=256MB -o max_parallel_workers_per_gather=2 \
 	-o max_wal_size=8GB -o checkpoint_timeout=30min \
 	perl test/bench/run.pl --scale "${ABM_BENCH_SCALE:-1}" "$@"

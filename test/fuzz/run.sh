@@ -6,7 +6,7 @@
 # --short (default) runs 2 000 cases per target (the test suite), --full
 # 100 000 (minutes; docs/reliability.md records the last full run).  Needs a
 # running cluster with abm installed, reachable through PGHOST/PGPORT, e.g.
-#   pg_virtualenv -v 15 bash test/fuzz/run.sh --full
+#   bash test/pgenv.sh bash test/fuzz/run.sh --full
 # Targets come from the catalog (abm_fuzz.targets() in abm_fuzz.sql); seed
 # values from test/fuzz/seeds.sql.  A target without seeds, an unclean error
 # (SQLSTATE outside classes 22 and 54), a broken round trip or a crashed
@@ -32,7 +32,7 @@ pass=0
 fail=0
 report() { echo "SUITE fuzz: $pass passed, $fail failed"; }
 
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+. test/lib.sh
 if ! make -s -C test/fuzz PG_CONFIG="$PG_CONFIG"; then
 	echo "fuzz: cannot build test/fuzz/abm_fuzz.so"
 	fail=1; report; exit 1

@@ -18,7 +18,11 @@ CREATE VIEW abm_seeds.members AS
     SELECT d.classid, d.objid
     FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
     WHERE d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
-      AND e.extname = 'abm' AND d.deptype = 'e';
+      AND e.extname = 'abm' AND d.deptype = 'e'
+      -- not the implicit array types, members of their own on PostgreSQL 18
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_type t
+                      WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                        AND t.oid = d.objid AND t.typcategory = 'A');
 
 -- A function's name and argument types, without schema: the key of
 -- agg_input and call.

@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # Suite "reference": every public abm_ name in the catalog has an entry in
 # docs/reference.md.  Run against a server where the extension is installed
-# (pg_virtualenv -v 15 perl test/packaging/check_reference.pl); it creates
+# (bash test/pgenv.sh perl test/packaging/check_reference.pl); it creates
 # and drops a scratch database.
 #
 # Public names are the names of the objects test/packaging/public.sql

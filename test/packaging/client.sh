@@ -6,19 +6,14 @@
 # install, under the install lock.  Last line: "SUITE client: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. test/lib.sh
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 # Debian's interpreter, with Debian's psycopg2 (not whatever python3 is first
-# on PATH).
+# on PATH); test/setup.sh --tests installs it.
 python=/usr/bin/python3
-if ! [ -x "$python" ] || ! "$python" -c 'import psycopg2' 2>/dev/null; then
-	echo "client: installing python3-psycopg2"
-	$SUDO apt-get update -qq
-	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-psycopg2 >/dev/null
-fi
+bash test/setup.sh --tests || { echo "SUITE client: 0 passed, 1 failed"; exit 1; }
 
-pg_virtualenv -v 15 bash -c '
+bash test/pgenv.sh bash -c '
 	set -e
 	createdb abm_client
 	export PGDATABASE=abm_client

@@ -14,11 +14,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
-pkg=postgresql-15-abm
-export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
-
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+. test/lib.sh
+pkg=postgresql-$PG_MAJOR-abm
+libdir=$("$PG_CONFIG" --pkglibdir)
+extdir=$("$PG_CONFIG" --sharedir)/extension
 
 pass=0
 fail=0
@@ -40,36 +39,15 @@ finish()
 	exit $((fail > 0))
 }
 
-# Build dependencies (debian/control Build-Depends, nocheck profile), only
-# the missing ones.
-need=()
-command -v dpkg-buildpackage >/dev/null || need+=(dpkg-dev)
-command -v dh >/dev/null || need+=(debhelper)
-[ -f /usr/share/perl5/Debian/Debhelper/Sequence/pgxs_loop.pm ] || need+=(postgresql-server-dev-all)
-[ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] || need+=(postgresql-server-dev-15)
-command -v gcc >/dev/null || need+=(gcc)
-command -v make >/dev/null || need+=(make)
-if [ ${#need[@]} -gt 0 ]; then
-	echo "deb: installing ${need[*]}"
-	$SUDO apt-get update -qq
-	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+# Build dependencies (debian/control Build-Depends, nocheck profile).
+bash test/setup.sh --tests >/dev/null || { echo "deb: test/setup.sh --tests failed"; fail=1; finish; }
 
-# A clean copy: the files git tracks plus new ones it does not ignore, so
-# nothing built in the working tree (abm.so, sql/abm--*.sql, results/) leaks
-# into the package.
+# A clean copy of the tree, so nothing built in the working tree (abm.so,
+# the generated install script, results/) leaks into the package.
 work=$(mktemp -d /tmp/abm-deb.XXXXXX)
 version=$(dpkg-parsechangelog -l debian/changelog -S Version)
 src="$work/abm-${version%-*}"
-mkdir -p "$src"
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	git ls-files -z -co --exclude-standard |
-		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-		tar --null -T - -cf - | tar -xf - -C "$src"
-else
-	tar --exclude='./debian/.debhelper' -cf - . | tar -xf - -C "$src"
-	make -s -C "$src" clean >/dev/null 2>&1
-fi
+copy_tree "$src"
 
 echo "deb: building $pkg $version in $src"
 (cd "$src" && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b -Pnocheck) \
@@ -87,19 +65,19 @@ check "the build is warning-free" bash -c "! grep -E 'warning:' '$work/build.log
 
 dpkg-deb -c "$deb" > "$work/contents"
 dpkg-deb -f "$deb" Depends > "$work/depends"
-for f in /usr/lib/postgresql/15/lib/abm.so \
-	/usr/share/postgresql/15/extension/abm.control \
-	"/usr/share/postgresql/15/extension/abm--${version%-*}.sql" \
+for f in $libdir/abm.so \
+	$extdir/abm.control \
+	"$extdir/abm--${version%-*}.sql" \
 	/usr/share/doc/$pkg/copyright; do
 	check "the package contains $f" grep -q " \.$f\$" "$work/contents"
 done
-check "the package depends on postgresql-15" grep -q 'postgresql-15' "$work/depends"
+check "the package depends on postgresql-$PG_MAJOR" grep -q "postgresql-$PG_MAJOR" "$work/depends"
 
 # Install, test what is installed, remove.
 $SUDO dpkg -i "$deb" > "$work/install.log" 2>&1
 check "dpkg -i installs the package" [ "$?" -eq 0 ]
 check "dpkg reports $pkg installed" bash -c "dpkg-query -W -f='\${Status}' $pkg | grep -q 'install ok installed'"
-check "dpkg owns the installed abm.so" bash -c "dpkg -S /usr/lib/postgresql/15/lib/abm.so | grep -q '^$pkg:'"
+check "dpkg owns the installed abm.so" bash -c "dpkg -S $libdir/abm.so | grep -q '^$pkg:'"
 
 (cd "$src" && $SUDO debian/tests/installcheck) > "$work/installcheck.log" 2>&1
 status=$?
@@ -113,11 +91,11 @@ check "the regression suite ran against the installed package" [ "$status" -eq 0
 
 $SUDO dpkg -r "$pkg" > "$work/remove.log" 2>&1
 check "dpkg -r removes the package" [ "$?" -eq 0 ]
-check "no abm.so is left behind by dpkg -r" [ ! -e /usr/lib/postgresql/15/lib/abm.so ]
+check "no abm.so is left behind by dpkg -r" [ ! -e $libdir/abm.so ]
 
 # Put back what make install had installed, for the suites that follow.
 make -s PG_CONFIG="$PG_CONFIG" >/dev/null && $SUDO make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
-check "make install restores the tree's extension" [ -e /usr/lib/postgresql/15/lib/abm.so ]
+check "make install restores the tree's extension" [ -e $libdir/abm.so ]
 
 rm -rf "$work"
 finish

@@ -3,7 +3,8 @@
 # first, because the file META.json provides (sql/abm--V.sql) is generated.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-if ! make -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null; then
+. test/lib.sh
+if ! make -s PG_CONFIG="$PG_CONFIG" >/dev/null; then
 	echo "SUITE meta: 0 passed, 1 failed"
 	exit 1
 fi

@@ -22,7 +22,11 @@ WITH members AS (
     FROM pg_catalog.pg_depend d
     JOIN pg_catalog.pg_extension e
       ON d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.refobjid = e.oid
-    WHERE e.extname = 'abm' AND d.deptype = 'e'),
+    WHERE e.extname = 'abm' AND d.deptype = 'e'
+      -- not the implicit array types, members of their own on PostgreSQL 18
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_type t
+                      WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                        AND t.oid = d.objid AND t.typcategory = 'A')),
 support AS (
     SELECT unnest(ARRAY[typinput, typoutput, typreceive, typsend,
                         typmodin, typmodout, typanalyze])::oid AS fn

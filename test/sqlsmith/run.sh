@@ -6,7 +6,7 @@
 #   test/sqlsmith/run.sh [--queries N] [--seed S]     (default 10000, 1)
 #
 # Needs a running cluster reachable through PGHOST/PGPORT with abm
-# installed, e.g.  pg_virtualenv -v 15 bash test/sqlsmith/run.sh
+# installed, e.g.  bash test/pgenv.sh bash test/sqlsmith/run.sh
 # Installs Debian's sqlsmith when missing.  Not part of test/run.sh (a few
 # minutes).  Ends with "SUITE sqlsmith: N passed, M failed".
 set -uo pipefail

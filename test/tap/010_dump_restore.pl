@@ -5,6 +5,7 @@
 # values from test/fuzz/seeds.sql.
 use strict;
 use warnings;
+use File::Spec;
 use File::Basename qw(dirname);
 use lib dirname(__FILE__);
 use AbmSeeds;
@@ -45,7 +46,8 @@ for my $t (@types)
 {
 	my ($type, $send) = @$t;
 	my $table = AbmSeeds::table_of($type);
-	my $file = $node->basedir . "/$table.bin";
+	# absolute: the server resolves it, and basedir is relative on 18
+	my $file = File::Spec->rel2abs($node->basedir . "/$table.bin");
 	$node->safe_psql('src', "COPY $table TO '$file' (FORMAT binary)");
 	$node->safe_psql('dst', "CREATE TABLE bin_$table (LIKE $table); COPY bin_$table FROM '$file' (FORMAT binary)");
 	is($node->safe_psql('dst', "SELECT k, s::text, $send(v) FROM bin_$table s ORDER BY k"),

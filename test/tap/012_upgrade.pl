@@ -111,6 +111,8 @@ is($node->safe_psql('fresh', q{
 	FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
 	WHERE d.refclassid = 'pg_extension'::regclass AND e.extname = 'abm' AND d.deptype = 'e'
 	  AND d.classid IN ('pg_proc'::regclass, 'pg_type'::regclass)
+	  AND NOT EXISTS (SELECT FROM pg_type t WHERE d.classid = 'pg_type'::regclass
+	                  AND t.oid = d.objid AND t.typcategory = 'A')
 	  AND obj_description(d.objid, d.classid::regclass::name) IS NULL}),
 	'', 'every function, aggregate and type of the extension has a comment');
 
