@@ -47,7 +47,10 @@ typedef enum AbmStateKind
 	ABM_KIND_FUNNEL = 41,
 	ABM_KIND_WINDOW_FUNNEL = 42,
 	ABM_KIND_RETENTION = 43,
-	ABM_KIND_VIEW_THROUGH = 50
+	ABM_KIND_VIEW_THROUGH = 50,
+	ABM_KIND_MARKOV = 51,
+	ABM_KIND_SHAPLEY = 52,
+	ABM_KIND_LIFT = 53
 } AbmStateKind;
 
 /* Writing: start a buffer with version and kind, append, finish as bytea. */
@@ -77,6 +80,13 @@ extern float8 abm_read_float8(AbmReader *r);
 extern const char *abm_read_bytes(AbmReader *r, Size len);
 extern int32 abm_read_count(AbmReader *r, int32 max);
 extern void abm_read_end(AbmReader *r);
+
+/*
+ * Storable types whose stored bytes are their binary form: send returns
+ * the stored bytes; recv hands the message's bytes to the type's reader.
+ */
+extern bytea *abm_send_stored(Datum value);
+extern const char *abm_recv_bytes(StringInfo msg, int *len);
 
 /* Aggregates: the memory context a transition state must live in. */
 extern MemoryContext abm_agg_context(FunctionCallInfo fcinfo, const char *fname);
