@@ -366,6 +366,7 @@ mk_canonical(const Markov *m, int32 **order_out)
 
 		if (t->count == 0)
 			continue;
+		CHECK_FOR_INTERRUPTS();
 		for (int j = 0; j < MK_MAX_ORDER; j++)
 			list[n].from[j] = t->from[j] >= 0 ? rank[t->from[j]] : t->from[j];
 		list[n].next = t->next >= 0 ? rank[t->next] : t->next;
@@ -480,6 +481,7 @@ mk_check(Markov *m, const MkTrans *list, int32 ntrans)
 		const MkTrans *t = &list[i];
 		bool		channel_seen = false;
 
+		CHECK_FOR_INTERRUPTS();
 		for (int j = 0; j < MK_MAX_ORDER; j++)
 		{
 			int32		v = t->from[j];
@@ -583,7 +585,10 @@ static void
 mk_fill(Markov *m, const MkTrans *list, int32 ntrans)
 {
 	for (int32 i = 0; i < ntrans; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		mk_count(m, list[i].from, list[i].next, list[i].count);
+	}
 }
 
 static Markov *
@@ -612,6 +617,7 @@ mk_read(const char *data, Size len)
 	list = palloc(Max(ntrans, 1) * sizeof(MkTrans));
 	for (int32 i = 0; i < ntrans; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		for (int j = 0; j < MK_MAX_ORDER; j++)
 			list[i].from[j] = j < MK_MAX_ORDER - order ? MK_NONE : abm_read_int32(&r);
 		list[i].next = abm_read_int32(&r);
@@ -1016,6 +1022,7 @@ mk_chain(const MkTrans *list, int32 ntrans, int32 order, MkChain *c)
 	c->rrow = palloc0((st.n + 1) * sizeof(int32));
 	for (int32 s = 0; s < st.n; s++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		memcpy(c->tuple[s], list[st.first[s]].from, sizeof(c->tuple[s]));
 		c->row[s] = nedges;
 		for (int32 i = st.first[s]; i < st.first[s + 1]; i++)

@@ -265,6 +265,7 @@ sh_read(const char *data, Size len)
 	list = palloc(Max(nsets, 1) * sizeof(ShSet));
 	for (int32 i = 0; i < nsets; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		list[i].mask = (uint32) abm_read_int32(&r);
 		list[i].journeys = abm_read_int64(&r);
 		list[i].conversions = abm_read_int64(&r);
