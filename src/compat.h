@@ -32,4 +32,15 @@
 	float8in_internal((num), (endptr), (type_name), (orig))
 #endif
 
+/*
+ * A function that never returns: 18 replaced pg_attribute_noreturn(), after
+ * the declarator, by pg_noreturn, before the declaration; both versions
+ * accept the attribute first.
+ */
+#if PG_VERSION_NUM >= 180000
+#define abm_noreturn pg_noreturn
+#else
+#define abm_noreturn pg_attribute_noreturn()
+#endif
+
 #endif							/* ABM_COMPAT_H */

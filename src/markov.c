@@ -53,6 +53,7 @@
 #include "abm.h"
 #include "channel.h"
 #include "common/hashfn.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
