@@ -281,8 +281,8 @@ c AS MATERIALIZED (
 -- contract that ends last among those up in the period.
 up AS (
     SELECT DISTINCT ON (c.account_id) c.account_id,
-           EXISTS (SELECT 1 FROM c n WHERE n.account_id = c.account_id AND n.k <> c.k
-                   AND n.starts_on <= (c.ends_on + $10)::date AND n.ends_on > c.ends_on) AS renewed
+           c.k IN (SELECT p.k FROM c p JOIN c n ON n.account_id = p.account_id
+                   WHERE n.starts_on <= (p.ends_on + $10)::date AND n.ends_on > p.ends_on) AS renewed
     FROM c
     WHERE (c.ends_on + $10)::date >= $1::date AND (c.ends_on + $10)::date < $2::date
     ORDER BY c.account_id, c.ends_on DESC
@@ -295,8 +295,8 @@ up AS (
 -- their value over its own term; the rest is expansion.
 won_c AS (
     SELECT c.*,
-           EXISTS (SELECT 1 FROM c p WHERE p.account_id = c.account_id AND p.k <> c.k
-                   AND p.starts_on < c.starts_on AND (p.ends_on + $10)::date >= c.starts_on) AS existing
+           c.k IN (SELECT n.k FROM c n JOIN c p ON p.account_id = n.account_id
+                   WHERE p.starts_on < n.starts_on AND (p.ends_on + $10)::date >= n.starts_on) AS existing
     FROM c WHERE c.starts_on >= $1::date
 ), claim AS (
     SELECT DISTINCT ON (p.k) p.k AS renewed_k, n.k AS by_k, p.amount * (n.ends_on - n.starts_on) / (p.ends_on - p.starts_on) AS value
@@ -342,13 +342,15 @@ acct_kpi AS (
            coalesce(p.engaged, false) AS engaged,
            coalesce(cardinality(p.engaged_ids), 0) AS engaged_contacts,
            coalesce(p.surge >= 2, false) AS surging,
-           EXISTS (SELECT 1 FROM o WHERE o.account_id = t.account_id AND o.created_at >= $1) AS opp_created,
-           EXISTS (SELECT 1 FROM o WHERE o.account_id = t.account_id
-                   AND (o.closed_at IS NULL OR o.closed_at >= $1)) AS opp_active,
+           coalesce(oa.created, false) AS opp_created,
+           coalesce(oa.active, false) AS opp_active,
            w.won_at IS NOT NULL AS won,
            coalesce(cu.first_start >= $1::date, false) AS new_customer
     FROM t LEFT JOIN per_touch p USING (account_id) LEFT JOIN won_first w USING (account_id)
          LEFT JOIN cust cu USING (account_id)
+         LEFT JOIN (SELECT account_id, bool_or(created_at >= $1) AS created,
+                           bool_or(closed_at IS NULL OR closed_at >= $1) AS active
+                    FROM o GROUP BY account_id) oa USING (account_id)
 ), k1 AS (
     SELECT count(*) AS targets,
            count(*) FILTER (WHERE tier = 1) AS tier1,
