@@ -34,6 +34,7 @@ use strict;
 use warnings;
 use utf8;
 use File::Basename qw(dirname);
+use IPC::Open2 qw(open2);
 
 chdir dirname(__FILE__) . '/..' or die "cannot chdir: $!";
 binmode STDOUT, ':encoding(UTF-8)';
@@ -118,7 +119,7 @@ unless (defined $report_sql)
 }
 
 my $db = 'abm_cookbook_check';
-my $psql = "psql -X -q -v ON_ERROR_STOP=1 --csv -d $db";
+my @psql = (qw(psql -X -q -v ON_ERROR_STOP=1 --csv -d), $db);
 unless (@ARGV && $ARGV[0] eq '--reuse')
 {
 	system("dropdb --if-exists $db >/dev/null 2>&1; createdb $db") == 0 or die "createdb failed\n";
@@ -173,20 +174,20 @@ system("dropdb $db") unless @ARGV && $ARGV[0] eq '--reuse';
 print "SUITE cookbook: $pass passed, $fail failed\n";
 exit($fail > 0);
 
-# Runs SQL; returns (success, header, rows) of its one result set (CSV).
+# Runs SQL through psql's standard input; returns (success, header, rows)
+# of its one result set (CSV).  psql's errors go to our standard error.
 sub run
 {
 	my ($sql) = @_;
-	my $tmp = "/tmp/abm-cookbook-check.$$.sql";
-	open(my $out, '>:encoding(UTF-8)', $tmp) or die "$tmp: $!";
-	print $out $sql;
-	close $out;
-	my $got = `$psql -f $tmp 2>&1`;
-	my $ok = $? == 0;
-	unlink $tmp;
-	utf8::decode($got);
-	print map { "# $_\n" } split /\n/, $got unless $ok;
-	return (0) unless $ok;
+	my $pid = open2(my $from, my $to, @psql);
+	binmode $to, ':encoding(UTF-8)';
+	binmode $from, ':encoding(UTF-8)';
+	print $to $sql;
+	close $to;
+	my $got = do { local $/; <$from> } // '';
+	close $from;
+	waitpid($pid, 0);
+	return (0) if $? != 0;
 	my @records = csv($got);
 	my $head = shift @records;
 	return (1, $head // [], @records);
