@@ -213,10 +213,11 @@ o AS MATERIALIZED (
 x AS (
     SELECT x.account_id, x.occurred_at, lower(x.activity) AS activity, x.contact_id, x.cost,
            x.occurred_at >= $1 AS in_period,
-           CASE WHEN $11::text[] IS NULL THEN lower(x.activity) <> 'ad_impression'
-                ELSE lower(x.activity) = ANY ($11::text[]) END AS counts
+           -- a touch of no known activity counts for spend, not as engagement
+           coalesce(CASE WHEN $11::text[] IS NULL THEN lower(x.activity) <> 'ad_impression'
+                         ELSE lower(x.activity) = ANY ($11::text[]) END, false) AS counts
     FROM %4$s x JOIN t USING (account_id)
-    WHERE x.occurred_at < $2 AND x.activity IS NOT NULL
+    WHERE x.occurred_at < $2
 ), per_touch AS MATERIALIZED (
     SELECT x.account_id,
            min(x.occurred_at) AS first_touch,
@@ -260,12 +261,13 @@ x AS (
     GROUP BY x.account_id
 ),
 -- Contracts of target accounts that started before period_end; a
--- contract of no days covers no day and is left out.
+-- contract of no days covers no day and is left out.  One without an
+-- amount (a free pilot) makes a customer and adds no money.
 c AS MATERIALIZED (
     SELECT row_number() OVER () AS k, x.account_id, x.starts_on, x.ends_on, x.amount,
            round(x.amount * 365.25 / (x.ends_on - x.starts_on), 2) AS arr
     FROM %8$s x JOIN t USING (account_id)
-    WHERE x.starts_on < $2::date AND x.ends_on > x.starts_on AND x.amount IS NOT NULL
+    WHERE x.starts_on < $2::date AND x.ends_on > x.starts_on
 ), cust AS (
     SELECT account_id,
            min(starts_on) AS first_start,
@@ -305,7 +307,8 @@ won_c AS (
     ORDER BY p.k, n.starts_on, n.amount DESC, n.ends_on DESC, n.k
 ), revenue AS (
     SELECT w.account_id, w.amount, w.existing,
-           CASE WHEN w.existing THEN least(w.amount, round(coalesce(r.value, 0), 2)) ELSE 0 END AS renewal
+           CASE WHEN w.amount IS NULL THEN NULL
+                WHEN w.existing THEN least(w.amount, round(coalesce(r.value, 0), 2)) ELSE 0 END AS renewal
     FROM won_c w LEFT JOIN (SELECT by_k, sum(value) AS value FROM claim GROUP BY by_k) r ON r.by_k = w.k
 ),
 -- Buying committees of target accounts: engaged = touched in the period.
@@ -439,6 +442,12 @@ acct_kpi AS (
            (SELECT count(*) FROM journey WHERE @extschema@.abm_stage(journey.j) = f.stage) AS furthest
     FROM (SELECT @extschema@.abm_funnel(j) AS fn FROM journey) x,
          LATERAL @extschema@.abm_funnel_steps(x.fn) f
+    -- no journey yet: every stage counts 0
+    UNION ALL
+    SELECT d.step::int, d.stage, 0, 0
+    FROM unnest(ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])
+         WITH ORDINALITY AS d(stage, step)
+    WHERE NOT EXISTS (SELECT 1 FROM journey)
 )
 SELECT r.stage, r.kpi, r.value, r.unit
 FROM (
