@@ -1,4 +1,4 @@
--- Data-driven attribution workloads (no SPEC §8 bar: the bars below
+-- Data-driven attribution workloads (no speed bar: the bars below
 -- compare with the plain-SQL way of computing the same numbers).  A
 -- journey is an account's touch channels in time order (array_agg per
 -- account) and whether the account won a deal; every workload builds the
