@@ -166,6 +166,26 @@ abm_agg_context(FunctionCallInfo fcinfo, const char *fname)
 	return aggcontext;
 }
 
+void
+abm_count_overflow(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s is out of range", what),
+			 errdetail("The %s exceeds %lld.", what, (long long) PG_INT64_MAX),
+			 errhint("Split the data into smaller groups.")));
+}
+
+void
+abm_cap_exceeded(const char *what, const char *where, int64 cap, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many %s in one %s", what, where),
+			 errdetail("One %s holds at most %lld %s.", where, (long long) cap, what),
+			 errhint("%s", hint)));
+}
+
 uint32
 abm_bool_array_mask(Datum array, int *nitems)
 {
