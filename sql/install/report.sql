@@ -7,7 +7,7 @@
 -- True when rel has column col; otherwise a NOTICE saying which KPIs are
 -- left out for want of it.
 CREATE FUNCTION abm_report_has_column(rel regclass, col name, kpis text) RETURNS bool
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -26,7 +26,7 @@ $$;
 -- The relation, or NULL (with a NOTICE) when one of its required columns
 -- is missing, so that only the KPIs needing it are left out.
 CREATE FUNCTION abm_report_relation(rel regclass, cols name[], kpis text) RETURNS regclass
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -63,7 +63,7 @@ CREATE FUNCTION abm_report(
     mqa_min_contacts int DEFAULT 3,
     mqa_min_fit float8 DEFAULT 0.5)
 RETURNS TABLE(stage int, kpi text, value numeric, unit text)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $report$
 DECLARE
