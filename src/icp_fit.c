@@ -156,6 +156,8 @@ list_matches(const IcpCriterion *crit, const char *op, const JsonbValue *operand
 						  psprintf("Write \"%s\": [\"a\", \"b\"].", op));
 		if (value != NULL && !found && scalars_equal(elem, value))
 			found = true;
+		/* a contains over two large arrays calls this once per element */
+		pfree(elem);
 	}
 	return found;
 }
@@ -253,6 +255,7 @@ criterion_met(const IcpCriterion *crit, IcpOperator op, const JsonbValue *operan
 					JsonbValue *elem = getIthJsonbValueFromContainer(value->val.binary.data, i);
 
 					met = is_scalar(elem) && list_matches(crit, name, operand, elem);
+					pfree(elem);
 				}
 				return met;
 			}
