@@ -229,19 +229,16 @@ FROM (SELECT k, abm_deal_cycle(ts - s * interval '1 day', ts) OVER (ORDER BY k) 
 -- statement through SPI; an SQL-language function that reads a relation
 -- (FROM in its body) does the same kind of work; C functions of abm never
 -- call SPI (checked in the source below).  Must list nothing:
-SELECT p.oid::regprocedure AS spi_function_marked_parallel_safe
-FROM pg_proc p
-JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
-JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'abm'
+\i sql/include/members.sql
+SELECT p.fn AS spi_function_marked_parallel_safe
+FROM abm_procs p
 JOIN pg_language l ON l.oid = p.prolang
 WHERE p.proparallel = 's'
   AND (l.lanname = 'plpgsql' OR (l.lanname = 'sql' AND p.prosrc ~* '\mfrom\M'))
 ORDER BY 1;
 -- the functions above do exist, and are restricted or unsafe:
-SELECT p.oid::regprocedure AS spi_function, p.proparallel
-FROM pg_proc p
-JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
-JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'abm'
+SELECT p.fn AS spi_function, p.proparallel
+FROM abm_procs p
 JOIN pg_language l ON l.oid = p.prolang
 WHERE l.lanname = 'plpgsql' OR (l.lanname = 'sql' AND p.prosrc ~* '\mfrom\M')
 ORDER BY 1::text;
@@ -365,10 +362,8 @@ INSERT INTO agg_param VALUES
     -- lookback, so the result is the same in any row order
     ('abm_influenced(timestamp with time zone,timestamp with time zone,interval)', 'per row', NULL);
 -- every aggregate of abm is classified
-SELECT p.oid::regprocedure::text AS unclassified_aggregate
-FROM pg_proc p
-JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
-JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'abm'
+SELECT p.fn::text AS unclassified_aggregate
+FROM abm_procs p
 WHERE p.prokind = 'a'
   AND NOT EXISTS (SELECT FROM agg_param a WHERE a.agg::regprocedure = p.oid)
 ORDER BY 1;

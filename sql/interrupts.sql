@@ -115,10 +115,9 @@ INSERT INTO worst_case VALUES
     ('abm_acv(numeric,date,date)', NULL);
 
 -- every aggregate of abm is listed
-SELECT p.oid::regprocedure::text AS unlisted_aggregate
-FROM pg_proc p
-JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
-JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'abm'
+\i sql/include/members.sql
+SELECT p.fn::text AS unlisted_aggregate
+FROM abm_procs p
 WHERE p.prokind = 'a'
   AND NOT EXISTS (SELECT FROM worst_case w WHERE w.fn::regprocedure = p.oid)
 ORDER BY 1;

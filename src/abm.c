@@ -248,6 +248,18 @@ abm_interval_usecs(const Interval *iv, const char *argname, bool must_be_positiv
 	return usecs;
 }
 
+/* Microseconds as interval text of days and time ("7 days 12:00:00"). */
+char *
+abm_usecs_text(int64 usecs)
+{
+	Interval	iv;
+
+	iv.month = 0;
+	iv.day = (int32) (usecs / USECS_PER_DAY);
+	iv.time = usecs % USECS_PER_DAY;
+	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&iv)));
+}
+
 Datum
 abm_numeric_zero(void)
 {

@@ -182,6 +182,7 @@ extern AbmJourney *abm_journey_from_datum(Datum d);
 
 /* Time: durations in days, intervals as microseconds. */
 extern float8 abm_days_between(TimestampTz from, TimestampTz to);
+extern char *abm_usecs_text(int64 usecs);
 extern int64 abm_interval_usecs(const Interval *iv, const char *argname,
 								bool must_be_positive);
 

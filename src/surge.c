@@ -46,18 +46,6 @@ surge_time_text(TimestampTz t)
 	return DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(t)));
 }
 
-/* An interval of days and time, as the error detail names it. */
-static char *
-surge_window_text(int64 usecs)
-{
-	Interval	iv;
-
-	iv.month = 0;
-	iv.day = (int32) (usecs / USECS_PER_DAY);
-	iv.time = usecs % USECS_PER_DAY;
-	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&iv)));
-}
-
 /* The detail names the first parameter that differs, with both values. */
 static void
 check_same_windows(const SurgeState *s, TimestampTz as_of, int64 recent,
@@ -73,9 +61,9 @@ check_same_windows(const SurgeState *s, TimestampTz as_of, int64 recent,
 					   surge_time_text(s->as_of), surge_time_text(as_of)) :
 			 recent != s->recent ?
 			 errdetail("recent = %s and recent = %s.",
-					   surge_window_text(s->recent), surge_window_text(recent)) :
+					   abm_usecs_text(s->recent), abm_usecs_text(recent)) :
 			 errdetail("baseline = %s and baseline = %s.",
-					   surge_window_text(s->baseline), surge_window_text(baseline)),
+					   abm_usecs_text(s->baseline), abm_usecs_text(baseline)),
 			 errhint("Pass constants, or group by them.")));
 }
 

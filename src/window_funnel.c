@@ -197,17 +197,6 @@ wf_append(WfState *state, MemoryContext ctx, int64 ts, uint32 mask)
 	state->nevents++;
 }
 
-static char *
-wf_window_text(int64 usecs)
-{
-	Interval	iv;
-
-	iv.month = 0;
-	iv.day = (int32) (usecs / USECS_PER_DAY);
-	iv.time = usecs % USECS_PER_DAY;
-	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&iv)));
-}
-
 /* A row whose window or mode differs from its group's first row. */
 static void
 wf_params_mismatch(const WfState *state, int64 window, text *mode)
@@ -216,8 +205,8 @@ wf_params_mismatch(const WfState *state, int64 window, text *mode)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("window and mode must be the same on every row of a window funnel group"),
 			 window != state->window ?
-			 errdetail("window = %s and window = %s.", wf_window_text(state->window),
-					   wf_window_text(window)) :
+			 errdetail("window = %s and window = %s.", abm_usecs_text(state->window),
+					   abm_usecs_text(window)) :
 			 errdetail("mode = '%s' and mode = '%s'.",
 					   text_to_cstring(state->mode_arg), text_to_cstring(mode)),
 			 errhint("Pass constants, or values that depend only on the GROUP BY columns.")));
