@@ -259,7 +259,7 @@ DROP TABLE sort_input;
 -- 7. Class: no function that runs SPI is PARALLEL SAFE.  PL/pgSQL runs every
 -- statement through SPI; an SQL-language function that reads a relation
 -- (FROM in its body) does the same kind of work; C functions of abm never
--- call SPI (checked in the source below).  Must list nothing:
+-- call SPI (checked in the library below).  Must list nothing:
 \i sql/include/members.sql
 SELECT p.fn AS spi_function_marked_parallel_safe
 FROM abm_procs p
@@ -273,7 +273,12 @@ FROM abm_procs p
 JOIN pg_language l ON l.oid = p.prolang
 WHERE l.lanname = 'plpgsql' OR (l.lanname = 'sql' AND p.prosrc ~* '\mfrom\M')
 ORDER BY 1::text;
-\! grep -l -E 'SPI_|executor/spi[.]h' src/*.c | wc -l
+-- abm.so as installed calls no SPI_ function (its undefined symbols; the
+-- second count, of palloc, shows the listing works):
+SELECT setting AS pkglibdir FROM pg_config WHERE name = 'PKGLIBDIR' \gset
+\setenv ABM_PKGLIBDIR :pkglibdir
+\! nm -D --undefined-only "$ABM_PKGLIBDIR/abm.so" | grep -c ' SPI_'
+\! nm -D --undefined-only "$ABM_PKGLIBDIR/abm.so" | grep -c ' palloc$'
 
 -- Class: no IMMUTABLE function parses or prints settings-dependent text.
 -- For every base type of abm (catalog-driven: a type without a sample value
