@@ -420,10 +420,11 @@ coverage_compact(CoverageState *s, MemoryContext cxt, int32 extra)
 			merged[out++].engaged |= b[j++].engaged;
 		}
 	}
-	while (i < s->nsorted)
-		merged[out++] = a[i++];
-	while (j < ntail)
-		merged[out++] = b[j++];
+	/* one of the two runs is used up: the rest of the other in one copy */
+	memcpy(merged + out, a + i, (s->nsorted - i) * sizeof(CoverageContact));
+	out += s->nsorted - i;
+	memcpy(merged + out, b + j, (ntail - j) * sizeof(CoverageContact));
+	out += ntail - j;
 
 	pfree(s->contacts);
 	s->contacts = merged;

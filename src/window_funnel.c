@@ -124,6 +124,8 @@ wf_parse_modes(text *mode)
 		char	   *end;
 		bool		found = false;
 
+		/* a mode may repeat: a long mode text is a long loop */
+		CHECK_FOR_INTERRUPTS();
 		while (*tok == ' ' || *tok == '\t' || *tok == '\n')
 			tok++;
 		end = tok + strlen(tok);
