@@ -105,7 +105,8 @@ ROLLBACK;
 BEGIN;
 ALTER FUNCTION abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass,
                           timestamptz, timestamptz, interval, float8, interval, numeric, jsonb,
-                          float8, int, float8) PARALLEL SAFE;
+                          float8, int, float8, interval, text[], float8, interval, interval, interval)
+    PARALLEL SAFE;
 SELECT count(*) > 0 AS report_rows
 FROM abm_report('tmp_accounts', period_start => '2025-01-01', period_end => '2026-01-01');
 ROLLBACK;
