@@ -59,11 +59,12 @@ CREATE FUNCTION abm_sequence_next_node_deserial(bytea, internal) RETURNS interna
 CREATE FUNCTION abm_sequence_next_node_final(internal) RETURNS text
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
--- SSPACE: head and tail keep at most events + 1 nodes of 40 bytes and their
--- values; first_match and last_match keep every node (about 25 per account).
+-- SSPACE: head and tail keep at most events + 1 nodes of 24 bytes and their
+-- values; first_match and last_match keep every node (a typical account has
+-- about 100 touches) and each distinct value once.
 CREATE AGGREGATE abm_sequence_next_node(direction text, base text, ts timestamptz, value text,
                                         base_cond bool, VARIADIC event_conds bool[]) (
-    SFUNC = abm_sequence_next_node_trans, STYPE = internal, SSPACE = 1024,
+    SFUNC = abm_sequence_next_node_trans, STYPE = internal, SSPACE = 2048,
     FINALFUNC = abm_sequence_next_node_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = abm_sequence_next_node_combine,
     SERIALFUNC = abm_sequence_next_node_serial, DESERIALFUNC = abm_sequence_next_node_deserial,

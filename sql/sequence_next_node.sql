@@ -159,6 +159,13 @@ SELECT abm_sequence_next_node('forward', 'head', ts, v, true, c) AS got
 FROM (VALUES ('2026-01-01'::timestamptz, 'x', false, 2), ('2026-01-01', 'x', true, 1), ('2026-01-02', 'y', false, 3)) r(ts, v, c, k);
 -- by hand: order x(false), x(true), y: the head meets no condition: NULL both times
 
+-- head and tail keep a few nodes and only their values, however many
+-- distinct values pass (rows arrive in the least favourable order)
+SELECT abm_sequence_next_node('forward', 'head', to_timestamp(i), 'v' || i, true, true) AS head_next,
+       abm_sequence_next_node('backward', 'tail', to_timestamp(1001 - i), 'v' || (1001 - i), true, true) AS tail_previous
+FROM generate_series(1000, 1, -1) i;
+-- by hand: head v1, next v2; tail v1000, previous v999
+
 -- Empty input and NULLs
 SELECT abm_sequence_next_node('forward', 'head', ts, v, true, true) AS no_rows
 FROM (SELECT now() AS ts, 'x'::text AS v WHERE false) r;

@@ -40,7 +40,7 @@ PG_FUNCTION_INFO_V1(abm_sequence_next_node_deserial);
 PG_FUNCTION_INFO_V1(abm_sequence_next_node_final);
 
 #define NN_MAX_CONDS	64
-/* Bytes of values one group may keep (first_match, last_match). */
+/* Bytes of distinct values one group may keep. */
 #define NN_MAX_BYTES	((int64) 256 * 1024 * 1024)
 
 typedef enum NnDirection
@@ -64,8 +64,7 @@ typedef struct NnNode
 {
 	int64		ts;
 	uint64		mask;			/* bit k: the node meets event k + 1 */
-	int64		off;			/* the value: bytes[off .. off + len) */
-	int32		len;
+	int32		val;			/* the value: its number in NnState.values */
 	bool		base;			/* the node meets base_cond */
 } NnNode;
 
@@ -78,27 +77,23 @@ typedef struct NnState
 	int32		n;
 	int32		cap;
 	NnNode	   *nodes;
-	char	   *bytes;
-	int64		nbytes;			/* bytes used, live or not */
-	int64		bytescap;
-	int64		live;			/* bytes of the nodes kept */
+	AbmNames	values;			/* distinct values, each stored once */
 } NnState;
 
 /* head and tail keep only the first or last nconds + 1 nodes */
 #define NN_BOUNDED(s)	((s)->base == NN_HEAD || (s)->base == NN_TAIL)
 
+/* ClickHouse's order (time, value by bytes), then conditions and base flag. */
 static int
-nn_cmp(const NnNode *a, const char *av, const NnNode *b, const char *bv)
+nn_cmp(const NnNode *a, const AbmNames *av, const NnNode *b, const AbmNames *bv)
 {
 	int			c;
 
 	if (a->ts != b->ts)
 		return a->ts < b->ts ? -1 : 1;
-	c = memcmp(av, bv, Min(a->len, b->len));
+	c = abm_names_cmp(av, a->val, bv, b->val);
 	if (c != 0)
-		return c < 0 ? -1 : 1;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
+		return c;
 	if (a->mask != b->mask)
 		return a->mask < b->mask ? -1 : 1;
 	if (a->base != b->base)
@@ -106,29 +101,52 @@ nn_cmp(const NnNode *a, const char *av, const NnNode *b, const char *bv)
 	return 0;
 }
 
+/* The same order with the values' ranks (abm_names_ranks) precomputed. */
 static inline int
-nn_node_cmp(const NnNode *a, const NnNode *b, NnState *s)
+nn_rank_cmp(const NnNode *a, const NnNode *b, int32 *rank)
 {
-	return nn_cmp(a, s->bytes + a->off, b, s->bytes + b->off);
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	if (rank[a->val] != rank[b->val])
+		return rank[a->val] < rank[b->val] ? -1 : 1;
+	if (a->mask != b->mask)
+		return a->mask < b->mask ? -1 : 1;
+	if (a->base != b->base)
+		return a->base ? 1 : -1;
+	return 0;
 }
 
 #define ST_SORT nn_qsort
 #define ST_ELEMENT_TYPE NnNode
-#define ST_COMPARE(a, b, arg) nn_node_cmp(a, b, arg)
-#define ST_COMPARE_ARG_TYPE NnState
+#define ST_COMPARE(a, b, arg) nn_rank_cmp(a, b, arg)
+#define ST_COMPARE_ARG_TYPE int32
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
+
+/* The index of t among names, without copying it; -1 when none. */
+static int
+nn_find_name(text *t, const char *const *names, int nnames)
+{
+	const char *v = VARDATA_ANY(t);
+	Size		len = VARSIZE_ANY_EXHDR(t);
+
+	for (int i = 0; i < nnames; i++)
+		if (strlen(names[i]) == len && memcmp(v, names[i], len) == 0)
+			return i;
+	return -1;
+}
 
 static int
 nn_parse_name(text *t, const char *const *names, int nnames, const char *what,
 			  const char *hint)
 {
-	char	   *s = text_to_cstring(t);
+	int			i = nn_find_name(t, names, nnames);
+	char	   *s;
 
-	for (int i = 0; i < nnames; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
+	if (i >= 0)
+		return i;
+	s = text_to_cstring(t);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown sequence next node %s \"%s\"", what, s),
@@ -173,58 +191,9 @@ nn_state_new(MemoryContext ctx, NnDirection direction, NnBase base, int nconds)
 	s->base = base;
 	s->nconds = nconds;
 	s->sorted = true;
-	/* never NULL, so value pointers are always valid, even of empty values */
-	s->bytescap = 64;
-	s->bytes = MemoryContextAlloc(ctx, s->bytescap);
+	abm_names_init(&s->values, ctx, ABM_MAX_EVENTS, NN_MAX_BYTES,
+				   "abm_sequence_next_node", "distinct values");
 	return s;
-}
-
-/* Drop the bytes of nodes no longer kept (head and tail only). */
-static void
-nn_compact(NnState *s, MemoryContext ctx)
-{
-	char	   *bytes = MemoryContextAllocHuge(ctx, Max(s->live, 64));
-	int64		used = 0;
-
-	for (int32 i = 0; i < s->n; i++)
-	{
-		memcpy(bytes + used, s->bytes + s->nodes[i].off, s->nodes[i].len);
-		s->nodes[i].off = used;
-		used += s->nodes[i].len;
-	}
-	pfree(s->bytes);
-	s->bytes = bytes;
-	s->nbytes = used;
-	s->bytescap = Max(s->live, 64);
-}
-
-static int64
-nn_store_bytes(NnState *s, MemoryContext ctx, const char *v, int32 len)
-{
-	int64		off;
-
-	if (s->nbytes + len > s->bytescap)
-	{
-		int64		want;
-
-		if (NN_BOUNDED(s) && s->live * 2 < s->nbytes)
-			nn_compact(s, ctx);
-		want = s->nbytes + len;
-		if (want > NN_MAX_BYTES)
-			abm_events_too_many("abm_sequence_next_node", "bytes of values", NN_MAX_BYTES);
-		if (want > s->bytescap)
-		{
-			int64		newcap = Min(Max(Max(s->bytescap * 2, want), 256), NN_MAX_BYTES);
-
-			s->bytes = repalloc_huge(s->bytes, newcap);
-			s->bytescap = newcap;
-		}
-	}
-	off = s->nbytes;
-	memcpy(s->bytes + off, v, len);
-	s->nbytes += len;
-	s->live += len;
-	return off;
 }
 
 static void
@@ -243,20 +212,41 @@ nn_reserve(NnState *s, MemoryContext ctx, int64 want)
 }
 
 /*
- * Add a node.  head and tail keep the nodes sorted and only the nconds + 1
- * first (head) or last (tail) of them.
+ * head and tail: when the values no longer kept outnumber the kept ones,
+ * keep only the values of the kept nodes, so the state stays small however
+ * many distinct values pass through.
+ */
+static void
+nn_compact(NnState *s, MemoryContext ctx)
+{
+	AbmNames	values;
+
+	if (s->values.n <= 4 * (s->nconds + 1) + 64)
+		return;
+	abm_names_init(&values, ctx, ABM_MAX_EVENTS, NN_MAX_BYTES,
+				   "abm_sequence_next_node", "distinct values");
+	for (int32 i = 0; i < s->n; i++)
+		s->nodes[i].val = abm_names_intern(&values, ctx, ABM_NAME(&s->values, s->nodes[i].val),
+										   s->values.len[s->nodes[i].val]);
+	abm_names_free(&s->values);
+	s->values = values;
+}
+
+/*
+ * Add a node whose value is number val of values (which may be another
+ * state's).  head and tail keep the nodes sorted and only the nconds + 1
+ * first (head) or last (tail) of them; first_match and last_match keep all.
  */
 static void
 nn_add(NnState *s, MemoryContext ctx, int64 ts, uint64 mask, bool base,
-	   const char *v, int32 len)
+	   const AbmNames *values, int32 val)
 {
 	NnNode		node;
 
 	node.ts = ts;
 	node.mask = mask;
 	node.base = base;
-	node.len = len;
-	node.off = 0;
+	node.val = val;
 
 	if (NN_BOUNDED(s))
 	{
@@ -266,16 +256,17 @@ nn_add(NnState *s, MemoryContext ctx, int64 ts, uint64 mask, bool base,
 		if (s->n == keep)
 		{
 			const NnNode *edge = s->base == NN_HEAD ? &s->nodes[keep - 1] : &s->nodes[0];
-			int			c = nn_cmp(&node, v, edge, s->bytes + edge->off);
+			int			c = nn_cmp(&node, values, edge, &s->values);
 
 			if ((s->base == NN_HEAD && c >= 0) || (s->base == NN_TAIL && c <= 0))
 				return;
 		}
 		nn_reserve(s, ctx, (int64) keep + 1);
-		node.off = nn_store_bytes(s, ctx, v, len);
+		if (values != &s->values)
+			node.val = abm_names_intern(&s->values, ctx, ABM_NAME(values, val), values->len[val]);
 		/* insertion point: after every node not greater */
 		at = s->n;
-		while (at > 0 && nn_node_cmp(&s->nodes[at - 1], &node, s) > 0)
+		while (at > 0 && nn_cmp(&s->nodes[at - 1], &s->values, &node, &s->values) > 0)
 			at--;
 		memmove(&s->nodes[at + 1], &s->nodes[at], sizeof(NnNode) * (s->n - at));
 		s->nodes[at] = node;
@@ -283,24 +274,95 @@ nn_add(NnState *s, MemoryContext ctx, int64 ts, uint64 mask, bool base,
 		if (s->n > keep)
 		{
 			if (s->base == NN_HEAD)
-				s->live -= s->nodes[--s->n].len;
+				s->n--;
 			else
 			{
-				s->live -= s->nodes[0].len;
 				memmove(&s->nodes[0], &s->nodes[1], sizeof(NnNode) * (s->n - 1));
 				s->n--;
 			}
+			nn_compact(s, ctx);
 		}
 		return;
 	}
 
+	if (values != &s->values)
+		node.val = abm_names_intern(&s->values, ctx, ABM_NAME(values, val), values->len[val]);
 	if (s->n >= s->cap)
 		nn_reserve(s, ctx, (int64) s->n + 1);
-	node.off = nn_store_bytes(s, ctx, v, len);
 	s->nodes[s->n] = node;
-	if (s->sorted && s->n > 0 && nn_node_cmp(&s->nodes[s->n - 1], &s->nodes[s->n], s) > 0)
+	if (s->sorted && s->n > 0 &&
+		nn_cmp(&s->nodes[s->n - 1], &s->values, &node, &s->values) > 0)
 		s->sorted = false;
 	s->n++;
+}
+
+/*
+ * Add every node of other.  head and tail go node by node (they keep a
+ * few); first_match and last_match map other's values once and copy the
+ * nodes in bulk, merging two sorted lists so the result stays sorted (no
+ * sort at the end), as ClickHouse merges its sorted states.
+ */
+static void
+nn_add_all(NnState *s, MemoryContext ctx, const NnState *other)
+{
+	int32		n = s->n;
+	int32		m = other->n;
+	int32	   *map;
+
+	if (NN_BOUNDED(s))
+	{
+		for (int32 i = 0; i < m; i++)
+		{
+			const NnNode *node = &other->nodes[i];
+
+			ABM_INTERRUPTS_EVERY(i);
+			nn_add(s, ctx, node->ts, node->mask, node->base, &other->values, node->val);
+		}
+		return;
+	}
+	if (m == 0)
+		return;
+	nn_reserve(s, ctx, (int64) n + m);
+	map = abm_names_map(&s->values, ctx, &other->values);
+	if (s->sorted && other->sorted && n > 0 &&
+		nn_cmp(&s->nodes[n - 1], &s->values, &other->nodes[0], &other->values) > 0)
+	{
+		/* both sorted, interleaved: merge into a new array */
+		NnNode	   *merged = MemoryContextAllocHuge(ctx, sizeof(NnNode) * s->cap);
+		int32		i = 0;
+		int32		j = 0;
+		int32		k = 0;
+
+		while (i < n || j < m)
+		{
+			ABM_INTERRUPTS_EVERY(k);
+			if (j >= m ||
+				(i < n && nn_cmp(&s->nodes[i], &s->values, &other->nodes[j], &other->values) <= 0))
+				merged[k++] = s->nodes[i++];
+			else
+			{
+				merged[k] = other->nodes[j++];
+				merged[k].val = map[merged[k].val];
+				k++;
+			}
+		}
+		pfree(s->nodes);
+		s->nodes = merged;
+	}
+	else
+	{
+		for (int32 j = 0; j < m; j++)
+		{
+			ABM_INTERRUPTS_EVERY(j);
+			s->nodes[n + j] = other->nodes[j];
+			s->nodes[n + j].val = map[other->nodes[j].val];
+		}
+		if (!other->sorted ||
+			(n > 0 && nn_cmp(&s->nodes[n - 1], &s->values, &s->nodes[n], &s->values) > 0))
+			s->sorted = false;
+	}
+	s->n = n + m;
+	pfree(map);
 }
 
 /*
@@ -349,8 +411,8 @@ abm_sequence_next_node_trans(PG_FUNCTION_ARGS)
 						   state->nconds)));
 	ts = abm_finite_ts(PG_GETARG_TIMESTAMPTZ(3), "abm_sequence_next_node");
 	value = PG_GETARG_TEXT_PP(4);
-	nn_add(state, ctx, ts, mask, !PG_ARGISNULL(5) && PG_GETARG_BOOL(5),
-		   VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value));
+	nn_add(state, ctx, ts, mask, !PG_ARGISNULL(5) && PG_GETARG_BOOL(5), &state->values,
+		   abm_names_intern(&state->values, ctx, VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)));
 	PG_RETURN_POINTER(state);
 }
 
@@ -374,15 +436,7 @@ abm_sequence_next_node_combine(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot combine sequence next node states with different directions, bases or event conditions")));
-	for (int32 i = 0; i < other->n; i++)
-	{
-		const NnNode *node = &other->nodes[i];
-
-		if ((i & 0xFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		nn_add(state, ctx, node->ts, node->mask, node->base,
-			   other->bytes + node->off, node->len);
-	}
+	nn_add_all(state, ctx, other);
 	PG_RETURN_POINTER(state);
 }
 
@@ -396,16 +450,17 @@ abm_sequence_next_node_serial(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, (uint8) s->direction);
 	pq_sendbyte(&buf, (uint8) s->base);
 	pq_sendbyte(&buf, (uint8) s->nconds);
+	abm_names_write(&buf, &s->values);
 	pq_sendint32(&buf, s->n);
 	for (int32 i = 0; i < s->n; i++)
 	{
 		const NnNode *node = &s->nodes[i];
 
+		ABM_INTERRUPTS_EVERY(i);
 		pq_sendint64(&buf, node->ts);
 		pq_sendint64(&buf, (int64) node->mask);
 		pq_sendbyte(&buf, node->base ? 1 : 0);
-		pq_sendint32(&buf, node->len);
-		pq_sendbytes(&buf, s->bytes + node->off, node->len);
+		pq_sendint32(&buf, node->val);
 	}
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
@@ -427,6 +482,8 @@ abm_sequence_next_node_deserial(PG_FUNCTION_ARGS)
 	int			base;
 	int			nconds;
 	int32		n;
+	int32		nvalues;
+	int32	   *map;
 	uint64		valid;
 	NnState    *s;
 
@@ -442,6 +499,8 @@ abm_sequence_next_node_deserial(PG_FUNCTION_ARGS)
 		nn_corrupt("The direction, base or event condition count is invalid.");
 	valid = nconds == 64 ? PG_UINT64_MAX : (((uint64) 1 << nconds) - 1);
 	s = nn_state_new(CurrentMemoryContext, (NnDirection) direction, (NnBase) base, nconds);
+	/* values are interned again: a repeated one maps to one number */
+	map = abm_names_read(&r, &s->values, CurrentMemoryContext, &nvalues);
 	n = abm_read_count(&r, ABM_MAX_EVENTS);
 	if ((base == NN_HEAD || base == NN_TAIL) && n > nconds + 1)
 		nn_corrupt("A head or tail state holds more nodes than it needs.");
@@ -450,12 +509,13 @@ abm_sequence_next_node_deserial(PG_FUNCTION_ARGS)
 		int64		ts = abm_read_int64(&r);
 		uint64		mask = (uint64) abm_read_int64(&r);
 		int			isbase = abm_read_uint8(&r);
-		int32		len = abm_read_count(&r, (int32) Min(NN_MAX_BYTES, PG_INT32_MAX));
-		const char *v = abm_read_bytes(&r, len);
+		int32		val = abm_read_int32(&r);
 
-		if (!IS_VALID_TIMESTAMP(ts) || (mask & ~valid) != 0 || isbase > 1)
-			nn_corrupt("A node's timestamp, conditions or base flag is invalid.");
-		nn_add(s, CurrentMemoryContext, ts, mask, isbase == 1, v, len);
+		ABM_INTERRUPTS_EVERY(i);
+		if (!IS_VALID_TIMESTAMP(ts) || (mask & ~valid) != 0 || isbase > 1 ||
+			val < 0 || val >= nvalues)
+			nn_corrupt("A node's timestamp, conditions, base flag or value is invalid.");
+		nn_add(s, CurrentMemoryContext, ts, mask, isbase == 1, &s->values, map[val]);
 	}
 	abm_read_end(&r);
 	PG_RETURN_POINTER(s);
@@ -473,13 +533,19 @@ nn_base_index(const NnState *s)
 			return s->nodes[s->n - 1].base ? s->n - 1 : -1;
 		case NN_FIRST_MATCH:
 			for (int32 i = 0; i < s->n; i++)
+			{
+				ABM_INTERRUPTS_EVERY(i);
 				if ((s->nodes[i].mask & 1) && s->nodes[i].base)
 					return i;
+			}
 			return -1;
 		case NN_LAST_MATCH:
 			for (int32 i = s->n - 1; i >= 0; i--)
+			{
+				ABM_INTERRUPTS_EVERY(i);
 				if ((s->nodes[i].mask & 1) && s->nodes[i].base)
 					return i;
+			}
 			return -1;
 	}
 	return -1;
@@ -503,8 +569,11 @@ abm_sequence_next_node_final(PG_FUNCTION_ARGS)
 	if (!s->sorted)
 	{
 		/* reorders only; the state holds the same nodes afterwards */
+		int32	   *rank = abm_names_ranks(&s->values);
+
 		CHECK_FOR_INTERRUPTS();
-		nn_qsort(s->nodes, s->n, s);
+		nn_qsort(s->nodes, s->n, rank);
+		pfree(rank);
 		s->sorted = true;
 	}
 	base = nn_base_index(s);
@@ -526,6 +595,6 @@ abm_sequence_next_node_final(PG_FUNCTION_ARGS)
 	}
 	if (i != k || result < 0 || result >= s->n)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(s->bytes + s->nodes[result].off,
-											  s->nodes[result].len));
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(ABM_NAME(&s->values, s->nodes[result].val),
+											  s->values.len[s->nodes[result].val]));
 }

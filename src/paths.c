@@ -30,7 +30,6 @@
 
 #include "events.h"
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -61,18 +60,7 @@ typedef struct PathState
 {
 	int32		steps;
 	bool		after;			/* from a start event, not before a conversion */
-	/* distinct activity names */
-	int32		nacts;
-	int32		actcap;
-	int64	   *actoff;
-	int32	   *actlen;
-	uint32	   *acthash;
-	char	   *bytes;
-	int64		nbytes;
-	int64		bytescap;
-	int32	   *slots;			/* open addressing: activity index + 1, 0 empty */
-	int32		nslots;
-	int32		last;			/* the activity interned last, or -1 */
+	AbmNames	acts;			/* distinct activity names */
 	/* rows */
 	int32		n;
 	int32		cap;
@@ -86,90 +74,9 @@ jp_state_new(MemoryContext ctx, int32 steps, bool after)
 
 	s->steps = steps;
 	s->after = after;
-	s->last = -1;
-	s->nslots = 16;
-	s->slots = MemoryContextAllocZero(ctx, sizeof(int32) * s->nslots);
-	s->bytescap = 256;
-	s->bytes = MemoryContextAlloc(ctx, s->bytescap);
+	abm_names_init(&s->acts, ctx, PATH_MAX_ACTIVITIES, PATH_MAX_NAME_BYTES,
+				   "abm_path", "distinct activities");
 	return s;
-}
-
-static void
-jp_rehash(PathState *s)
-{
-	int32		nslots = s->nslots * 2;
-	int32	   *slots = repalloc(s->slots, sizeof(int32) * nslots);
-
-	memset(slots, 0, sizeof(int32) * nslots);
-	for (int32 i = 0; i < s->nacts; i++)
-	{
-		uint32		h = s->acthash[i] & (nslots - 1);
-
-		while (slots[h] != 0)
-			h = (h + 1) & (nslots - 1);
-		slots[h] = i + 1;
-	}
-	s->slots = slots;
-	s->nslots = nslots;
-}
-
-/* The number of activity name v, added when new. */
-static int32
-jp_intern(PathState *s, MemoryContext ctx, const char *v, int32 len)
-{
-	uint32		hash;
-	uint32		h;
-	int32		i;
-
-	if (s->last >= 0 && s->actlen[s->last] == len &&
-		memcmp(s->bytes + s->actoff[s->last], v, len) == 0)
-		return s->last;
-	hash = hash_bytes((const unsigned char *) v, len);
-	for (h = hash & (s->nslots - 1); s->slots[h] != 0; h = (h + 1) & (s->nslots - 1))
-	{
-		i = s->slots[h] - 1;
-		if (s->acthash[i] == hash && s->actlen[i] == len &&
-			memcmp(s->bytes + s->actoff[i], v, len) == 0)
-			return s->last = i;
-	}
-
-	if (s->nacts >= PATH_MAX_ACTIVITIES)
-		abm_events_too_many("abm_path", "distinct activities", PATH_MAX_ACTIVITIES);
-	if (s->nbytes + len > PATH_MAX_NAME_BYTES)
-		abm_events_too_many("abm_path", "bytes of activity names", PATH_MAX_NAME_BYTES);
-	if (s->nacts >= s->actcap)
-	{
-		int32		cap = Max(s->actcap * 2, 16);
-
-		if (s->actoff == NULL)
-		{
-			s->actoff = MemoryContextAlloc(ctx, sizeof(int64) * cap);
-			s->actlen = MemoryContextAlloc(ctx, sizeof(int32) * cap);
-			s->acthash = MemoryContextAlloc(ctx, sizeof(uint32) * cap);
-		}
-		else
-		{
-			s->actoff = repalloc(s->actoff, sizeof(int64) * cap);
-			s->actlen = repalloc(s->actlen, sizeof(int32) * cap);
-			s->acthash = repalloc(s->acthash, sizeof(uint32) * cap);
-		}
-		s->actcap = cap;
-	}
-	if (s->nbytes + len > s->bytescap)
-	{
-		s->bytescap = Min(Max(s->bytescap * 2, s->nbytes + len), PATH_MAX_NAME_BYTES);
-		s->bytes = repalloc_huge(s->bytes, s->bytescap);
-	}
-	i = s->nacts++;
-	memcpy(s->bytes + s->nbytes, v, len);
-	s->actoff[i] = s->nbytes;
-	s->actlen[i] = len;
-	s->acthash[i] = hash;
-	s->nbytes += len;
-	s->slots[h] = i + 1;
-	if (s->nacts * 2 > s->nslots)
-		jp_rehash(s);
-	return s->last = i;
 }
 
 static void
@@ -243,7 +150,7 @@ abm_path_trans(PG_FUNCTION_ARGS)
 	if (after && !PG_ARGISNULL(5) && PG_GETARG_BOOL(5))
 		flags |= PATH_START;
 	jp_add(s, ctx, ts,
-			 jp_intern(s, ctx, VARDATA_ANY(activity), VARSIZE_ANY_EXHDR(activity)),
+			 abm_names_intern(&s->acts, ctx, VARDATA_ANY(activity), VARSIZE_ANY_EXHDR(activity)),
 			 flags);
 	PG_RETURN_POINTER(s);
 }
@@ -252,14 +159,11 @@ abm_path_trans(PG_FUNCTION_ARGS)
 static void
 jp_add_all(PathState *s, MemoryContext ctx, const PathState *other)
 {
-	int32	   *map = palloc(sizeof(int32) * Max(other->nacts, 1));
+	int32	   *map = abm_names_map(&s->acts, ctx, &other->acts);
 
-	for (int32 i = 0; i < other->nacts; i++)
-		map[i] = jp_intern(s, ctx, other->bytes + other->actoff[i], other->actlen[i]);
 	for (int32 i = 0; i < other->n; i++)
 	{
-		if ((i & 0xFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+		ABM_INTERRUPTS_EVERY(i);
 		jp_add(s, ctx, other->rows[i].ts, map[other->rows[i].act], other->rows[i].flags);
 	}
 	pfree(map);
@@ -297,15 +201,11 @@ abm_path_serial(PG_FUNCTION_ARGS)
 	abm_write_begin(&buf, ABM_KIND_PATH);
 	pq_sendbyte(&buf, (uint8) s->steps);
 	pq_sendbyte(&buf, s->after ? 1 : 0);
-	pq_sendint32(&buf, s->nacts);
-	for (int32 i = 0; i < s->nacts; i++)
-	{
-		pq_sendint32(&buf, s->actlen[i]);
-		pq_sendbytes(&buf, s->bytes + s->actoff[i], s->actlen[i]);
-	}
+	abm_names_write(&buf, &s->acts);
 	pq_sendint32(&buf, s->n);
 	for (int32 i = 0; i < s->n; i++)
 	{
+		ABM_INTERRUPTS_EVERY(i);
 		pq_sendint64(&buf, s->rows[i].ts);
 		pq_sendint32(&buf, s->rows[i].act);
 		pq_sendbyte(&buf, s->rows[i].flags);
@@ -340,14 +240,7 @@ abm_path_deserial(PG_FUNCTION_ARGS)
 		jp_corrupt("The step count or kind is invalid.");
 	s = jp_state_new(CurrentMemoryContext, steps, after == 1);
 	/* names are interned again: a repeated name maps to one number */
-	nacts = abm_read_count(&r, PATH_MAX_ACTIVITIES);
-	map = palloc(sizeof(int32) * Max(nacts, 1));
-	for (int32 i = 0; i < nacts; i++)
-	{
-		int32		len = abm_read_count(&r, (int32) PATH_MAX_NAME_BYTES);
-
-		map[i] = jp_intern(s, CurrentMemoryContext, abm_read_bytes(&r, len), len);
-	}
+	map = abm_names_read(&r, &s->acts, CurrentMemoryContext, &nacts);
 	n = abm_read_count(&r, ABM_MAX_EVENTS);
 	for (int32 i = 0; i < n; i++)
 	{
@@ -355,6 +248,7 @@ abm_path_deserial(PG_FUNCTION_ARGS)
 		int32		act = abm_read_int32(&r);
 		int			flags = abm_read_uint8(&r);
 
+		ABM_INTERRUPTS_EVERY(i);
 		if (!IS_VALID_TIMESTAMP(ts) || act < 0 || act >= nacts ||
 			(flags & ~(PATH_CONVERSION | PATH_START)) != 0 ||
 			((flags & PATH_START) && after != 1))
@@ -390,20 +284,6 @@ jp_step_cmp(const PathStep *a, const PathStep *b)
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
-static int
-jp_name_cmp(const void *a, const void *b, void *arg)
-{
-	const PathState *s = (const PathState *) arg;
-	int32		x = *(const int32 *) a;
-	int32		y = *(const int32 *) b;
-	int			c = memcmp(s->bytes + s->actoff[x], s->bytes + s->actoff[y],
-						   Min(s->actlen[x], s->actlen[y]));
-
-	if (c != 0)
-		return c;
-	return s->actlen[x] < s->actlen[y] ? -1 : (s->actlen[x] > s->actlen[y] ? 1 : 0);
-}
-
 Datum
 abm_path_final(PG_FUNCTION_ARGS)
 {
@@ -411,7 +291,6 @@ abm_path_final(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
-	int32	   *order;
 	int32	   *rank;
 	PathStep   *steps;
 	int32		nsteps = 0;
@@ -434,15 +313,20 @@ abm_path_final(PG_FUNCTION_ARGS)
 	if (s->after)
 	{
 		for (int32 i = 0; i < s->n; i++)
+		{
+			ABM_INTERRUPTS_EVERY(i);
 			if ((s->rows[i].flags & PATH_START) && (!has_start || s->rows[i].ts < start))
 			{
 				start = s->rows[i].ts;
 				has_start = true;
 			}
+		}
 		if (!has_start)
 			PG_RETURN_NULL();
 	}
 	for (int32 i = 0; i < s->n; i++)
+	{
+		ABM_INTERRUPTS_EVERY(i);
 		if ((s->rows[i].flags & PATH_CONVERSION) &&
 			(!s->after || s->rows[i].ts >= start) &&
 			(!converted || s->rows[i].ts < conversion))
@@ -450,15 +334,10 @@ abm_path_final(PG_FUNCTION_ARGS)
 			conversion = s->rows[i].ts;
 			converted = true;
 		}
+	}
 
 	/* activities ranked by name */
-	order = palloc(sizeof(int32) * Max(s->nacts, 1));
-	rank = palloc(sizeof(int32) * Max(s->nacts, 1));
-	for (int32 i = 0; i < s->nacts; i++)
-		order[i] = i;
-	qsort_arg(order, s->nacts, sizeof(int32), jp_name_cmp, s);
-	for (int32 i = 0; i < s->nacts; i++)
-		rank[order[i]] = i;
+	rank = abm_names_ranks(&s->acts);
 
 	/* the rows of the path, in order */
 	steps = palloc(sizeof(PathStep) * Max(s->n, 1));
@@ -466,6 +345,7 @@ abm_path_final(PG_FUNCTION_ARGS)
 	{
 		const PathRow *row = &s->rows[i];
 
+		ABM_INTERRUPTS_EVERY(i);
 		if ((row->flags & PATH_CONVERSION) ||
 			(converted && row->ts >= conversion) ||
 			(s->after && row->ts < start))
@@ -484,17 +364,21 @@ abm_path_final(PG_FUNCTION_ARGS)
 	if (s->after)
 	{
 		for (int32 i = 0; i < nsteps && nruns <= s->steps; i++)
+		{
+			ABM_INTERRUPTS_EVERY(i);
 			if (i == 0 || steps[i].act != steps[i - 1].act)
 			{
 				if (nruns == s->steps)
 					break;
 				names[nruns++] = (Datum) steps[i].act;
 			}
+		}
 	}
 	else
 	{
 		for (int32 i = nsteps - 1; i >= 0; i--)
 		{
+			ABM_INTERRUPTS_EVERY(i);
 			if (i == nsteps - 1 || steps[i].act != steps[i + 1].act)
 			{
 				if (nruns == s->steps)
@@ -516,8 +400,8 @@ abm_path_final(PG_FUNCTION_ARGS)
 	{
 		int32		act = (int32) names[i];
 
-		names[i] = PointerGetDatum(cstring_to_text_with_len(s->bytes + s->actoff[act],
-															s->actlen[act]));
+		names[i] = PointerGetDatum(cstring_to_text_with_len(ABM_NAME(&s->acts, act),
+															s->acts.len[act]));
 	}
 
 	values[0] = PointerGetDatum(construct_array(names, nruns, TEXTOID, -1, false, TYPALIGN_INT));
