@@ -375,16 +375,37 @@ abm_names_map(AbmNames *d, MemoryContext ctx, const AbmNames *other)
 	return map;
 }
 
-void
-abm_names_write(StringInfo buf, const AbmNames *d)
+/*
+ * Write the names marked in used, in byte order, so equal states serialize
+ * alike whatever order their names came in; returns the new number of
+ * every used name (palloc'd; -1 for the others).
+ */
+int32 *
+abm_names_write(StringInfo buf, const AbmNames *d, const bool *used)
 {
-	pq_sendint32(buf, d->n);
+	int32	   *rank = abm_names_ranks(d);
+	int32	   *order = palloc(sizeof(int32) * Max(d->n, 1));
+	int32	   *map = palloc(sizeof(int32) * Max(d->n, 1));
+	int32		count = 0;
+
 	for (int32 i = 0; i < d->n; i++)
+		order[rank[i]] = i;
+	for (int32 r = 0; r < d->n; r++)
+		map[order[r]] = used[order[r]] ? count++ : -1;
+	pq_sendint32(buf, count);
+	for (int32 r = 0; r < d->n; r++)
 	{
-		ABM_INTERRUPTS_EVERY(i);
+		int32		i = order[r];
+
+		ABM_INTERRUPTS_EVERY(r);
+		if (!used[i])
+			continue;
 		pq_sendint32(buf, d->len[i]);
 		pq_sendbytes(buf, ABM_NAME(d, i), d->len[i]);
 	}
+	pfree(rank);
+	pfree(order);
+	return map;
 }
 
 /*

@@ -87,7 +87,7 @@ extern void abm_names_free(AbmNames *d);
 extern int	abm_names_cmp(const AbmNames *a, int32 i, const AbmNames *b, int32 j);
 extern int32 *abm_names_ranks(const AbmNames *d);
 extern int32 *abm_names_map(AbmNames *d, MemoryContext ctx, const AbmNames *other);
-extern void abm_names_write(StringInfo buf, const AbmNames *d);
+extern int32 *abm_names_write(StringInfo buf, const AbmNames *d, const bool *used);
 extern int32 *abm_names_read(AbmReader *r, AbmNames *d, MemoryContext ctx, int32 *count);
 
 /* In a loop over up to ABM_MAX_EVENTS items: check for interrupts now and then. */

@@ -445,12 +445,17 @@ abm_sequence_next_node_serial(PG_FUNCTION_ARGS)
 {
 	NnState    *s = (NnState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
+	bool	   *used;
+	int32	   *map;
 
 	abm_write_begin(&buf, ABM_KIND_SEQUENCE_NEXT_NODE);
 	pq_sendbyte(&buf, (uint8) s->direction);
 	pq_sendbyte(&buf, (uint8) s->base);
 	pq_sendbyte(&buf, (uint8) s->nconds);
-	abm_names_write(&buf, &s->values);
+	used = palloc0(sizeof(bool) * Max(s->values.n, 1));
+	for (int32 i = 0; i < s->n; i++)
+		used[s->nodes[i].val] = true;
+	map = abm_names_write(&buf, &s->values, used);
 	pq_sendint32(&buf, s->n);
 	for (int32 i = 0; i < s->n; i++)
 	{
@@ -460,7 +465,7 @@ abm_sequence_next_node_serial(PG_FUNCTION_ARGS)
 		pq_sendint64(&buf, node->ts);
 		pq_sendint64(&buf, (int64) node->mask);
 		pq_sendbyte(&buf, node->base ? 1 : 0);
-		pq_sendint32(&buf, node->val);
+		pq_sendint32(&buf, map[node->val]);
 	}
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }

@@ -197,17 +197,22 @@ abm_path_serial(PG_FUNCTION_ARGS)
 {
 	PathState  *s = (PathState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
+	bool	   *used;
+	int32	   *map;
 
 	abm_write_begin(&buf, ABM_KIND_PATH);
 	pq_sendbyte(&buf, (uint8) s->steps);
 	pq_sendbyte(&buf, s->after ? 1 : 0);
-	abm_names_write(&buf, &s->acts);
+	used = palloc0(sizeof(bool) * Max(s->acts.n, 1));
+	for (int32 i = 0; i < s->n; i++)
+		used[s->rows[i].act] = true;
+	map = abm_names_write(&buf, &s->acts, used);
 	pq_sendint32(&buf, s->n);
 	for (int32 i = 0; i < s->n; i++)
 	{
 		ABM_INTERRUPTS_EVERY(i);
 		pq_sendint64(&buf, s->rows[i].ts);
-		pq_sendint32(&buf, s->rows[i].act);
+		pq_sendint32(&buf, map[s->rows[i].act]);
 		pq_sendbyte(&buf, s->rows[i].flags);
 	}
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
