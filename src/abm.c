@@ -186,17 +186,17 @@ abm_cap_exceeded(const char *what, const char *where, int64 cap, const char *hin
 			 errhint("%s", hint)));
 }
 
-uint32
-abm_bool_array_mask(Datum array, int *nitems)
+uint64
+abm_bool_array_mask64(Datum array, int *nitems)
 {
 	ArrayType  *a = DatumGetArrayTypeP(array);
 	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	bits8	   *nulls = ARR_NULLBITMAP(a);
 	const char *p;
-	uint32		mask = 0;
+	uint64		mask = 0;
 
 	*nitems = n;
-	if (n > 32)
+	if (n > 64)
 		return 0;
 	/* bool elements take one byte each; NULL ones take none */
 	p = (const char *) a + (ARR_HASNULL(a) ? (Size) a->dataoffset :
@@ -206,9 +206,17 @@ abm_bool_array_mask(Datum array, int *nitems)
 		if (nulls && !(nulls[i / 8] & (1 << (i % 8))))
 			continue;
 		if (*p++)
-			mask |= (uint32) 1 << i;
+			mask |= (uint64) 1 << i;
 	}
 	return mask;
+}
+
+uint32
+abm_bool_array_mask(Datum array, int *nitems)
+{
+	uint64		mask = abm_bool_array_mask64(array, nitems);
+
+	return *nitems > 32 ? 0 : (uint32) mask;
 }
 
 float8

@@ -49,6 +49,9 @@ typedef enum AbmStateKind
 	ABM_KIND_FUNNEL = 41,
 	ABM_KIND_WINDOW_FUNNEL = 42,
 	ABM_KIND_RETENTION = 43,
+	ABM_KIND_SEQUENCE = 44,
+	ABM_KIND_SEQUENCE_NEXT_NODE = 45,
+	ABM_KIND_PATH = 46,
 	ABM_KIND_VIEW_THROUGH = 50
 } AbmStateKind;
 
@@ -140,6 +143,8 @@ extern float8 abm_activity_weight_at(int index);
  * read then.
  */
 extern uint32 abm_bool_array_mask(Datum array, int *nitems);
+/* The same for up to 64 conditions (more than 64: 0, the count in *nitems). */
+extern uint64 abm_bool_array_mask64(Datum array, int *nitems);
 
 /*
  * Stage lists and journeys (journey.c), shared with the funnels (funnel.c):

@@ -14,6 +14,11 @@
 ALTER FUNCTION abm_funnel_steps(regclass, name, name, name, text[]) PARALLEL RESTRICTED;
 ALTER FUNCTION abm_engagement_in(cstring) STABLE;
 
+-- Sequences (ClickHouse's sequenceMatch, sequenceCount, sequenceMatchEvents,
+-- sequenceNextNode) and journey paths: new.
+-- @include sql/install/sequence.sql
+-- @include sql/install/paths.sql
+
 -- The report: every KPI as known at period end, new arguments, the trend
 -- form; PARALLEL RESTRICTED (it reads relations the caller names).
 DROP FUNCTION abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass,
