@@ -259,20 +259,21 @@ DROP TABLE sort_input;
 -- ---------------------------------------------------------------------------
 -- 7. Class: no function that runs SPI is PARALLEL SAFE.  PL/pgSQL runs every
 -- statement through SPI; an SQL-language function that reads a relation
--- (FROM in its body) does the same kind of work; C functions of abm never
+-- (FROM in its body, other than FROM unnest(...) of its arguments) does the
+-- same kind of work; C functions of abm never
 -- call SPI (checked in the library below).  Must list nothing:
 \i sql/include/members.sql
 SELECT p.fn AS spi_function_marked_parallel_safe
 FROM abm_procs p
 JOIN pg_language l ON l.oid = p.prolang
 WHERE p.proparallel = 's'
-  AND (l.lanname = 'plpgsql' OR (l.lanname = 'sql' AND p.prosrc ~* '\mfrom\M'))
+  AND (l.lanname = 'plpgsql' OR (l.lanname = 'sql' AND p.prosrc ~* '\mfrom\M(?!\s+(pg_catalog\.)?unnest\()'))
 ORDER BY 1;
 -- the functions above do exist, and are restricted or unsafe:
 SELECT p.fn AS spi_function, p.proparallel
 FROM abm_procs p
 JOIN pg_language l ON l.oid = p.prolang
-WHERE l.lanname = 'plpgsql' OR (l.lanname = 'sql' AND p.prosrc ~* '\mfrom\M')
+WHERE l.lanname = 'plpgsql' OR (l.lanname = 'sql' AND p.prosrc ~* '\mfrom\M(?!\s+(pg_catalog\.)?unnest\()')
 ORDER BY 1::text;
 -- abm.so as installed calls no SPI_ function (its undefined symbols; the
 -- second count, of palloc, shows the listing works):
@@ -367,6 +368,20 @@ INSERT INTO agg_param VALUES
      $$SELECT abm_engagement_agg('chat', 1, '2025-01-01'::timestamptz, 1, p::interval ORDER BY k %s) FROM (VALUES (1, '7 days'), (2, '8 days')) v(k, p)$$),
     ('abm_rollup(abm_engagement)', 'half_life (of the values)',
      $$SELECT abm_rollup(e ORDER BY k %s) FROM (SELECT k, abm_engagement_agg('chat', '2025-01-01'::timestamptz, 1, p::interval) e FROM (VALUES (1, '7 days'), (2, '8 days')) v(k, p) GROUP BY k) s$$),
+    ('abm_sequence_match(text,timestamp with time zone,boolean[])', 'pattern',
+     $$SELECT abm_sequence_match(p, '2025-01-01'::timestamptz, true ORDER BY k %s) FROM (VALUES (1, '(?1)'), (2, '(?1)(?1)')) v(k, p)$$),
+    ('abm_sequence_count(text,timestamp with time zone,boolean[])', 'pattern',
+     $$SELECT abm_sequence_count(p, '2025-01-01'::timestamptz, true ORDER BY k %s) FROM (VALUES (1, '(?1)'), (2, '(?1)(?1)')) v(k, p)$$),
+    ('abm_sequence_match_events(text,timestamp with time zone,boolean[])', 'pattern',
+     $$SELECT abm_sequence_match_events(p, '2025-01-01'::timestamptz, true ORDER BY k %s) FROM (VALUES (1, '(?1)'), (2, '(?1)(?1)')) v(k, p)$$),
+    ('abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])', 'direction',
+     $$SELECT abm_sequence_next_node(p, 'head', '2025-01-01'::timestamptz, 'x', true, true ORDER BY k %s) FROM (VALUES (1, 'forward'), (2, 'backward')) v(k, p)$$),
+    ('abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])', 'base',
+     $$SELECT abm_sequence_next_node('forward', p, '2025-01-01'::timestamptz, 'x', true, true ORDER BY k %s) FROM (VALUES (1, 'head'), (2, 'tail')) v(k, p)$$),
+    ('abm_path(integer,timestamp with time zone,text,boolean)', 'steps',
+     $$SELECT abm_path(p, '2025-01-01'::timestamptz, 'x', true ORDER BY k %s) FROM (VALUES (1, 3), (2, 4)) v(k, p)$$),
+    ('abm_path(integer,timestamp with time zone,text,boolean,boolean)', 'steps',
+     $$SELECT abm_path(p, '2025-01-01'::timestamptz, 'x', true, false ORDER BY k %s) FROM (VALUES (1, 3), (2, 4)) v(k, p)$$),
     ('abm_surge(timestamp with time zone,timestamp with time zone,interval,interval)', 'as_of',
      $$SELECT abm_surge('2025-01-01'::timestamptz, p::timestamptz, '7 days', '28 days' ORDER BY k %s) FROM (VALUES (1, '2025-02-01'), (2, '2025-02-02')) v(k, p)$$),
     ('abm_surge(timestamp with time zone,timestamp with time zone,interval,interval)', 'recent',
