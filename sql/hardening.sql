@@ -417,7 +417,11 @@ INSERT INTO agg_param VALUES
 SELECT p.fn::text AS unclassified_aggregate
 FROM abm_procs p
 WHERE p.prokind = 'a'
-  AND NOT EXISTS (SELECT FROM agg_param a WHERE a.agg::regprocedure = p.oid)
+  AND NOT EXISTS (SELECT FROM agg_param a WHERE to_regprocedure(a.agg) = p.oid)
+ORDER BY 1;
+-- and every row names an aggregate of this build
+SELECT agg AS listed_but_not_in_this_build FROM agg_param
+WHERE to_regprocedure(agg) IS NULL OR to_regprocedure(agg) NOT IN (SELECT oid FROM abm_procs)
 ORDER BY 1;
 CREATE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
