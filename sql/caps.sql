@@ -85,4 +85,50 @@ FROM (SELECT i, abm_engagement_agg('chat', timestamptz '2025-01-01' + i * interv
 ORDER BY i DESC LIMIT 1;
 \echo :LAST_ERROR_SQLSTATE
 
+-- The sequence aggregates (one event store, src/events.c): 10 000 000
+-- events per group.  '(?1)' is matched by every event on its own, so the
+-- count of non-overlapping matches is the number of events.
+SELECT abm_sequence_count('(?1)', timestamptz '2025-01-01' + i * interval '1 us', true)
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT abm_sequence_count('(?1)', timestamptz '2025-01-01' + i * interval '1 us', true)
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_sequence_next_node: 10 000 000 nodes per group (first_match keeps
+-- every node); every value is 'x', so the node after the first match is 'x'.
+SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + i * interval '1 us', 'x', true, true)
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + i * interval '1 us', 'x', true, true)
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+-- and 268 435 456 bytes of distinct values: 256 values of 1 MiB fit; the
+-- base is row 1, so the next node is row 2's value.
+SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + i * interval '1 us',
+                              lpad(i::text, 1048576, 'x'), i = 1, true) = lpad('2', 1048576, 'x') AS row_2
+FROM (SELECT generate_series(1, 256) i) s;
+SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + i * interval '1 us',
+                              lpad(i::text, 1048576, 'x'), i = 1, true) IS NULL
+FROM (SELECT generate_series(1, 257) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_path: 10 000 000 rows per group (a path of one repeated activity is
+-- that activity once), 65 536 distinct activities (the last three steps are
+-- the last three activities), 67 108 864 bytes of them (64 of 1 MiB).
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', 'a', false)).path
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', 'a', false)).path
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', i::text, false)).path
+FROM (SELECT generate_series(1, 65536) i) s;
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', i::text, false)).path
+FROM (SELECT generate_series(1, 65537) i) s;
+\echo :LAST_ERROR_SQLSTATE
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', lpad(i::text, 1048576, 'x'), false)).path[1]
+       = lpad('62', 1048576, 'x') AS step_62_first
+FROM (SELECT generate_series(1, 64) i) s;
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', lpad(i::text, 1048576, 'x'), false)).path IS NULL
+FROM (SELECT generate_series(1, 65) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
 SELECT 'the session goes on' AS after_the_caps;
