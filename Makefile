@@ -15,7 +15,7 @@ SQL_PARTS = $(addprefix sql/install/, \
 	pipeline.sql deal_cycle.sql acv.sql influenced.sql \
 	coverage.sql icp_fit.sql \
 	journey.sql funnel.sql window_funnel.sql retention.sql sequence.sql paths.sql \
-	attribution.sql view_through.sql \
+	attribution.sql view_through.sql markov.sql shapley.sql lift.sql \
 	demo.sql report.sql)
 
 # Released install scripts are frozen; the update scripts lead from each of

@@ -291,6 +291,8 @@ CREATE TEMP TABLE type_sample (typname text PRIMARY KEY, literal text);
 INSERT INTO type_sample VALUES
     ('abm_journey', '{target: 2025-01-05 10:00:00+00, won: 2025-03-01 00:00:00+00}'),
     ('abm_funnel', '{target: 3, engaged: 2 (1.5 4), opportunity: 1 (30)}'),
+    ('abm_markov', '{order: 2, channels: {"a": 1, "b": 0}, transitions: {start > "a": 2, "a" > "b": 1, "a" > conversion: 1, ("a", "b") > null: 1}}'),
+    ('abm_shapley', '{"a": 1/3, ("a", "b"): 4/10}'),
     ('abm_engagement', '{"version": 1, "half_life": "7 days 12:00:00", "first_touch": "2026-01-05 09:00:00+00", "last_touch": "2026-01-06 09:00:00+00", "score_at_last_touch": 12.5, "touches": {"chat": 1, "other": 2}, "contacts": [7, 11]}');
 CREATE FUNCTION pg_temp.text_under(typ text, literal text, tz text, ds text, ist text) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -392,6 +394,16 @@ INSERT INTO agg_param VALUES
      $$SELECT abm_view_through('2025-01-01'::timestamptz, true, false, true, p::interval ORDER BY k %s) FROM (VALUES (1, '7 days'), (2, '8 days')) v(k, p)$$),
     ('abm_rollup(abm_journey)', 'stages (of the values)',
      $$SELECT abm_rollup(p::abm_journey ORDER BY k %s) FROM (VALUES (1, '[a, b] {a: 2025-01-01 00:00:00+00}'), (2, '[a, c] {a: 2025-01-01 00:00:00+00}')) v(k, p)$$),
+    ('abm_markov_attribution(text[],boolean,integer)', 'order',
+     $$SELECT abm_markov_attribution('{a,b}', true, p ORDER BY k %s) FROM (VALUES (1, 1), (2, 2)) v(k, p)$$),
+    ('abm_markov_attribution(text[],boolean)', 'none', NULL),
+    ('abm_rollup(abm_markov)', 'order (of the values)',
+     $$SELECT abm_rollup(p::abm_markov ORDER BY k %s) FROM (VALUES (1, '{order: 1, channels: {}, transitions: {}}'), (2, '{order: 2, channels: {}, transitions: {}}')) v(k, p)$$),
+    ('abm_shapley_attribution(text[],boolean)', 'none', NULL),
+    ('abm_rollup(abm_shapley)', 'none', NULL),
+    ('abm_lift(boolean,boolean,double precision)', 'confidence',
+     $$SELECT abm_lift(true, true, p ORDER BY k %s) FROM (VALUES (1, 0.9), (2, 0.95)) v(k, p)$$),
+    ('abm_lift(boolean,boolean)', 'none', NULL),
     ('abm_rollup(abm_funnel)', 'stages (of the values)',
      $$SELECT abm_rollup(p::abm_funnel ORDER BY k %s) FROM (VALUES (1, '[a, b] {a: 1, b: 0}'), (2, '[a, c] {a: 1, c: 0}')) v(k, p)$$),
     ('abm_funnel(abm_journey)', 'stages (of the journeys)',

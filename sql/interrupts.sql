@@ -29,6 +29,25 @@ END $$;
 
 CREATE TEMP TABLE worst_case (fn text, query text);
 INSERT INTO worst_case VALUES
+    -- Markov: 900 channels (the cap is 1000), hundreds of thousands of
+    -- distinct transitions (the cap is 1 000 000), and a final function that
+    -- solves the chain once per channel removed; Shapley: every set of 16
+    -- channels
+    ('abm_markov_attribution(text[],boolean,integer)',
+     $$SELECT abm_markov_attribution(ARRAY['c' || (i % 900), 'c' || (i * 7 % 900), 'c' || (i * 13 % 900)], i % 3 = 0, 3)
+       FROM generate_series(1, 3000000) i$$),
+    ('abm_markov_attribution(text[],boolean)',
+     $$SELECT abm_markov_attribution(ARRAY['c' || (i % 900), 'c' || (i * 7 % 900), 'c' || (i * 13 % 900)], i % 3 = 0)
+       FROM generate_series(1, 3000000) i$$),
+    ('abm_shapley_attribution(text[],boolean)',
+     $$SELECT abm_shapley_attribution(ARRAY['c' || (i % 16), 'c' || (i / 16 % 16), 'c' || (i / 256 % 16)], i % 3 = 0)
+       FROM generate_series(1, 2000000) i$$),
+    ('abm_rollup(abm_markov)',
+     $$SELECT abm_rollup(m) FROM (SELECT abm_markov_attribution(ARRAY['c' || (i % 900), 'c' || (i * 7 % 900)], i % 2 = 0) m
+                                   FROM generate_series(1, 300000) i GROUP BY i % 3000) s$$),
+    ('abm_rollup(abm_shapley)',
+     $$SELECT abm_rollup(m) FROM (SELECT abm_shapley_attribution(ARRAY['c' || (i % 16), 'c' || (i / 16 % 16)], i % 2 = 0) m
+                                   FROM generate_series(1, 400000) i GROUP BY i % 40000) s$$),
     -- strict_once: every step-2 row walks every step-1 chain and, with
     -- strict_increase at one instant, continues none (no cap to hit)
     ('abm_window_funnel(interval,text,timestamp with time zone,boolean[])',
@@ -119,6 +138,9 @@ INSERT INTO worst_case VALUES
        LATERAL abm_funnel_steps(('{target: 10000000, engaged: 10000000 (' || repeat('2 1 ', 5000000) || '), opportunity: ' || k || '}')::abm_funnel)$$),
     -- aggregates whose state has a fixed size (counters, bounds, a bitmask,
     -- a journey of at most 16 stages, exact money sums): no loop over rows
+    -- fixed-size state
+    ('abm_lift(boolean,boolean)', NULL),
+    ('abm_lift(boolean,boolean,double precision)', NULL),
     ('abm_rate(boolean)', NULL),
     ('abm_win_rate(boolean)', NULL),
     ('abm_nps(integer)', NULL),

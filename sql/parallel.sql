@@ -19,11 +19,22 @@ SELECT account_id, date_trunc('day', occurred_at, 'UTC') AS day,
        abm_engagement_agg(activity, occurred_at, contact_id, '30 days') AS e
 FROM pq.touches GROUP BY 1, 2;
 CREATE TABLE pq_part_engagement_daily (LIKE pq.engagement_daily) PARTITION BY HASH (account_id);
+-- journeys (channels in time order, won or not) and their per-account
+-- attribution states
+CREATE TABLE pq.journeys AS
+SELECT account_id, array_agg(channel ORDER BY occurred_at, activity, contact_id) AS path,
+       EXISTS (SELECT FROM pq.opportunities o WHERE o.account_id = t.account_id AND o.is_won) AS converted
+FROM pq.touches t GROUP BY 1;
+CREATE TABLE pq.journey_states AS
+SELECT account_id, abm_markov_attribution(path, converted) AS m, abm_shapley_attribution(path, converted) AS s
+FROM pq.journeys GROUP BY 1;
+CREATE TABLE pq_part_journeys (LIKE pq.journeys) PARTITION BY HASH (account_id);
+CREATE TABLE pq_part_journey_states (LIKE pq.journey_states) PARTITION BY HASH (account_id);
 SELECT format('CREATE TABLE %I PARTITION OF %I FOR VALUES WITH (MODULUS 3, REMAINDER %s)',
               t || '_' || r, t, r)
 FROM unnest(ARRAY['pq_part_touches', 'pq_part_opportunities', 'pq_part_contracts',
                   'pq_part_nps_responses', 'pq_part_stages', 'pq_part_contacts',
-                  'pq_part_engagement_daily']) t,
+                  'pq_part_engagement_daily', 'pq_part_journeys', 'pq_part_journey_states']) t,
      generate_series(0, 2) r
 \gexec
 INSERT INTO pq_part_touches SELECT * FROM pq.touches;
@@ -33,6 +44,8 @@ INSERT INTO pq_part_nps_responses SELECT * FROM pq.nps_responses;
 INSERT INTO pq_part_stages SELECT * FROM pq.stages;
 INSERT INTO pq_part_contacts SELECT * FROM pq.contacts;
 INSERT INTO pq_part_engagement_daily SELECT * FROM pq.engagement_daily;
+INSERT INTO pq_part_journeys SELECT * FROM pq.journeys;
+INSERT INTO pq_part_journey_states SELECT * FROM pq.journey_states;
 ANALYZE;
 
 -- One case per aggregate signature: the relation, the call, and how two
@@ -106,7 +119,15 @@ INSERT INTO pq_cases VALUES
   (25, 'abm_influenced(timestamp with time zone,timestamp with time zone,interval)', 'touches',
    'abm_influenced(occurred_at, timestamptz ''2025-07-01'', interval ''30 days'')', 'a = b'),
   (50, 'abm_view_through(timestamp with time zone,boolean,boolean,boolean,interval)', 'touches',
-   'abm_view_through(occurred_at, activity = ''ad_impression'', activity = ''ad_click'', activity = ''form_fill'', ''7 days'')', 'a = b');
+   'abm_view_through(occurred_at, activity = ''ad_impression'', activity = ''ad_click'', activity = ''form_fill'', ''7 days'')', 'a = b'),
+  (51, 'abm_markov_attribution(text[],boolean)', 'journeys', 'abm_markov_attribution(path, converted)', 'a::text = b::text'),
+  (52, 'abm_markov_attribution(text[],boolean,integer)', 'journeys', 'abm_markov_attribution(path, converted, 2)', 'a::text = b::text'),
+  (53, 'abm_rollup(abm_markov)', 'journey_states', 'abm_rollup(m)', 'a::text = b::text'),
+  (54, 'abm_shapley_attribution(text[],boolean)', 'journeys', 'abm_shapley_attribution(path, converted)', 'a::text = b::text'),
+  (55, 'abm_rollup(abm_shapley)', 'journey_states', 'abm_rollup(s)', 'a::text = b::text'),
+  (56, 'abm_lift(boolean,boolean)', 'opportunities', 'abm_lift(amount > 50000, is_won)', 'a = b'),
+  (57, 'abm_lift(boolean,boolean,double precision)', 'opportunities',
+   'abm_lift(created_at < ''2025-07-01'', is_won, 0.9)', 'a = b');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case

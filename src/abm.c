@@ -154,6 +154,24 @@ abm_read_end(AbmReader *r)
 		abm_read_fail(r, "The data has trailing bytes.");
 }
 
+bytea *
+abm_send_stored(Datum value)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(value);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbytes(&buf, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+	return pq_endtypsend(&buf);
+}
+
+const char *
+abm_recv_bytes(StringInfo msg, int *len)
+{
+	*len = msg->len - msg->cursor;
+	return pq_getmsgbytes(msg, *len);
+}
+
 MemoryContext
 abm_agg_context(FunctionCallInfo fcinfo, const char *fname)
 {

@@ -52,7 +52,10 @@ typedef enum AbmStateKind
 	ABM_KIND_SEQUENCE = 44,
 	ABM_KIND_SEQUENCE_NEXT_NODE = 45,
 	ABM_KIND_PATH = 46,
-	ABM_KIND_VIEW_THROUGH = 50
+	ABM_KIND_VIEW_THROUGH = 50,
+	ABM_KIND_MARKOV = 51,
+	ABM_KIND_SHAPLEY = 52,
+	ABM_KIND_LIFT = 53
 } AbmStateKind;
 
 /* Writing: start a buffer with version and kind, append, finish as bytea. */
@@ -83,6 +86,13 @@ extern const char *abm_read_bytes(AbmReader *r, Size len);
 extern int32 abm_read_count(AbmReader *r, int32 max);
 extern void abm_read_end(AbmReader *r);
 
+/*
+ * Storable types whose stored bytes are their binary form: send returns
+ * the stored bytes; recv hands the message's bytes to the type's reader.
+ */
+extern bytea *abm_send_stored(Datum value);
+extern const char *abm_recv_bytes(StringInfo msg, int *len);
+
 /* Aggregates: the memory context a transition state must live in. */
 extern MemoryContext abm_agg_context(FunctionCallInfo fcinfo, const char *fname);
 
@@ -99,6 +109,17 @@ abm_count_add(int64 *count, int64 delta, const char *what)
 {
 	if (unlikely(pg_add_s64_overflow(*count, delta, count)))
 		abm_count_overflow(what);
+}
+
+/* The same as an expression: a + b, or 22003. */
+static inline int64
+abm_count_sum(int64 a, int64 b, const char *what)
+{
+	int64		sum;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
+		abm_count_overflow(what);
+	return sum;
 }
 
 /*

@@ -19,6 +19,12 @@ ALTER FUNCTION abm_engagement_in(cstring) STABLE;
 -- @include sql/install/sequence.sql
 -- @include sql/install/paths.sql
 
+-- Data-driven attribution (the abm_markov and abm_shapley types and their
+-- aggregates) and conversion lift: new.
+-- @include sql/install/markov.sql
+-- @include sql/install/shapley.sql
+-- @include sql/install/lift.sql
+
 -- The report: every KPI as known at period end, new arguments, the trend
 -- form; PARALLEL RESTRICTED (it reads relations the caller names).
 DROP FUNCTION abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass,

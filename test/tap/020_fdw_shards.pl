@@ -19,6 +19,7 @@ my %tables = (
 	contacts => 'contact_id bigint, account_id bigint, role text',
 	stages => 'account_id bigint, stage text, entered_at timestamptz',
 	contracts => 'account_id bigint, starts_on date, ends_on date, amount numeric, kind text, renewed bool',
+	journeys => 'account_id bigint, path text[], converted bool',
 );
 
 # Each case: relation, aggregate expression over its columns, and how two
@@ -51,6 +52,10 @@ my @cases = (
 	[ 'opportunities', 'abm_deal_cycle(created_at, closed_at)', 'a = b' ],
 	[ 'stages', 'abm_journey(stage, entered_at)', 'a::text = b::text' ],
 	[ 'contracts', 'abm_acv(amount, starts_on, ends_on)', 'a = b' ],
+	[ 'journeys', 'abm_markov_attribution(path, converted)', 'a::text = b::text' ],
+	[ 'journeys', 'abm_markov_attribution(path, converted, 3)', 'a::text = b::text' ],
+	[ 'journeys', 'abm_shapley_attribution(path, converted)', 'a::text = b::text' ],
+	[ 'opportunities', 'abm_lift(amount > 50000, is_won, 0.9)', 'a = b' ],
 );
 
 my $coord = PostgreSQL::Test::Cluster->new('coordinator');
@@ -65,6 +70,13 @@ for my $node ($coord, @shards)
 
 # The single-node reference data set, and the empty tables on the shards.
 $coord->safe_psql('postgres', q{SELECT abm_demo_load(0.01, 7, 'single')});
+# Journeys for the attribution aggregates: each account's channels in time
+# order, split in halves of the year so an account has several rows.
+$coord->safe_psql('postgres', q{
+	CREATE TABLE single.journeys AS
+	SELECT account_id, array_agg(channel ORDER BY occurred_at, activity, contact_id) AS path,
+	       bool_or(activity = 'form_fill') AS converted
+	FROM single.touches GROUP BY account_id, occurred_at < '2025-07-01'});
 for my $i (0, 1)
 {
 	for my $t (sort keys %tables)
