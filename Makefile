@@ -19,9 +19,12 @@ SQL_PARTS = $(addprefix sql/install/, \
 	demo.sql report.sql)
 
 # Released install scripts are frozen; the update scripts lead from each of
-# them to the current version.
-DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA = sql/$(EXTENSION)--0.1.sql sql/$(EXTENSION)--0.1--0.2.sql
+# them to the current version.  The update script of the version in the
+# making is generated from sql/update/A--B.sql (its "-- @include FILE" lines
+# replaced by the file), so a capability new in it is written once.
+UPDATE_SCRIPTS = sql/$(EXTENSION)--0.1--0.2.sql
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql $(UPDATE_SCRIPTS)
+DATA = sql/$(EXTENSION)--0.1.sql
 # What the build and the test scripts leave in the tree (pgxs itself removes
 # the objects, results/, regression.diffs and regression.out).
 EXTRA_CLEAN = test/fuzz/abm_fuzz.o test/fuzz/abm_fuzz.so test/fuzz/abm_fuzz.bc test/bench/results
@@ -41,6 +44,10 @@ include $(PGXS)
 # The server headers are system headers to us: -Wextra applies to abm's own
 # code, not to inline functions in PostgreSQL's headers.
 override CPPFLAGS := -isystem $(includedir_server) $(CPPFLAGS)
+
+sql/$(EXTENSION)--%--$(EXTVERSION).sql: sql/update/%--$(EXTVERSION).sql $(SQL_PARTS)
+	awk '/^-- @include / { f = $$3; if ((getline l < f) <= 0) { print "missing " f > "/dev/stderr"; exit 1 } \
+	       print l; while ((getline l < f) > 0) print l; close(f); next } { print }' $< > $@
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	{ echo '-- abm $(EXTVERSION): generated from sql/install/*.sql by make; edit those.'; \

@@ -1,5 +1,5 @@
 -- The Citus combine path, emulated in SQL for every aggregate whose state
--- is an abm type (SPEC section 1): each "worker" (account_id % 2) computes
+-- is an abm type (docs/scale-out.md): each "worker" (account_id % 2) computes
 -- partial states per group, sends them as text, the "coordinator" reads
 -- them with the type's input function, combines them with the aggregate's
 -- own COMBINEFUNC and applies its final function.  The answer must equal

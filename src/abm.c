@@ -166,6 +166,26 @@ abm_agg_context(FunctionCallInfo fcinfo, const char *fname)
 	return aggcontext;
 }
 
+void
+abm_count_overflow(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s is out of range", what),
+			 errdetail("The %s exceeds %lld.", what, (long long) PG_INT64_MAX),
+			 errhint("Split the data into smaller groups.")));
+}
+
+void
+abm_cap_exceeded(const char *what, const char *where, int64 cap, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many %s in one %s", what, where),
+			 errdetail("One %s holds at most %lld %s.", where, (long long) cap, what),
+			 errhint("%s", hint)));
+}
+
 uint64
 abm_bool_array_mask64(Datum array, int *nitems)
 {
@@ -234,6 +254,18 @@ abm_interval_usecs(const Interval *iv, const char *argname, bool must_be_positiv
 															   IntervalPGetDatum(iv)))),
 				 errhint("Pass an interval greater than zero, such as '7 days'.")));
 	return usecs;
+}
+
+/* Microseconds as interval text of days and time ("7 days 12:00:00"). */
+char *
+abm_usecs_text(int64 usecs)
+{
+	Interval	iv;
+
+	iv.month = 0;
+	iv.day = (int32) (usecs / USECS_PER_DAY);
+	iv.time = usecs % USECS_PER_DAY;
+	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&iv)));
 }
 
 Datum

@@ -16,9 +16,11 @@
 #include "postgres.h"
 
 #include "compat.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -83,6 +85,30 @@ extern void abm_read_end(AbmReader *r);
 
 /* Aggregates: the memory context a transition state must live in. */
 extern MemoryContext abm_agg_context(FunctionCallInfo fcinfo, const char *fname);
+
+/*
+ * Counts: every addition of counts in a transition, combine or rollup goes
+ * through abm_count_add, which raises 22003 instead of wrapping around (a
+ * deserialized or stored value may hold any count up to INT64_MAX).  what
+ * names the count in the message ("touch count").
+ */
+pg_noreturn extern void abm_count_overflow(const char *what);
+
+static inline void
+abm_count_add(int64 *count, int64 delta, const char *what)
+{
+	if (unlikely(pg_add_s64_overflow(*count, delta, count)))
+		abm_count_overflow(what);
+}
+
+/*
+ * Caps: a growing state (events, chains, contacts, durations, frame rows)
+ * that would hold more than cap elements raises 54000 with this message
+ * ("too many <what> in one <where>"), a detail naming the cap and the hint
+ * given.  docs/reliability.md lists every cap.
+ */
+pg_noreturn extern void abm_cap_exceeded(const char *what, const char *where,
+										 int64 cap, const char *hint);
 
 /*
  * The state of the counting aggregates (rates, NPS): a few int64 counters
@@ -161,6 +187,7 @@ extern AbmJourney *abm_journey_from_datum(Datum d);
 
 /* Time: durations in days, intervals as microseconds. */
 extern float8 abm_days_between(TimestampTz from, TimestampTz to);
+extern char *abm_usecs_text(int64 usecs);
 extern int64 abm_interval_usecs(const Interval *iv, const char *argname,
 								bool must_be_positive);
 

@@ -2,9 +2,9 @@
 \pset footer off
 SET TimeZone = 'UTC';
 \echo
-\echo '== ABM dashboard: target accounts, 2025 (sample data) =='
+\echo '== ABM dashboard: target accounts, 2025 as known on 2026-01-01 (sample data) =='
 \echo
-\echo 'The account journey: target accounts reaching each stage'
+\echo 'The account journey: target accounts that reached each stage or a later one by 2026-01-01 (a skipped stage counts as passed)'
 SELECT f.step, f.stage, f.accounts, round(f.pct_of_first::numeric, 3) AS of_first,
        round(f.median_days_from_previous::numeric, 1) AS median_days, f.bar
 FROM (SELECT abm_funnel(j) AS fn
@@ -20,7 +20,9 @@ FROM abm_report(accounts => 'abm_demo.accounts', touches => 'abm_demo.touches',
                 stages => 'abm_demo.stages', contracts => 'abm_demo.contracts',
                 nps_responses => 'abm_demo.nps_responses',
                 period_start => '2025-01-01', period_end => '2026-01-01',
-                revenue_goal => 10000000);
+                revenue_goal => 10000000,
+                icp_profile => '{"criteria": [{"attribute": "industry", "in": ["software", "fintech"]},
+                                              {"attribute": "employees", "gte": 200}]}');
 
 \echo 'Most engaged target accounts at year end'
 SELECT a.name, a.tier, round(abm_score(e, '2026-01-01')::numeric, 1) AS score,

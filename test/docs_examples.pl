@@ -5,9 +5,14 @@
 # An example is a ```sql block followed by a plain ``` block holding the
 # expected output, exactly as psql prints it.  A ```sql block with no output
 # block after it is run and must succeed.
+#
+# --update rewrites the output blocks of the examples that run with what psql
+# prints now (after a change of the demo data: read the diff before
+# committing it; an example that fails is left as it is and reported).
 use strict;
 use warnings;
 
+my $update = @ARGV && $ARGV[0] eq '--update';
 my $db = 'abm_docs';
 my $psql = 'psql -X -q -v ON_ERROR_STOP=1 -P pager=off';
 
@@ -22,6 +27,7 @@ for my $file (sort glob('docs/*.md'))
 	open(my $fh, '<', $file) or die "$file: $!\n";
 	my @lines = <$fh>;
 	close $fh;
+	my @replace;    # [first line, last line, new lines] of output blocks
 	for (my $i = 0; $i < @lines; $i++)
 	{
 		next unless $lines[$i] =~ /^```sql\s*$/;
@@ -32,15 +38,18 @@ for my $file (sort glob('docs/*.md'))
 			$sql .= $lines[$i];
 		}
 		my $expected;
+		my ($from, $to);
 		my $j = $i + 1;
 		$j++ while $j < @lines && $lines[$j] =~ /^\s*$/;
 		if ($j < @lines && $lines[$j] =~ /^```\s*$/)
 		{
 			$expected = '';
+			$from = $j + 1;
 			for ($j++; $j < @lines && $lines[$j] !~ /^```\s*$/; $j++)
 			{
 				$expected .= $lines[$j];
 			}
+			$to = $j - 1;
 			$i = $j;
 		}
 		my $tmp = "/tmp/abm-docs-example.sql";
@@ -49,6 +58,13 @@ for my $file (sort glob('docs/*.md'))
 		close $out;
 		my $got = `$psql -d $db -f $tmp 2>&1`;
 		my $ok = $? == 0;
+		if ($update && $ok && defined $expected && normalize($got) ne normalize($expected))
+		{
+			my $new = normalize($got) . "\n";
+			$new =~ s/[ \t]+$//mg;
+			push @replace, [ $from, $to, [ split /^/, $new ] ];
+			$expected = $got;
+		}
 		if ($ok && defined $expected)
 		{
 			$ok = normalize($got) eq normalize($expected);
@@ -63,6 +79,17 @@ for my $file (sort glob('docs/*.md'))
 			print "FAILED: $file line $start\n--- sql\n$sql--- expected\n",
 			  ($expected // "(success)\n"), "--- got\n$got\n";
 		}
+	}
+	if (@replace)
+	{
+		for my $r (reverse @replace)
+		{
+			splice(@lines, $r->[0], $r->[1] - $r->[0] + 1, @{ $r->[2] });
+		}
+		open(my $w, '>', $file) or die "$file: $!\n";
+		print $w @lines;
+		close $w;
+		print "updated " . scalar(@replace) . " output blocks of $file\n";
 	}
 }
 print "SUITE docs: $pass passed, $fail failed\n";

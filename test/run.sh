@@ -46,6 +46,8 @@ fi
 pgenv="bash test/pgenv.sh"
 run_suite regress $pgenv bash test/regress.sh
 run_suite docs $pgenv perl test/docs_examples.pl
+run_suite kpis $pgenv perl test/kpis_doc.pl
+run_suite cookbook $pgenv perl test/cookbook_vs_report.pl
 run_suite bench $pgenv bash test/bench/run.sh --smoke
 run_suite fuzz $pgenv bash test/fuzz/run.sh --short
 run_suite tap bash test/tap.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Times the SPEC section 8 floor and every workload of test/bench/*.sql in
+# Times the floor (a bare grouped count) and every workload of test/bench/*.sql in
 # one run and prints: workload, ms, ratio, bar, pass/fail.
 use strict;
 use warnings;

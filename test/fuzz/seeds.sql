@@ -359,17 +359,22 @@ FROM (VALUES
 INSERT INTO abm_seeds.call VALUES
     ('abm_demo_uniform(bigint, integer, bigint)',
      'SELECT @extschema@.abm_demo_uniform(1, 40, 12345), @extschema@.abm_demo_uniform(7, 1, 1)'),
-    ('abm_demo_load(double precision, bigint, name)',
-     $q$SELECT * FROM @extschema@.abm_demo_load(0.001, 3, 'seeds_demo')$q$);
+    ('abm_demo_load(double precision, bigint, name, boolean)',
+     $q$SELECT * FROM @extschema@.abm_demo_load(0.001, 3, 'seeds_demo', false)$q$);
 
 -- The report (report.sql), over its own small demo data set.
 INSERT INTO abm_seeds.call VALUES
-    ('abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamp with time zone, timestamp with time zone, interval, double precision, interval, numeric, jsonb, double precision, integer, double precision)',
+    ('abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamp with time zone, timestamp with time zone, interval, double precision, interval, numeric, jsonb, double precision, integer, double precision, interval, text[], double precision, interval, interval, interval)',
      $q$SELECT * FROM @extschema@.abm_demo_load(0.002, 4, 'seeds_report');
         SELECT * FROM @extschema@.abm_report('seeds_report.accounts', 'seeds_report.touches',
             'seeds_report.opportunities', 'seeds_report.contacts', 'seeds_report.stages',
             'seeds_report.contracts', 'seeds_report.nps_responses', '2025-01-01', '2026-01-01',
             revenue_goal => 1000000)$q$),
+    ('abm_report_series(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamp with time zone, timestamp with time zone, interval, interval, double precision, interval, numeric, jsonb, double precision, integer, double precision, interval, text[], double precision, interval, interval, interval)',
+     $q$SELECT * FROM @extschema@.abm_demo_load(0.002, 4, 'seeds_series');
+        SELECT * FROM @extschema@.abm_report_series('seeds_series.accounts', 'seeds_series.touches',
+            'seeds_series.opportunities', 'seeds_series.contacts', 'seeds_series.stages',
+            'seeds_series.contracts', 'seeds_series.nps_responses', '2025-01-01', '2025-07-01', '3 months')$q$),
     ('abm_report_has_column(regclass, name, text)',
      $q$SELECT @extschema@.abm_report_has_column('pg_catalog.pg_class', 'relname', 'a KPI'),
                @extschema@.abm_report_has_column('pg_catalog.pg_class', 'no_such_column', 'a KPI')$q$),

@@ -73,10 +73,12 @@ SAMPLES = {
         "SELECT abm_tier(0.7, 0.8, 0.5)",
     'abm_win_rate(boolean)':
         "SELECT abm_win_rate(is_won) FROM abm_demo.opportunities",
-    'abm_report(regclass,regclass,regclass,regclass,regclass,regclass,regclass,timestamp with time zone,timestamp with time zone,interval,double precision,interval,numeric,jsonb,double precision,integer,double precision)':
+    'abm_report(regclass,regclass,regclass,regclass,regclass,regclass,regclass,timestamp with time zone,timestamp with time zone,interval,double precision,interval,numeric,jsonb,double precision,integer,double precision,interval,text[],double precision,interval,interval,interval)':
         "SELECT * FROM abm_report('abm_demo.accounts', 'abm_demo.touches', 'abm_demo.opportunities', 'abm_demo.contacts', 'abm_demo.stages', 'abm_demo.contracts', 'abm_demo.nps_responses', '2025-01-01', '2026-01-01')",
-    'abm_demo_load(double precision,bigint,name)':
+    'abm_demo_load(double precision,bigint,name,boolean)':
         "SELECT * FROM abm_demo_load(0.001, 7, 'abm_client_probe')",
+    'abm_report_series(regclass,regclass,regclass,regclass,regclass,regclass,regclass,timestamp with time zone,timestamp with time zone,interval,interval,double precision,interval,numeric,jsonb,double precision,integer,double precision,interval,text[],double precision,interval,interval,interval)':
+        "SELECT * FROM abm_report_series('abm_demo.accounts', 'abm_demo.touches', 'abm_demo.opportunities', 'abm_demo.contacts', 'abm_demo.stages', 'abm_demo.contracts', 'abm_demo.nps_responses', '2025-01-01', '2025-04-01', '1 month')",
     # engagement and intent surge (issue 3)
     'abm_engagement_score(double precision,timestamp with time zone,timestamp with time zone,interval)':
         "SELECT account_id, abm_engagement_score(abm_activity_weight(activity), occurred_at, now(), interval '30 days') FROM abm_demo.touches GROUP BY account_id",

@@ -1,0 +1,33 @@
+-- abm 0.1 -> 0.2 (ALTER EXTENSION abm UPDATE TO '0.2'): every change of the
+-- SQL surface since 0.1.  make turns this file into sql/abm--0.1--0.2.sql,
+-- replacing each "-- @include FILE" line by that file, so a capability that
+-- is new or rewritten in 0.2 is defined once, in sql/install/.  A fresh
+-- install of 0.2 must define the same objects (test/tap/012_upgrade.pl
+-- compares the two catalogs).  When 0.2 is released the generated script is
+-- frozen like sql/abm--0.1.sql.
+\echo Use "ALTER EXTENSION abm UPDATE TO '0.2'" to load this file. \quit
+
+-- Honest labels: the one-call funnel reads a relation the caller names (SPI)
+-- and must stay in the leader (a temporary table as input failed in a
+-- parallel plan); abm_engagement_in parses timestamptz and interval text,
+-- which depends on TimeZone, DateStyle and IntervalStyle.
+ALTER FUNCTION abm_funnel_steps(regclass, name, name, name, text[]) PARALLEL RESTRICTED;
+ALTER FUNCTION abm_engagement_in(cstring) STABLE;
+
+-- Sequences (ClickHouse's sequenceMatch, sequenceCount, sequenceMatchEvents,
+-- sequenceNextNode) and journey paths: new.
+-- @include sql/install/sequence.sql
+-- @include sql/install/paths.sql
+
+-- The report: every KPI as known at period end, new arguments, the trend
+-- form; PARALLEL RESTRICTED (it reads relations the caller names).
+DROP FUNCTION abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass,
+                         timestamptz, timestamptz, interval, float8, interval, numeric, jsonb, float8, int, float8);
+DROP FUNCTION abm_report_relation(regclass, name[], text);
+DROP FUNCTION abm_report_has_column(regclass, name, text);
+-- @include sql/install/report.sql
+
+-- Sample data: four years of history, the uplift switch.
+DROP FUNCTION abm_demo_load(float8, bigint, name);
+DROP FUNCTION abm_demo_uniform(bigint, int, bigint);
+-- @include sql/install/demo.sql
