@@ -52,12 +52,13 @@ for my $file (sort glob('docs/*.md'))
 			$to = $j - 1;
 			$i = $j;
 		}
-		my $tmp = "/tmp/abm-docs-example.sql";
+		my $tmp = "/tmp/abm-docs-example-$$.sql";
 		open(my $out, '>', $tmp) or die "$tmp: $!\n";
 		print $out $sql;
 		close $out;
 		my $got = `$psql -d $db -f $tmp 2>&1`;
 		my $ok = $? == 0;
+		unlink $tmp;
 		if ($update && $ok && defined $expected && normalize($got) ne normalize($expected))
 		{
 			my $new = normalize($got) . "\n";
