@@ -184,17 +184,37 @@ abm_agg_context(FunctionCallInfo fcinfo, const char *fname)
 	return aggcontext;
 }
 
-uint32
-abm_bool_array_mask(Datum array, int *nitems)
+void
+abm_count_overflow(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s is out of range", what),
+			 errdetail("The %s exceeds %lld.", what, (long long) PG_INT64_MAX),
+			 errhint("Split the data into smaller groups.")));
+}
+
+void
+abm_cap_exceeded(const char *what, const char *where, int64 cap, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many %s in one %s", what, where),
+			 errdetail("One %s holds at most %lld %s.", where, (long long) cap, what),
+			 errhint("%s", hint)));
+}
+
+uint64
+abm_bool_array_mask64(Datum array, int *nitems)
 {
 	ArrayType  *a = DatumGetArrayTypeP(array);
 	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	bits8	   *nulls = ARR_NULLBITMAP(a);
 	const char *p;
-	uint32		mask = 0;
+	uint64		mask = 0;
 
 	*nitems = n;
-	if (n > 32)
+	if (n > 64)
 		return 0;
 	/* bool elements take one byte each; NULL ones take none */
 	p = (const char *) a + (ARR_HASNULL(a) ? (Size) a->dataoffset :
@@ -204,9 +224,17 @@ abm_bool_array_mask(Datum array, int *nitems)
 		if (nulls && !(nulls[i / 8] & (1 << (i % 8))))
 			continue;
 		if (*p++)
-			mask |= (uint32) 1 << i;
+			mask |= (uint64) 1 << i;
 	}
 	return mask;
+}
+
+uint32
+abm_bool_array_mask(Datum array, int *nitems)
+{
+	uint64		mask = abm_bool_array_mask64(array, nitems);
+
+	return *nitems > 32 ? 0 : (uint32) mask;
 }
 
 float8
@@ -244,6 +272,18 @@ abm_interval_usecs(const Interval *iv, const char *argname, bool must_be_positiv
 															   IntervalPGetDatum(iv)))),
 				 errhint("Pass an interval greater than zero, such as '7 days'.")));
 	return usecs;
+}
+
+/* Microseconds as interval text of days and time ("7 days 12:00:00"). */
+char *
+abm_usecs_text(int64 usecs)
+{
+	Interval	iv;
+
+	iv.month = 0;
+	iv.day = (int32) (usecs / USECS_PER_DAY);
+	iv.time = usecs % USECS_PER_DAY;
+	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&iv)));
 }
 
 Datum

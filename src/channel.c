@@ -379,17 +379,3 @@ abm_parse_count(const char *p, int64 *value, const char *typname,
 	*value = v;
 	return abm_skip_ws(p);
 }
-
-int64
-abm_count_add(int64 a, int64 b, const char *what)
-{
-	int64		sum;
-
-	if (pg_add_s64_overflow(a, b, &sum))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s count is out of range", what),
-				 errdetail("A count exceeds %lld.", (long long) PG_INT64_MAX),
-				 errhint("Aggregate fewer rows per group.")));
-	return sum;
-}

@@ -56,10 +56,8 @@ extern const char *abm_expect(const char *p, const char *token,
 							  const char *typname, const char *literal);
 extern const char *abm_parse_count(const char *p, int64 *value,
 								   const char *typname, const char *literal);
-abm_noreturn extern void abm_literal_error(const char *typname, const char *literal,
+pg_noreturn extern void abm_literal_error(const char *typname, const char *literal,
 										   const char *why);
 
-/* Count additions that report overflow as 22003. */
-extern int64 abm_count_add(int64 a, int64 b, const char *what);
 
 #endif							/* ABM_CHANNEL_H */

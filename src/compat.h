@@ -33,14 +33,15 @@
 #endif
 
 /*
- * A function that never returns: 18 replaced pg_attribute_noreturn(), after
- * the declarator, by pg_noreturn, before the declaration; both versions
- * accept the attribute first.
+ * 18 marks functions that never return with the prefix pg_noreturn (and
+ * dropped the postfix pg_attribute_noreturn() of 15).
  */
-#if PG_VERSION_NUM >= 180000
-#define abm_noreturn pg_noreturn
+#ifndef pg_noreturn
+#if defined(__GNUC__) || defined(__clang__)
+#define pg_noreturn __attribute__((noreturn))
 #else
-#define abm_noreturn pg_attribute_noreturn()
+#define pg_noreturn
+#endif
 #endif
 
 #endif							/* ABM_COMPAT_H */

@@ -224,7 +224,7 @@ mk_count(Markov *m, const int32 *from, int32 next, int64 count)
 		m->trans[i].next = next;
 		m->ntrans++;
 	}
-	m->trans[i].count = abm_count_add(before, count, "abm_markov transition");
+	m->trans[i].count = abm_count_sum(before, count, "abm_markov transition");
 	if (before == 0 && (uint32) m->ntrans * 2 > m->tmask + 1)
 		mk_grow(m);
 	return before;
@@ -259,7 +259,7 @@ mk_visit(void *arg, int32 k)
 	if (w->converted && m->stamp[k] != m->journey)
 	{
 		m->stamp[k] = m->journey;
-		m->converted[k] = abm_count_add(m->converted[k], 1, "abm_markov journey");
+		m->converted[k] = abm_count_sum(m->converted[k], 1, "abm_markov journey");
 	}
 }
 
@@ -273,9 +273,9 @@ mk_add_path(Markov *m, ArrayType *path, bool converted)
 	if (abm_channels_walk(&m->ch, path, "path", mk_hint, mk_visit, &w) == 0)
 		return;
 	mk_count(m, w.state, converted ? MK_CONV : MK_NULL, 1);
-	m->paths = abm_count_add(m->paths, 1, "abm_markov journey");
+	m->paths = abm_count_sum(m->paths, 1, "abm_markov journey");
 	if (converted)
-		m->conversions = abm_count_add(m->conversions, 1, "abm_markov conversion");
+		m->conversions = abm_count_sum(m->conversions, 1, "abm_markov conversion");
 }
 
 static void
@@ -293,7 +293,7 @@ mk_merge(Markov *dst, const Markov *src)
 	for (int32 k = 0; k < src->ch.n; k++)
 	{
 		map[k] = mk_channel(dst, src->ch.name[k], src->ch.len[k]);
-		dst->converted[map[k]] = abm_count_add(dst->converted[map[k]], src->converted[k],
+		dst->converted[map[k]] = abm_count_sum(dst->converted[map[k]], src->converted[k],
 											   "abm_markov journey");
 	}
 	for (uint32 i = 0; i <= src->tmask; i++)
@@ -308,8 +308,8 @@ mk_merge(Markov *dst, const Markov *src)
 			from[j] = t->from[j] >= 0 ? map[t->from[j]] : t->from[j];
 		mk_count(dst, from, t->next >= 0 ? map[t->next] : t->next, t->count);
 	}
-	dst->paths = abm_count_add(dst->paths, src->paths, "abm_markov journey");
-	dst->conversions = abm_count_add(dst->conversions, src->conversions,
+	dst->paths = abm_count_sum(dst->paths, src->paths, "abm_markov journey");
+	dst->conversions = abm_count_sum(dst->conversions, src->conversions,
 									 "abm_markov conversion");
 	pfree(map);
 }

@@ -127,13 +127,13 @@ sh_add(Shapley *s, uint32 mask, int64 journeys, int64 conversions)
 			break;
 	before = s->sets[i].journeys;
 	s->sets[i].mask = mask;
-	s->sets[i].journeys = abm_count_add(before, journeys, "abm_shapley journey");
-	s->sets[i].conversions = abm_count_add(s->sets[i].conversions, conversions,
+	s->sets[i].journeys = abm_count_sum(before, journeys, "abm_shapley journey");
+	s->sets[i].conversions = abm_count_sum(s->sets[i].conversions, conversions,
 										   "abm_shapley conversion");
 	if (before == 0 && (uint32) ++s->nsets * 2 > s->smask + 1)
 		sh_grow(s);
-	s->journeys = abm_count_add(s->journeys, journeys, "abm_shapley journey");
-	s->conversions = abm_count_add(s->conversions, conversions, "abm_shapley conversion");
+	s->journeys = abm_count_sum(s->journeys, journeys, "abm_shapley journey");
+	s->conversions = abm_count_sum(s->conversions, conversions, "abm_shapley conversion");
 	return before;
 }
 

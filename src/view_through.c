@@ -42,7 +42,7 @@ PG_FUNCTION_INFO_V1(abm_view_through_final);
  * Events per state, for the writer and the reader alike: the array stays
  * well under MaxAllocSize and the serialized state under 1 GB.
  */
-#define VT_MAX_EVENTS	(32 * 1024 * 1024)
+#define VT_MAX_EVENTS	10000000
 
 typedef struct VtEvent
 {
@@ -86,12 +86,8 @@ vt_reserve(VtState *st, int64 more)
 	int64		need = (int64) st->n + more;
 
 	if (need > VT_MAX_EVENTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many events for one abm_view_through group"),
-				 errdetail("The limit is %d impressions, clicks and conversions per group.",
-						   VT_MAX_EVENTS),
-				 errhint("Group by account or by a shorter period.")));
+		abm_cap_exceeded("events", "abm_view_through group", VT_MAX_EVENTS,
+						 "Group by account or by a shorter period.");
 	if (need <= st->cap)
 		return;
 	st->cap = (int32) Min(Max(need, Max(st->cap * 2, 16)), VT_MAX_EVENTS);
@@ -181,6 +177,7 @@ abm_view_through_serial(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, st->n);
 	for (int32 i = 0; i < st->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(&buf, st->events[i].at);
 		pq_sendbyte(&buf, st->events[i].kinds);
 	}
@@ -210,6 +207,7 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 	st->events = palloc(st->cap * sizeof(VtEvent));
 	for (int32 i = 0; i < st->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		st->events[i].at = abm_read_int64(&r);
 		st->events[i].kinds = abm_read_uint8(&r);
 		if (st->events[i].kinds == 0 || (st->events[i].kinds & ~VT_KINDS) != 0)
@@ -222,16 +220,10 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-static int
-vt_event_cmp(const void *a, const void *b)
-{
-	const VtEvent *x = (const VtEvent *) a;
-	const VtEvent *y = (const VtEvent *) b;
-
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
-	return 0;
-}
+#define ABM_SORT_NAME sort_events
+#define ABM_SORT_TYPE VtEvent
+#define ABM_SORT_CMP(a, b) (((a)->at > (b)->at) - ((a)->at < (b)->at))
+#include "abm_sort.h"
 
 /*
  * Sort by time, then sweep each instant twice: first its impressions and
@@ -254,7 +246,7 @@ abm_view_through_final(PG_FUNCTION_ARGS)
 		PG_RETURN_INT64(0);
 	st = (VtState *) PG_GETARG_POINTER(0);
 	if (st->n > 1)
-		qsort(st->events, st->n, sizeof(VtEvent), vt_event_cmp);
+		sort_events(st->events, st->n);
 
 	while (i < st->n)
 	{
@@ -262,6 +254,7 @@ abm_view_through_final(PG_FUNCTION_ARGS)
 		TimestampTz at = st->events[i].at;
 		TimestampTz earliest;
 
+		CHECK_FOR_INTERRUPTS();
 		while (end < st->n && st->events[end].at == at)
 		{
 			if (st->events[end].kinds & VT_IMPRESSION)

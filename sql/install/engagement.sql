@@ -38,7 +38,7 @@ CREATE AGGREGATE abm_engagement_score(activity text, occurred_at timestamptz,
 CREATE TYPE abm_engagement;
 
 CREATE FUNCTION abm_engagement_in(cstring) RETURNS abm_engagement
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION abm_engagement_out(abm_engagement) RETURNS cstring
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION abm_engagement_recv(internal) RETURNS abm_engagement

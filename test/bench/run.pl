@@ -7,8 +7,10 @@ use Getopt::Long;
 
 my $scale = 0.001;
 my $smoke = 0;
+my $only = '';
 my $runs = $ENV{ABM_BENCH_RUNS} // 3;
-GetOptions('scale=f' => \$scale, 'smoke' => \$smoke) or die "usage: run.pl [--scale S] [--smoke]\n";
+GetOptions('scale=f' => \$scale, 'smoke' => \$smoke, 'only=s' => \$only)
+  or die "usage: run.pl [--scale S] [--smoke] [--only FILE[,FILE...]]\n";
 $runs = 1 if $smoke;
 
 my $db = 'abm_bench';
@@ -56,8 +58,10 @@ my %ms = (floor => time_ms($floor_sql, ''));
 my @rows = ([ 'floor: count(*) grouped by account', $ms{floor}, '', '', '' ]);
 
 my ($pass, $fail) = (0, 0);
+my %only = map { ($_ => 1) } split /,/, $only;
 for my $file (sort glob('test/bench/*.sql'))
 {
+	next if %only && !$only{ ($file =~ m{([^/]+)\.sql$})[0] };
 	open(my $fh, '<', $file) or die "$file: $!\n";
 	local $/;
 	my $text = <$fh>;

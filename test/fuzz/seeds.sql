@@ -231,6 +231,53 @@ FROM (VALUES
     ('abm_journey_merge(abm_journey, abm_journey)', 'SELECT @extschema@.abm_journey_merge(v, v) FROM j')
 ) c(f, q);
 
+-- Sequences and paths (sequence.sql, paths.sql).
+INSERT INTO abm_seeds.agg_input
+SELECT a, replace(q, '@pattern@', p) FROM (VALUES
+    ('abm_sequence_match(text, timestamp with time zone, boolean[])', $q$'(?1).*(?2)(?t<=86400)(?3)'$q$),
+    ('abm_sequence_count(text, timestamp with time zone, boolean[])', $q$'(?1)(?t>3600)(?2)'$q$),
+    ('abm_sequence_match_events(text, timestamp with time zone, boolean[])', $q$'.*(?1).(?2).*(?3)(?t==0)(?4)'$q$)) a(a, p),
+LATERAL (VALUES
+    ($q$SELECT @pattern@, t, ARRAY[e = 1, e = 2, e = 3, e = 4] FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 1),
+        ('2026-01-02 00:00+00', 2), ('2026-01-02 00:00+00', 2), ('2026-01-02 01:00+00', 3), ('2026-01-02 01:00+00', 4),
+        ('2026-01-20 00:00+00', 0), (NULL, 1)) v(t, e)$q$),
+    ($q$SELECT @pattern@, '2026-01-01 00:00+00'::timestamptz + i * interval '5 hours',
+        ARRAY[i % 4 = 0, i % 4 = 1, i % 3 = 2, i % 5 = 3] FROM pg_catalog.generate_series(1, 120) i$q$)) b(q);
+
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_sequence_next_node(text, text, timestamp with time zone, text, boolean, boolean[])',
+     $q$SELECT 'forward', 'head', t, v, b, ARRAY[v = 'a', v = 'b'] FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 'a', true),
+        ('2026-01-02 00:00+00', 'b', false), ('2026-01-02 00:00+00', 'a', NULL), ('2026-01-03 00:00+00', '', true),
+        ('2026-01-04 00:00+00', NULL, true)) x(t, v, b)$q$),
+    ('abm_sequence_next_node(text, text, timestamp with time zone, text, boolean, boolean[])',
+     $q$SELECT 'backward', 'last_match', '2026-01-01 00:00+00'::timestamptz + i * interval '3 hours',
+        (ARRAY['visit', 'download', 'meeting', 'chat'])[1 + i % 4], i % 3 <> 0, ARRAY[i % 4 = 1, i % 4 = 0, i % 7 = 0]
+        FROM pg_catalog.generate_series(1, 90) i$q$),
+    ('abm_path(integer, timestamp with time zone, text, boolean)',
+     $q$SELECT 3, t, a, c FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 'web_visit', false),
+        ('2026-01-02 00:00+00', 'web_visit', false), ('2026-01-02 00:00+00', 'chat', NULL), ('2026-01-05 00:00+00', 'meeting_booked', true),
+        (NULL, 'ad_click', false), ('2026-01-06 00:00+00', NULL, false)) v(t, a, c)$q$),
+    ('abm_path(integer, timestamp with time zone, text, boolean)',
+     $q$SELECT 5, '2026-01-01 00:00+00'::timestamptz + i * interval '7 hours',
+        (ARRAY['web_visit', 'email_open', 'content_download', 'chat', 'meeting_booked'])[1 + i % 5], i % 17 = 0
+        FROM pg_catalog.generate_series(1, 100) i$q$),
+    ('abm_path(integer, timestamp with time zone, text, boolean, boolean)',
+     $q$SELECT 2, t, a, a = 'meeting_booked', a = 'content_download' FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 'web_visit'),
+        ('2026-01-02 00:00+00', 'content_download'), ('2026-01-03 00:00+00', 'chat'), ('2026-01-04 00:00+00', 'meeting_booked')) v(t, a)$q$),
+    ('abm_path(integer, timestamp with time zone, text, boolean, boolean)',
+     $q$SELECT 4, '2026-01-01 00:00+00'::timestamptz + i * interval '11 hours',
+        (ARRAY['web_visit', 'webinar_attended', 'email_click', 'meeting_booked'])[1 + i % 4], i % 13 = 0, i % 9 = 0
+        FROM pg_catalog.generate_series(1, 80) i$q$);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_path_result', $q$(SELECT @extschema@.abm_path(3, t, a, a = 'meeting_booked') FROM (VALUES ('2026-01-01 00:00+00'::timestamptz,
+        'web_visit'), ('2026-01-03 00:00+00', 'chat'), ('2026-01-04 12:00+00', 'meeting_booked')) v(t, a))$q$);
+
+INSERT INTO abm_seeds.call VALUES
+    ('abm_paths(abm_path_result[])',
+     $q$SELECT * FROM @extschema@.abm_paths(ARRAY[('{web_visit,chat}', true, 2.5), ('{web_visit,chat}', false, NULL),
+        ('{}', true, NULL), NULL]::@extschema@.abm_path_result[])$q$);
+
 -- Funnels (funnel.sql).
 CREATE VIEW abm_seeds.stage_history AS
     SELECT * FROM (VALUES (1::bigint, 'target'::text, '2026-01-01 00:00+00'::timestamptz), (1, 'engaged', '2026-01-03 00:00+00'),

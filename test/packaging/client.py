@@ -193,6 +193,21 @@ SAMPLES = {
         "SELECT account_id, abm_window_funnel_times('30 days', 'strict_deduplication', occurred_at, activity = 'web_visit', activity = 'form_fill') FROM abm_demo.touches GROUP BY account_id",
     'abm_retention(boolean[])':
         "SELECT account_id, abm_retention(occurred_at < now() - interval '30 days', occurred_at >= now() - interval '30 days') FROM abm_demo.touches GROUP BY account_id",
+    # sequences and paths (issue 20)
+    'abm_sequence_match(text,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_sequence_match('(?1)(?t<=86400)(?2)', occurred_at, activity = 'content_download', activity = 'meeting_booked') FROM abm_demo.touches GROUP BY account_id",
+    'abm_sequence_count(text,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_sequence_count('(?1).*(?2)', occurred_at, activity = 'email_open', activity = 'email_click') FROM abm_demo.touches GROUP BY account_id",
+    'abm_sequence_match_events(text,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_sequence_match_events('(?1)(?2)', occurred_at, activity = 'web_visit', activity = 'content_download') FROM abm_demo.touches GROUP BY account_id",
+    'abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])':
+        "SELECT account_id, abm_sequence_next_node('forward', 'first_match', occurred_at, activity, true, activity = 'content_download') FROM abm_demo.touches GROUP BY account_id",
+    'abm_path(integer,timestamp with time zone,text,boolean)':
+        "SELECT account_id, abm_path(3, occurred_at, activity, activity = 'meeting_booked') FROM abm_demo.touches GROUP BY account_id",
+    'abm_path(integer,timestamp with time zone,text,boolean,boolean)':
+        "SELECT account_id, abm_path(3, occurred_at, activity, activity = 'meeting_booked', activity = 'webinar_attended') FROM abm_demo.touches GROUP BY account_id",
+    'abm_paths(abm_path_result[])':
+        "SELECT * FROM abm_paths(ARRAY(SELECT abm_path(3, occurred_at, activity, activity = 'meeting_booked') FROM abm_demo.touches WHERE activity <> 'ad_impression' GROUP BY account_id))",
 }
 
 # A sample value for each public abm type that no function sample returns
