@@ -147,7 +147,7 @@ extern AbmCounters *abm_counters_arg(FunctionCallInfo fcinfo, const char *fname)
 
 /*
  * Activity weights (activity.c), shared with the engagement aggregates.  The
- * standard activities of SPEC section 3 have fixed indexes 0 .. 11 (the
+ * standard activities (docs/reference.md) have fixed indexes 0 .. 11 (the
  * engagement state stores counts by index).
  */
 #define ABM_ACTIVITIES 12

@@ -3,7 +3,7 @@
  * attribution.c
  *	  Multi-touch attribution: the credit of each touch of one conversion
  *	  under the models first_touch, last_touch, linear, time_decay,
- *	  u_shaped, w_shaped and full_path (SPEC §7).
+ *	  u_shaped, w_shaped and full_path (docs/reference.md).
  *
  * Three entry points share one computation:
  *	- abm_attribution_credit(model, position, touches [, milestones]): a

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * engagement.c
- *	  Account engagement (SPEC section 5.1): the decayed score aggregate
+ *	  Account engagement: the decayed score aggregate
  *	  abm_engagement_score, the storable per-account state abm_engagement
  *	  with its aggregates abm_engagement_agg and abm_rollup, accessors, text,
  *	  binary and jsonb forms.
@@ -1244,7 +1244,7 @@ abm_engagement_agg_final(PG_FUNCTION_ARGS)
 
 /* ---------------------------------------------------------------------
  * abm_rollup(abm_engagement): the state is an abm_engagement value itself
- * (SPEC section 1, Citus), so transition and combine are one strict merge.
+ * (Citus, docs/scale-out.md), so transition and combine are one strict merge.
  * ---------------------------------------------------------------------
  */
 

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * surge.c
- *	  Intent surge (SPEC section 5.5): abm_surge(occurred_at, as_of, recent,
+ *	  Intent surge: abm_surge(occurred_at, as_of, recent,
  *	  baseline), a z-score of the events of the recent window against the
  *	  rate of the baseline window just before it.
  *
