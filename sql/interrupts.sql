@@ -58,10 +58,10 @@ INSERT INTO worst_case VALUES
        FROM (SELECT generate_series(1, 400000) i) s$$),
     -- growing frames: every row's final function sorts and walks the rows so far
     ('abm_window_funnel(interval,timestamp with time zone,boolean[])',
-     $$SELECT count(x) FROM (SELECT abm_window_funnel('1 day', timestamptz '2025-01-01' + (i * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_window_funnel('1 day', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_window_funnel_times(interval,timestamp with time zone,boolean[])',
-     $$SELECT count(x) FROM (SELECT abm_window_funnel_times('1 day', timestamptz '2025-01-01' + (i * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_window_funnel_times('1 day', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_coverage(bigint,text,boolean)',
      $$SELECT count(x) FROM (SELECT abm_coverage(-i, 'champion', true) OVER (ORDER BY i) x
@@ -73,13 +73,13 @@ INSERT INTO worst_case VALUES
      $$SELECT count(x) FROM (SELECT abm_coverage(-i, 'champion', true, '{champion}', 5) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_deal_cycle(timestamp with time zone,timestamp with time zone)',
-     $$SELECT count(x) FROM (SELECT abm_deal_cycle(t, t + (i * 7919 % 100000) * interval '1 s') OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_deal_cycle(t, t + (i::bigint * 7919 % 100000) * interval '1 s') OVER (ORDER BY i) x
        FROM (SELECT timestamptz '2025-01-01' t, generate_series(1, 200000) i) s) w$$),
     ('abm_deal_cycle_length(timestamp with time zone,timestamp with time zone)',
-     $$SELECT count(x) FROM (SELECT abm_deal_cycle_length(t, t + (i * 7919 % 100000) * interval '1 s') OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_deal_cycle_length(t, t + (i::bigint * 7919 % 100000) * interval '1 s') OVER (ORDER BY i) x
        FROM (SELECT timestamptz '2025-01-01' t, generate_series(1, 200000) i) s) w$$),
     ('abm_view_through(timestamp with time zone,boolean,boolean,boolean,interval)',
-     $$SELECT count(x) FROM (SELECT abm_view_through(timestamptz '2025-01-01' + (i * 7919 % 100000) * interval '1 s', i % 2 = 0, false, i % 2 = 1, '1 day') OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_view_through(timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', i % 2 = 0, false, i % 2 = 1, '1 day') OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_funnel(abm_journey)',
      $$SELECT count(x) FROM (SELECT abm_funnel('{target: 2025-01-01 00:00:00+00, engaged: 2025-01-02 00:00:00+00}'::abm_journey) OVER (ORDER BY i) x
@@ -101,26 +101,26 @@ INSERT INTO worst_case VALUES
     -- sequences and paths: growing frames, every row's final function sorts
     -- and walks the rows so far
     ('abm_sequence_match(text,timestamp with time zone,boolean[])',
-     $$SELECT count(x) FROM (SELECT abm_sequence_match('(?1)(?2)', timestamptz '2025-01-01' + (i * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_sequence_match('(?1)(?2)', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_sequence_count(text,timestamp with time zone,boolean[])',
-     $$SELECT count(x) FROM (SELECT abm_sequence_count('(?1)(?2)', timestamptz '2025-01-01' + (i * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_sequence_count('(?1)(?2)', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_sequence_match_events(text,timestamp with time zone,boolean[])',
-     $$SELECT count(x) FROM (SELECT abm_sequence_match_events('(?1)(?2)', timestamptz '2025-01-01' + (i * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_sequence_match_events('(?1)(?2)', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])',
-     $$SELECT count(x) FROM (SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + (i * 7919 % 100000) * interval '1 s', (i % 1000)::text, true, i % 3 = 0) OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', (i % 1000)::text, true, i % 3 = 0) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_path(integer,timestamp with time zone,text,boolean)',
-     $$SELECT count(x) FROM (SELECT abm_path(3, timestamptz '2025-01-01' + (i * 7919 % 100000) * interval '1 s', (i % 1000)::text, i % 7 = 0) OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_path(3, timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', (i % 1000)::text, i % 7 = 0) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_path(integer,timestamp with time zone,text,boolean,boolean)',
-     $$SELECT count(x) FROM (SELECT abm_path(3, timestamptz '2025-01-01' + (i * 7919 % 100000) * interval '1 s', (i % 1000)::text, i % 7 = 0, i % 5 = 0) OVER (ORDER BY i) x
+     $$SELECT count(x) FROM (SELECT abm_path(3, timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', (i % 1000)::text, i % 7 = 0, i % 5 = 0) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
     -- functions that loop over user data
     ('abm_attribution_credit(text,timestamp with time zone,timestamp with time zone,interval)',
-     $$SELECT count(x) FROM (SELECT abm_attribution_credit('time_decay', timestamptz '2025-01-01' - (i * 7919 % 100000) * interval '1 s', timestamptz '2025-01-02', '7 days') OVER () x
+     $$SELECT count(x) FROM (SELECT abm_attribution_credit('time_decay', timestamptz '2025-01-01' - (i::bigint * 7919 % 100000) * interval '1 s', timestamptz '2025-01-02', '7 days') OVER () x
        FROM (SELECT generate_series(1, 9000000) i) s) w$$),
     ('abm_attribute(text,bigint[],timestamp with time zone[],timestamp with time zone,interval,timestamp with time zone,timestamp with time zone)',
      $$SELECT count(*) FROM (SELECT generate_series(1, 100) k) r,
