@@ -204,12 +204,17 @@ eng_slide_copy(const void *src, MemoryContext ctx)
 	return e;
 }
 
-/* Each row is about 300 bytes, so a frame holds at most 300 MB of them. */
+/*
+ * Rows one frame may hold (each about 300 bytes, so 300 MB); beyond it the
+ * query fails with 54000.
+ */
+#define ENG_MAX_FRAME_ROWS	1000000
+
 static const SlideOps eng_slide = {
 	.merge = eng_slide_merge,
 	.copy = eng_slide_copy,
 	.frame = "abm_engagement window frame",
-	.max_rows = 1000000,
+	.max_rows = ENG_MAX_FRAME_ROWS,
 	.hint = "Use a narrower frame, such as RANGE '90 days' PRECEDING, or roll up by day first.",
 };
 
@@ -230,12 +235,7 @@ abm_rollup_mtrans(PG_FUNCTION_ARGS)
 Datum
 abm_rollup_minv(PG_FUNCTION_ARGS)
 {
-	abm_agg_context(fcinfo, "abm_rollup");
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (!PG_ARGISNULL(1) && !slide_pop((SlideQueue *) PG_GETARG_POINTER(0), NULL))
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	return slide_inverse(fcinfo, "abm_rollup", NULL);
 }
 
 /*
@@ -314,11 +314,8 @@ abm_engagement_agg_weight_minv(PG_FUNCTION_ARGS)
 Datum
 abm_engagement_mfinal(PG_FUNCTION_ARGS)
 {
-	const Engagement *e;
+	const Engagement *e = slide_final(fcinfo);
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	e = (const Engagement *) slide_result((SlideQueue *) PG_GETARG_POINTER(0));
 	if (e == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_BYTEA_P(eng_encode(e));

@@ -539,27 +539,24 @@ abm_funnel_mtrans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(q);
 }
 
+static const void *
+funnel_slide_row(Datum value)
+{
+	return funnel_from_datum(value);
+}
+
 Datum
 abm_funnel_minv(PG_FUNCTION_ARGS)
 {
-	abm_agg_context(fcinfo, "abm_rollup");
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (!PG_ARGISNULL(1) &&
-		!slide_pop((SlideQueue *) PG_GETARG_POINTER(0), funnel_from_datum(PG_GETARG_DATUM(1))))
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	return slide_inverse(fcinfo, "abm_rollup", funnel_slide_row);
 }
 
 Datum
 abm_funnel_mfinal(PG_FUNCTION_ARGS)
 {
-	const FunnelFrame *fr;
+	const FunnelFrame *fr = slide_final(fcinfo);
 	Funnel		live;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	fr = slide_result((SlideQueue *) PG_GETARG_POINTER(0));
 	if (fr == NULL)
 		PG_RETURN_NULL();
 	live = fr->f;

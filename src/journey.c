@@ -761,12 +761,17 @@ journey_slide_copy(const void *src, MemoryContext ctx)
 	return j;
 }
 
-/* Each row is about 150 bytes, so a frame holds at most 150 MB of them. */
+/*
+ * Rows one frame may hold (each about 150 bytes, so 150 MB); beyond it the
+ * query fails with 54000.
+ */
+#define JOURNEY_MAX_FRAME_ROWS	1000000
+
 static const SlideOps journey_slide = {
 	.merge = journey_slide_merge,
 	.copy = journey_slide_copy,
 	.frame = "abm_journey window frame",
-	.max_rows = 1000000,
+	.max_rows = JOURNEY_MAX_FRAME_ROWS,
 	.hint = "Use a narrower frame, or roll the journeys up by period first.",
 };
 
@@ -801,22 +806,14 @@ abm_journey_mtrans(PG_FUNCTION_ARGS)
 Datum
 abm_journey_minv(PG_FUNCTION_ARGS)
 {
-	abm_agg_context(fcinfo, "abm_rollup");
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (!PG_ARGISNULL(1) && !slide_pop((SlideQueue *) PG_GETARG_POINTER(0), NULL))
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	return slide_inverse(fcinfo, "abm_rollup", NULL);
 }
 
 Datum
 abm_journey_mfinal(PG_FUNCTION_ARGS)
 {
-	const AbmJourney *j;
+	const AbmJourney *j = slide_final(fcinfo);
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	j = slide_result((SlideQueue *) PG_GETARG_POINTER(0));
 	if (j == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_BYTEA_P(journey_write(j));

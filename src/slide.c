@@ -122,3 +122,25 @@ slide_result(SlideQueue *q)
 	q->ops->merge(both, q->merged, CurrentMemoryContext);
 	return both;
 }
+
+Datum
+slide_inverse(FunctionCallInfo fcinfo, const char *fname,
+			  const void *(*read_row) (Datum value))
+{
+	abm_agg_context(fcinfo, fname);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (!PG_ARGISNULL(1) &&
+		!slide_pop((SlideQueue *) PG_GETARG_POINTER(0),
+				   read_row ? read_row(PG_GETARG_DATUM(1)) : NULL))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+}
+
+const void *
+slide_final(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		return NULL;
+	return slide_result((SlideQueue *) PG_GETARG_POINTER(0));
+}

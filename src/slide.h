@@ -84,4 +84,14 @@ extern bool slide_pop(SlideQueue *q, const void *row);
 /* The merge of the frame's rows, or NULL when it has none; read only. */
 extern const void *slide_result(SlideQueue *q);
 
+/*
+ * The moving inverse of an aggregate whose argument 1 is the row: a NULL
+ * row was never added; NULL when the frame must be restarted.  read_row
+ * gives the row's state in remove mode (NULL in queue mode).
+ */
+extern Datum slide_inverse(FunctionCallInfo fcinfo, const char *fname,
+						   const void *(*read_row) (Datum value));
+/* In a moving final function: slide_result of argument 0, or NULL. */
+extern const void *slide_final(FunctionCallInfo fcinfo);
+
 #endif							/* ABM_SLIDE_H */
