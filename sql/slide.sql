@@ -60,6 +60,30 @@ SELECT c.* FROM (VALUES (0, 0), (1, 0), (3, 0), (7, 0), (25, 0), (3, 1), (2, -2)
 SELECT c.* FROM (VALUES (0, 0), (1, 0), (3, 0), (7, 0), (25, 0), (3, 1), (2, -2)) k(lo, hi),
                 LATERAL pg_temp.slide_check('sf', 'f', k.lo, k.hi) c;
 
+-- RANGE frames over a key with ties (rows 1..150, three per key): the
+-- window adds and removes peers together.  Journeys compare as values (the
+-- earliest entry does not depend on the order); funnels as their stage
+-- rows (counts, medians and percentiles do not depend on the order of the
+-- durations, which among peers is the sort's).
+CREATE FUNCTION pg_temp.range_check(k int)
+RETURNS TABLE(frame text, frames bigint, journey_mismatches bigint, funnel_mismatches bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY EXECUTE format($q$
+        WITH t AS (SELECT sf.i, sf.i / 3 AS g, sj.j, sf.f FROM sf JOIN sj USING (i)),
+        r AS (SELECT g, abm_rollup(j) OVER w AS sj, abm_rollup(f) OVER w AS sf
+              FROM t WINDOW w AS (ORDER BY g RANGE BETWEEN %1$s PRECEDING AND CURRENT ROW))
+        SELECT 'RANGE BETWEEN %1$s PRECEDING AND CURRENT ROW', count(*),
+               count(*) FILTER (WHERE r.sj::text IS DISTINCT FROM
+                   (SELECT abm_rollup(t.j)::text FROM t WHERE t.g BETWEEN r.g - %1$s AND r.g)),
+               count(*) FILTER (WHERE
+                   (SELECT array_agg(s::text ORDER BY s.step) FROM abm_funnel_steps(r.sf) s) IS DISTINCT FROM
+                   (SELECT array_agg(s::text ORDER BY s.step)
+                    FROM abm_funnel_steps((SELECT abm_rollup(t.f) FROM t WHERE t.g BETWEEN r.g - %1$s AND r.g)) s))
+        FROM r$q$, k);
+END $$;
+SELECT c.* FROM (VALUES (0), (2), (5)) k(k), LATERAL pg_temp.range_check(k.k) c;
+
 -- Journeys by hand, ROWS 1 PRECEDING: the earliest entry of each stage in
 -- the frame.  Row 3's frame is rows 2 and 3 (engaged: Jan 7 beats Jan 9);
 -- row 4's frame has lost row 2, and with it target Jan 3.
