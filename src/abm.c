@@ -97,6 +97,15 @@ abm_read_uint8(AbmReader *r)
 	return (uint8) *abm_read_bytes(r, 1);
 }
 
+uint16
+abm_read_uint16(AbmReader *r)
+{
+	uint16		v;
+
+	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
+	return pg_ntoh16(v);
+}
+
 int32
 abm_read_int32(AbmReader *r)
 {

@@ -79,6 +79,7 @@ extern void abm_read_begin(AbmReader *r, const char *data, Size len,
 extern void abm_read_begin_bytea(AbmReader *r, bytea *b, AbmStateKind kind,
 								 const char *what);
 extern uint8 abm_read_uint8(AbmReader *r);
+extern uint16 abm_read_uint16(AbmReader *r);
 extern int32 abm_read_int32(AbmReader *r);
 extern int64 abm_read_int64(AbmReader *r);
 extern float8 abm_read_float8(AbmReader *r);

@@ -14,6 +14,12 @@
 ALTER FUNCTION abm_funnel_steps(regclass, name, name, name, text[]) PARALLEL RESTRICTED;
 ALTER FUNCTION abm_engagement_in(cstring) STABLE;
 
+-- abm_rollup(abm_journey) and abm_rollup(abm_funnel) slide: their window
+-- forms are new (an aggregate's support functions cannot be altered).
+DROP AGGREGATE abm_rollup(abm_journey);
+DROP AGGREGATE abm_rollup(abm_funnel);
+-- @include sql/install/slide.sql
+
 -- Sequences (ClickHouse's sequenceMatch, sequenceCount, sequenceMatchEvents,
 -- sequenceNextNode) and journey paths: new.
 -- @include sql/install/sequence.sql
