@@ -20,6 +20,14 @@
 
 PG_MODULE_MAGIC;
 
+/* abm_sort_int64: PostgreSQL's quicksort template, comparisons inlined. */
+#define ST_SORT abm_sort_int64
+#define ST_ELEMENT_TYPE int64
+#define ST_COMPARE(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#define ST_SCOPE
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
 void
 abm_write_begin(StringInfo buf, AbmStateKind kind)
 {

@@ -47,7 +47,8 @@ typedef enum AbmStateKind
 	ABM_KIND_FUNNEL = 41,
 	ABM_KIND_WINDOW_FUNNEL = 42,
 	ABM_KIND_RETENTION = 43,
-	ABM_KIND_VIEW_THROUGH = 50
+	ABM_KIND_VIEW_THROUGH = 50,
+	ABM_KIND_REPORT_TOUCHES = 60
 } AbmStateKind;
 
 /* Writing: start a buffer with version and kind, append, finish as bytea. */
@@ -154,6 +155,9 @@ extern const char *abm_parse_stage_name(const char *p, char *name,
 extern void abm_append_stage_name(StringInfo buf, const char *name);
 extern AbmJourney *abm_journey_from_datum(Datum d);
 
+/* Sort int64 values in increasing order (quicksort, comparisons inlined). */
+extern void abm_sort_int64(int64 *a, size_t n);
+
 /* Time: durations in days, intervals as microseconds. */
 extern float8 abm_days_between(TimestampTz from, TimestampTz to);
 extern int64 abm_interval_usecs(const Interval *iv, const char *argname,
@@ -196,6 +200,7 @@ extern void abm_money_combine(AbmMoneySum *sum, const AbmMoneySum *other,
 extern Datum abm_money_result(const AbmMoneySum *sum);
 extern void abm_money_write(StringInfo buf, const AbmMoneySum *sum);
 extern void abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count);
+extern void abm_money_read_any(AbmReader *r, AbmMoneySum *sum);
 extern Datum abm_int128_numeric(int128 value, int point, int dscale);
 
 #endif							/* ABM_H */

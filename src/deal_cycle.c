@@ -51,13 +51,6 @@ typedef struct DealCycleState
 	int64		usecs[FLEXIBLE_ARRAY_MEMBER];	/* one duration per deal */
 } DealCycleState;
 
-#define ST_SORT sort_usecs
-#define ST_ELEMENT_TYPE int64
-#define ST_COMPARE(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
 static DealCycleState *
 cycle_alloc(MemoryContext cxt, int64 capacity)
 {
@@ -226,7 +219,7 @@ cycle_sort(DealCycleState *state)
 {
 	if (state->nsorted < state->ndeals)
 	{
-		sort_usecs(state->usecs, state->ndeals);
+		abm_sort_int64(state->usecs, state->ndeals);
 		state->nsorted = state->ndeals;
 	}
 }

@@ -346,11 +346,13 @@ money_read_fail(AbmReader *r, const char *why)
 }
 
 /*
- * Read a sum written by abm_money_write, as the sum of `count` amounts that
- * are all >= 0 (every money sum of abm is); the side sum is palloc'd.
+ * Read a sum written by abm_money_write.  any_sign: a sum of any numerics
+ * (negative, NaN and infinite values included, as sum(numeric) takes them);
+ * otherwise the sum of `count` amounts that are all >= 0 (every money sum of
+ * a money KPI is).  The side sum is palloc'd.
  */
-void
-abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count)
+static void
+money_read(AbmReader *r, AbmMoneySum *sum, int64 count, bool any_sign)
 {
 	int64		hi = abm_read_int64(r);
 	uint64		lo = (uint64) abm_read_int64(r);
@@ -358,7 +360,8 @@ abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count)
 
 	sum->scaled = (int128) (((uint128) (uint64) hi << 64) | lo);
 	sum->dscale = abm_read_int32(r);
-	if (sum->scaled < 0 || sum->scaled > MONEY_SCALED_LIMIT)
+	if (sum->scaled > MONEY_SCALED_LIMIT ||
+		sum->scaled < (any_sign ? -MONEY_SCALED_LIMIT : 0))
 		money_read_fail(r, "The money sum is out of range.");
 	if (sum->dscale < 0 || sum->dscale > NUM_DSCALE_MASK)
 		money_read_fail(r, "The display scale of the money sum is out of range.");
@@ -395,10 +398,23 @@ abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count)
 														PointerGetDatum(&si),
 														ObjectIdGetDatum(InvalidOid),
 														Int32GetDatum(-1)));
-		if (numeric_is_nan(sum->rest) || numeric_is_inf(sum->rest) ||
-			abm_numeric_sign(NumericGetDatum(sum->rest)) < 0)
+		if (!any_sign &&
+			(numeric_is_nan(sum->rest) || numeric_is_inf(sum->rest) ||
+			 abm_numeric_sign(NumericGetDatum(sum->rest)) < 0))
 			money_read_fail(r, "The side money sum is not a finite number >= 0.");
 	}
-	if (count == 0 && (sum->scaled != 0 || sum->rest != NULL))
+	if (!any_sign && count == 0 && (sum->scaled != 0 || sum->rest != NULL))
 		money_read_fail(r, "A money sum of no amount is not empty.");
+}
+
+void
+abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count)
+{
+	money_read(r, sum, count, false);
+}
+
+void
+abm_money_read_any(AbmReader *r, AbmMoneySum *sum)
+{
+	money_read(r, sum, 0, true);
 }
