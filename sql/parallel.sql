@@ -35,6 +35,8 @@ INSERT INTO pq_part_contacts SELECT * FROM pq.contacts;
 INSERT INTO pq_part_engagement_daily SELECT * FROM pq.engagement_daily;
 ANALYZE;
 
+\i sql/include/report_account_near.sql
+
 -- One case per aggregate signature: the relation, the call, and how two
 -- results compare (exact text, unless a float sum whose order may differ).
 CREATE TABLE pq_cases (id int PRIMARY KEY, agg text, rel text, call text, same text);
@@ -94,7 +96,13 @@ INSERT INTO pq_cases VALUES
   (25, 'abm_influenced(timestamp with time zone,timestamp with time zone,interval)', 'touches',
    'abm_influenced(occurred_at, timestamptz ''2025-07-01'', interval ''30 days'')', 'a = b'),
   (50, 'abm_view_through(timestamp with time zone,boolean,boolean,boolean,interval)', 'touches',
-   'abm_view_through(occurred_at, activity = ''ad_impression'', activity = ''ad_click'', activity = ''form_fill'', ''7 days'')', 'a = b');
+   'abm_view_through(occurred_at, activity = ''ad_impression'', activity = ''ad_click'', activity = ''form_fill'', ''7 days'')', 'a = b'),
+  (70, 'abm_report_touches(timestamp with time zone,text,bigint,numeric,integer,timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)',
+   'touches', $$abm_report_touches(occurred_at, activity, contact_id, cost, 1, '{2025-04-01,NULL}', '{2025-03-01,2025-09-01}',
+                                   '{2024-12-01,2025-06-03}', '{100.5,200}', '{2025-01-01,2025-07-01,2026-01-01}',
+                                   '{2024-12-25,2025-06-24}', '{2025-05-27,2025-11-26}', '30 days', NULL, '7 days',
+                                   '7 days', '28 days')$$,
+   'pg_temp.accounts_near(a, b)');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case
