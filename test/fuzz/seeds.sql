@@ -372,4 +372,10 @@ INSERT INTO abm_seeds.call VALUES
                @extschema@.abm_report_has_column('pg_catalog.pg_class', 'no_such_column', 'a KPI')$q$),
     ('abm_report_relation(regclass, name[], text)',
      $q$SELECT @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,relkind}', 'a KPI'),
-               @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,nope}', 'a KPI')$q$);
+               @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,nope}', 'a KPI')$q$),
+    ('abm_report_steps(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamp with time zone[], interval, double precision, interval, numeric, jsonb, double precision, integer, double precision, interval, text[], double precision, interval, interval, interval)',
+     $q$SELECT * FROM @extschema@.abm_demo_load(0.002, 4, 'seeds_steps');
+        SELECT * FROM @extschema@.abm_report_steps('seeds_steps.accounts', 'seeds_steps.touches',
+            'seeds_steps.opportunities', 'seeds_steps.contacts', 'seeds_steps.stages',
+            'seeds_steps.contracts', 'seeds_steps.nps_responses', '{2025-01-01,2025-04-01,2025-07-01}',
+            '30 days', 10, '90 days', NULL, NULL, 30, 3, 0.5, '30 days', NULL, 6.8, '7 days', '7 days', '28 days')$q$);
