@@ -56,6 +56,7 @@
 #include "idset.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -216,6 +217,8 @@ typedef struct RtCache
 {
 	RtRaw		args[RT_CONST_ARGS];
 	const RtParams *params;
+	bool		fixed_known;
+	bool		fixed;			/* the plan passes constants: they cannot change */
 } RtCache;
 
 typedef struct RtOpportunity
@@ -679,6 +682,29 @@ rt_params_intern(FunctionCallInfo fcinfo, const char *key, int32 keylen,
 	return rt_params_load(key, keylen, aggcontext, sqlstate);
 }
 
+/*
+ * Whether the plan passes every constant argument as a constant (a Const,
+ * or an external parameter, whose value a query execution cannot change):
+ * then the values of the first row are those of every row.
+ */
+static bool
+rt_args_fixed(FunctionCallInfo fcinfo)
+{
+	Aggref	   *agg = AggGetAggref(fcinfo);
+
+	if (agg == NULL || list_length(agg->args) != RT_NARGS - 1)
+		return false;
+	for (int i = RT_FIRST_CONST_ARG; i < RT_NARGS; i++)
+	{
+		Node	   *expr = (Node *) ((TargetEntry *) list_nth(agg->args, i - 1))->expr;
+
+		if (!IsA(expr, Const) &&
+			!(IsA(expr, Param) && ((Param *) expr)->paramkind == PARAM_EXTERN))
+			return false;
+	}
+	return true;
+}
+
 /* The parameters of this row, checked against the group's. */
 static const RtParams *
 rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext aggcontext)
@@ -689,6 +715,9 @@ rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext aggco
 	bool		same = cache != NULL && cache->params != NULL &&
 		(st == NULL || st->p == cache->params);
 
+	/* constants of the plan (the usual call) are checked on the first row */
+	if (same && cache->fixed)
+		return cache->params;
 	for (int i = 0; same && i < RT_CONST_ARGS; i++)
 		same = rt_raw_same(&cache->args[i], fcinfo, RT_FIRST_CONST_ARG + i);
 	if (same)
@@ -709,6 +738,11 @@ rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext aggco
 	{
 		for (int i = 0; i < RT_CONST_ARGS; i++)
 			rt_raw_keep(&cache->args[i], fcinfo, RT_FIRST_CONST_ARG + i, fcinfo->flinfo->fn_mcxt);
+	}
+	if (!cache->fixed_known)
+	{
+		cache->fixed = rt_args_fixed(fcinfo);
+		cache->fixed_known = true;
 	}
 	pfree(key.data);
 	return p;
@@ -1605,16 +1639,13 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-static int
-rt_event_cmp(const void *a, const void *b)
-{
-	const RtEvent *x = a;
-	const RtEvent *y = b;
-
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
-	return 0;
-}
+/* Events by time (PostgreSQL's quicksort template, comparison inlined). */
+#define ST_SORT rt_sort_events
+#define ST_ELEMENT_TYPE RtEvent
+#define ST_COMPARE(a, b) (((a)->at > (b)->at) - ((a)->at < (b)->at))
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * View-through conversions and visits per step, as abm_view_through counts
@@ -1634,7 +1665,7 @@ rt_view_through(RtState *st, int64 *conversions, int64 *visits)
 	int32		i = 0;
 
 	if (st->nevents > 1)
-		qsort(st->events, st->nevents, sizeof(RtEvent), rt_event_cmp);
+		rt_sort_events(st->events, st->nevents);
 	while (i < st->nevents)
 	{
 		int32		end = i;

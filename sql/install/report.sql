@@ -110,6 +110,15 @@ DECLARE
     q text;
     vt_since timestamptz[];
     surge_since timestamptz[];
+    t_ids bigint[];
+    t_tiers int[];
+    t_fits float8[];
+    tam bigint;
+    o_accounts bigint[];
+    o_created timestamptz[];
+    o_closed timestamptz[];
+    o_amounts numeric[];
+    o_won bool[];
 BEGIN
     IF bounds IS NULL OR cardinality(bounds) < 2 OR cardinality(bounds) > 1001
        OR array_position(bounds, NULL) IS NOT NULL THEN
@@ -215,23 +224,23 @@ BEGIN
     -- $12 committee_size, $13 view_through_window, $14 surge_recent,
     -- $15 surge_baseline, $16 bounds, $17 the start of each step's
     -- view-through buffer, $18 the start of the surge windows at each step's
-    -- end.  Contract dates are compared with the steps' dates (st.s::date,
-    -- st.e::date).
+    -- end, $19 to $22 the target accounts (ids, tiers, fits) and the total
+    -- addressable market, $23 to $27 their opportunities.  Contract dates
+    -- are compared with the steps' dates (st.s::date, st.e::date).
     q := format($q$
-WITH st AS MATERIALIZED (
+WITH st AS NOT MATERIALIZED (
     SELECT i AS step, $16[i] AS s, $16[i + 1] AS e
     FROM pg_catalog.generate_series(1, pg_catalog.cardinality($16) - 1) i
-), acct AS MATERIALIZED (
-    SELECT a.account_id, coalesce(a.is_target, false) AS is_target, %1$s AS tier, %2$s AS fit
-    FROM %3$s a WHERE a.account_id IS NOT NULL
-), t AS MATERIALIZED (
-    SELECT account_id, tier, fit FROM acct WHERE is_target
 ),
--- Opportunities of target accounts created before the end of the last step.
-o_all AS MATERIALIZED (
-    SELECT x.account_id, x.created_at, x.closed_at, x.amount, x.is_won
-    FROM %5$s x JOIN t USING (account_id)
-    WHERE x.created_at < $2
+-- The target accounts, one row per row of accounts (read by the first
+-- statement: $19 ids, $20 tiers, $21 ICP fits), and the opportunities of
+-- target accounts created before the end of the last step ($23 to $27).
+-- Not materialized: the pass below reads them in its parallel workers.
+t AS NOT MATERIALIZED (
+    SELECT * FROM unnest($19::bigint[], $20::int[], $21::float8[]) AS t(account_id, tier, fit)
+), o_all AS NOT MATERIALIZED (
+    SELECT * FROM unnest($23::bigint[], $24::timestamptz[], $25::timestamptz[], $26::numeric[], $27::bool[])
+        AS o(account_id, created_at, closed_at, amount, is_won)
 ),
 -- Per step, the opportunities created before its end as known at its end
 -- (one closed at or after it is open), those a KPI of the step can use:
@@ -242,9 +251,12 @@ o AS MATERIALIZED (
            CASE WHEN x.closed_at < st.e THEN x.is_won END AS is_won
     FROM o_all x JOIN st ON x.created_at < st.e
     WHERE x.created_at >= st.s OR x.closed_at IS NULL OR x.is_won IS NULL OR x.closed_at >= st.s
-), won_first AS (
-    SELECT step, account_id, min(closed_at) AS won_at FROM o
-    WHERE is_won AND closed_at >= s GROUP BY step, account_id
+),
+-- The first win of each target account in each step, as known at its end.
+won_first AS NOT MATERIALIZED (
+    SELECT st.step, x.account_id, min(x.closed_at) AS won_at
+    FROM o_all x JOIN st ON x.is_won AND x.closed_at >= st.s AND x.closed_at < st.e AND x.created_at < st.e
+    GROUP BY st.step, x.account_id
 ), first_opp AS (
     SELECT account_id, min(created_at) AS created_at FROM o_all GROUP BY account_id
 ),
@@ -392,7 +404,7 @@ k1 AS (
            avg(fit) AS fit
     FROM t
 ), k_tam AS (
-    SELECT count(*) FILTER (WHERE fit >= $9) AS tam FROM acct
+    SELECT $22::bigint AS tam
 ), k_acct AS (
     SELECT st.step,
            count(*) FILTER (WHERE a.engaged) AS engaged,
@@ -654,6 +666,29 @@ $q$,
             CASE WHEN ctr IS NOT NULL THEN 'ctr' END,
             CASE WHEN nps IS NOT NULL THEN 'nps' END], NULL));
 
+    -- The accounts and the opportunities, each read once, here: the main
+    -- statement takes the target accounts and their opportunities as
+    -- parameters, so that its pass over the touches can run in parallel
+    -- workers (a worker cannot read a CTE of the leader).  Ids are bigint.
+    EXECUTE format($p$
+        SELECT coalesce(array_agg(a.account_id) FILTER (WHERE a.is_target), '{}'),
+               coalesce(array_agg(a.tier) FILTER (WHERE a.is_target), '{}'),
+               coalesce(array_agg(a.fit) FILTER (WHERE a.is_target), '{}'),
+               count(*) FILTER (WHERE a.fit >= $1)
+        FROM (SELECT a.account_id::bigint AS account_id, coalesce(a.is_target, false) AS is_target,
+                     (%1$s)::int AS tier, (%2$s)::float8 AS fit
+              FROM %3$s a WHERE a.account_id IS NOT NULL) a$p$,
+        CASE WHEN has_tier THEN 'a.tier' ELSE 'NULL::int' END, fit_expr, acc)
+        INTO t_ids, t_tiers, t_fits, tam USING mqa_min_fit;
+    EXECUTE format($p$
+        SELECT coalesce(array_agg(x.account_id), '{}'), coalesce(array_agg(x.created_at), '{}'),
+               coalesce(array_agg(x.closed_at), '{}'), coalesce(array_agg(x.amount), '{}'),
+               coalesce(array_agg(x.is_won), '{}')
+        FROM (SELECT o.account_id::bigint AS account_id, o.created_at::timestamptz AS created_at,
+                     o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
+              FROM %1$s o) x JOIN unnest($1) t(account_id) USING (account_id)
+        WHERE x.created_at < $2$p$, opp_src)
+        INTO o_accounts, o_created, o_closed, o_amounts, o_won USING t_ids, bounds[cardinality(bounds)];
     -- the window starts, in the session's time zone as timestamptz - interval
     -- computes them (the aggregate takes them ready, so it is immutable)
     vt_since := ARRAY(SELECT b - view_through_window
@@ -663,7 +698,8 @@ $q$,
     RETURN QUERY EXECUTE q
         USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
               mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
-              view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since;
+              view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
+              t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won;
 END
 $report$;
 
