@@ -4,6 +4,14 @@
 -- the bare count(*) of the touches grouped by account; the report reads
 -- every relation (touches once, in one pass per account).
 
+-- setup: the daily abm_engagement states (built by engagement.sql, if it ran)
+SET client_min_messages = warning;
+CREATE TABLE IF NOT EXISTS bench.engagement_daily AS
+SELECT account_id, date_trunc('day', occurred_at, 'UTC') AS day,
+       abm_engagement_agg(activity, occurred_at, contact_id, '30 days') AS e
+FROM bench.touches GROUP BY 1, 2;
+VACUUM ANALYZE bench.engagement_daily;
+
 -- workload: abm_report, a year (2025)
 -- against: floor
 -- bar: <= 4

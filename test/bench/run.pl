@@ -56,8 +56,12 @@ my %ms = (floor => time_ms($floor_sql, ''));
 my @rows = ([ 'floor: count(*) grouped by account', $ms{floor}, '', '', '' ]);
 
 my ($pass, $fail) = (0, 0);
+# ABM_BENCH_ONLY: a pattern of the workload files to run (all by default);
+# the floor is timed in every run.
+my $only = $ENV{ABM_BENCH_ONLY};
 for my $file (sort glob('test/bench/*.sql'))
 {
+	next if defined $only && $file !~ /$only/;
 	open(my $fh, '<', $file) or die "$file: $!\n";
 	local $/;
 	my $text = <$fh>;
