@@ -327,13 +327,51 @@ abm_money_write(StringInfo buf, const AbmMoneySum *sum)
 		pq_sendbyte(buf, 0);
 	else
 	{
-		bytea	   *rest = DatumGetByteaPP(DirectFunctionCall1(numeric_send,
-															   NumericGetDatum(sum->rest)));
-
 		pq_sendbyte(buf, 1);
-		pq_sendint32(buf, VARSIZE_ANY_EXHDR(rest));
-		pq_sendbytes(buf, VARDATA_ANY(rest), VARSIZE_ANY_EXHDR(rest));
+		abm_write_numeric(buf, NumericGetDatum(sum->rest));
 	}
+}
+
+static void money_read_fail(AbmReader *r, const char *why);
+
+/* A numeric as its length and numeric_send's bytes. */
+void
+abm_write_numeric(StringInfo buf, Datum num)
+{
+	bytea	   *b = DatumGetByteaPP(DirectFunctionCall1(numeric_send, num));
+
+	pq_sendint32(buf, VARSIZE_ANY_EXHDR(b));
+	pq_sendbytes(buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+}
+
+/*
+ * A numeric written by abm_write_numeric, through numeric_recv (which checks
+ * the digits), palloc'd.  The binary format is 4 int16 (digit count,
+ * weight, sign, scale) and the digits: the length is checked first, as
+ * numeric_recv would report a short value as a protocol error.
+ */
+Numeric
+abm_read_numeric(AbmReader *r)
+{
+	int32		len = abm_read_count(r, MaxAllocSize - 1);
+	const char *bytes = abm_read_bytes(r, len);
+	uint16		ndigits;
+	StringInfoData si;
+
+	if (len < 4 * (int32) sizeof(int16))
+		money_read_fail(r, "A numeric value is truncated.");
+	memcpy(&ndigits, bytes, sizeof(ndigits));
+	if (len != (int32) ((4 + pg_ntoh16(ndigits)) * sizeof(int16)))
+		money_read_fail(r, "A numeric value has the wrong length.");
+	si.data = palloc(len + 1);
+	memcpy(si.data, bytes, len);
+	si.data[len] = '\0';
+	si.len = len;
+	si.maxlen = len + 1;
+	si.cursor = 0;
+	return DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&si),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
 }
 
 static void
@@ -373,31 +411,7 @@ money_read(AbmReader *r, AbmMoneySum *sum, int64 count, bool any_sign)
 		money_read_fail(r, "Unknown money sum flag.");
 	if (has_rest)
 	{
-		int32		len = abm_read_count(r, MaxAllocSize - 1);
-		const char *bytes = abm_read_bytes(r, len);
-		uint16		ndigits;
-		StringInfoData si;
-
-		/*
-		 * The binary numeric format is 4 int16 (digit count, weight, sign,
-		 * scale) and the digits: check the length first, as numeric_recv
-		 * itself would report a short value as a protocol error.
-		 */
-		if (len < 4 * (int32) sizeof(int16))
-			money_read_fail(r, "The side money sum is truncated.");
-		memcpy(&ndigits, bytes, sizeof(ndigits));
-		if (len != (int32) ((4 + pg_ntoh16(ndigits)) * sizeof(int16)))
-			money_read_fail(r, "The side money sum has the wrong length.");
-		si.data = palloc(len + 1);
-		memcpy(si.data, bytes, len);
-		si.data[len] = '\0';
-		si.len = len;
-		si.maxlen = len + 1;
-		si.cursor = 0;
-		sum->rest = DatumGetNumeric(DirectFunctionCall3(numeric_recv,
-														PointerGetDatum(&si),
-														ObjectIdGetDatum(InvalidOid),
-														Int32GetDatum(-1)));
+		sum->rest = abm_read_numeric(r);
 		if (!any_sign &&
 			(numeric_is_nan(sum->rest) || numeric_is_inf(sum->rest) ||
 			 abm_numeric_sign(NumericGetDatum(sum->rest)) < 0))

@@ -140,8 +140,8 @@ static const char *const rt_extra_names[] = {"third_party_intent", "call", "emai
 #define RT_F_ALL		0x0F
 
 /* View-through event kinds. */
-#define RT_EV_IMPRESSION	0x01
-#define RT_EV_CLICK			0x02
+#define RT_EV_IMPRESSION	ABM_VT_IMPRESSION
+#define RT_EV_CLICK			ABM_VT_CLICK
 #define RT_EV_FORM			0x04	/* a form fill in a step */
 #define RT_EV_VISIT			0x08	/* a web or high-value page visit in a step */
 #define RT_EV_ALL			0x0F
@@ -245,12 +245,8 @@ typedef struct RtPeriod
 	AbmIdSet	engaged_ids;
 } RtPeriod;
 
-typedef struct RtEvent
-{
-	TimestampTz at;
-	int32		step;			/* of a conversion; -1 before the first step */
-	uint8		kinds;
-} RtEvent;
+/* A view-through event; its tag is the step of a conversion (-1 before them). */
+typedef AbmVtEvent RtEvent;
 
 typedef struct RtState
 {
@@ -821,44 +817,10 @@ rt_account_key(FunctionCallInfo fcinfo, const RtParams *p, StringInfo key)
 			pq_sendbyte(key, 1);
 		else
 		{
-			bytea	   *b = DatumGetByteaPP(DirectFunctionCall1(numeric_send, amounts[i]));
-
 			pq_sendbyte(key, 0);
-			pq_sendint32(key, VARSIZE_ANY_EXHDR(b));
-			pq_sendbytes(key, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+			abm_write_numeric(key, amounts[i]);
 		}
 	}
-}
-
-/* A numeric in binary form, as numeric_recv reads it (checked). */
-static Numeric
-rt_read_numeric(AbmReader *r)
-{
-	int32		len = abm_read_count(r, 65536);
-	const char *bytes = abm_read_bytes(r, len);
-	StringInfoData si;
-	uint16		ndigits;
-
-	if (len < 4 * (int32) sizeof(int16))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid %s value", r->what),
-				 errdetail("An amount is truncated.")));
-	memcpy(&ndigits, bytes, sizeof(ndigits));
-	if (len != (int32) ((4 + pg_ntoh16(ndigits)) * sizeof(int16)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid %s value", r->what),
-				 errdetail("An amount has the wrong length.")));
-	si.data = palloc(len + 1);
-	memcpy(si.data, bytes, len);
-	si.data[len] = '\0';
-	si.len = len;
-	si.maxlen = len + 1;
-	si.cursor = 0;
-	return DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&si),
-											   ObjectIdGetDatum(InvalidOid),
-											   Int32GetDatum(-1)));
 }
 
 /* The step of t: i with bounds[i] <= t < bounds[i + 1], or -1 before them. */
@@ -951,7 +913,7 @@ rt_account_load(RtState *st, const char *key, int32 keylen, MemoryContext cxt,
 		if (created_null > 1 || since_null > 1 || amount_null > 1)
 			rt_bad(sqlstate, "invalid report touches state value", "Unknown NULL flag.", NULL);
 		if (!amount_null)
-			amount = rt_read_numeric(&r);
+			amount = abm_read_numeric(&r);
 		/* opportunities created outside the steps are not reported */
 		if (created_null || created < p->bounds[0] || created >= p->bounds[p->nsteps])
 			continue;
@@ -1072,7 +1034,7 @@ rt_add_event(RtState *st, TimestampTz at, int32 step, uint8 kinds, MemoryContext
 		st->capevents = (int32) cap;
 	}
 	st->events[st->nevents].at = at;
-	st->events[st->nevents].step = step;
+	st->events[st->nevents].tag = step;
 	st->events[st->nevents].kinds = kinds;
 	st->nevents++;
 }
@@ -1407,7 +1369,7 @@ rt_merge(RtState *st, RtState *other, MemoryContext cxt)
 	}
 	for (int32 e = 0; e < other->nevents; e++)
 	{
-		rt_add_event(st, other->events[e].at, other->events[e].step,
+		rt_add_event(st, other->events[e].at, other->events[e].tag,
 					 other->events[e].kinds, cxt);
 		if ((e & 4095) == 4095)
 			CHECK_FOR_INTERRUPTS();
@@ -1622,10 +1584,10 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
 		ev->kinds = abm_read_uint8(&r);
 		if (ev->at >= p->bounds[p->nsteps])
 			rt_corrupt("An event is after the last step.");
-		ev->step = rt_step_of(p, ev->at);
+		ev->tag = rt_step_of(p, ev->at);
 		if (ev->kinds == 0 || (ev->kinds & ~RT_EV_ALL) != 0 ||
 			(ev->kinds & (ev->kinds - 1)) != 0 ||
-			((ev->kinds & (RT_EV_FORM | RT_EV_VISIT)) && ev->step < 0))
+			((ev->kinds & (RT_EV_FORM | RT_EV_VISIT)) && ev->tag < 0))
 			rt_corrupt("An event has invalid kind bits.");
 		if ((e & 4095) == 4095)
 			CHECK_FOR_INTERRUPTS();
@@ -1639,74 +1601,44 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-/* Events by time (PostgreSQL's quicksort template, comparison inlined). */
-#define ST_SORT rt_sort_events
-#define ST_ELEMENT_TYPE RtEvent
-#define ST_COMPARE(a, b) (((a)->at > (b)->at) - ((a)->at < (b)->at))
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
+/* The view-through counts of each step (what rt_vt_found adds up). */
+typedef struct RtVtCounts
+{
+	const RtParams *p;
+	int64	   *conversions;
+	int64	   *visits;
+} RtVtCounts;
+
+/*
+ * A conversion of step k counts when it and the latest impression before it
+ * are no earlier than the step's view-through start (the plain SQL's filter
+ * kept no older event in the step's buffer).
+ */
+static void
+rt_vt_found(void *arg, const AbmVtEvent *ev, TimestampTz last_impression)
+{
+	RtVtCounts *c = arg;
+
+	if (!(ev->kinds & (RT_EV_FORM | RT_EV_VISIT)) ||
+		ev->at < c->p->vt_lo[ev->tag] || last_impression < c->p->vt_lo[ev->tag])
+		return;
+	if (ev->kinds & RT_EV_FORM)
+		c->conversions[ev->tag]++;
+	else
+		c->visits[ev->tag]++;
+}
 
 /*
  * View-through conversions and visits per step, as abm_view_through counts
- * them over the events from the step's start - window on: a conversion at
- * c counts when the latest impression at or before c is at most within
- * before it, no click falls between them, and both are no earlier than
- * that start.  Sorting in place changes the layout, not the content.
+ * them over the events from the step's start - window on (abm_vt_sweep).
+ * Sorting in place changes the layout, not the content.
  */
 static void
 rt_view_through(RtState *st, int64 *conversions, int64 *visits)
 {
-	const RtParams *p = st->p;
-	bool		have_impression = false;
-	bool		have_click = false;
-	TimestampTz last_impression = 0;
-	TimestampTz last_click = 0;
-	int32		i = 0;
+	RtVtCounts	c = {st->p, conversions, visits};
 
-	if (st->nevents > 1)
-		rt_sort_events(st->events, st->nevents);
-	while (i < st->nevents)
-	{
-		int32		end = i;
-		TimestampTz at = st->events[i].at;
-		TimestampTz earliest;
-
-		while (end < st->nevents && st->events[end].at == at)
-		{
-			if (st->events[end].kinds & RT_EV_IMPRESSION)
-			{
-				have_impression = true;
-				last_impression = at;
-			}
-			if (st->events[end].kinds & RT_EV_CLICK)
-			{
-				have_click = true;
-				last_click = at;
-			}
-			end++;
-		}
-		if (pg_sub_s64_overflow(at, p->within, &earliest))
-			earliest = PG_INT64_MIN;
-		if (have_impression && last_impression >= earliest &&
-			(!have_click || last_click < last_impression))
-		{
-			for (int32 j = i; j < end; j++)
-			{
-				const RtEvent *ev = &st->events[j];
-
-				if (!(ev->kinds & (RT_EV_FORM | RT_EV_VISIT)) ||
-					ev->at < p->vt_lo[ev->step] || last_impression < p->vt_lo[ev->step])
-					continue;
-				if (ev->kinds & RT_EV_FORM)
-					conversions[ev->step]++;
-				else
-					visits[ev->step]++;
-			}
-		}
-		i = end;
-		CHECK_FOR_INTERRUPTS();
-	}
+	abm_vt_sweep(st->events, st->nevents, st->p->within, rt_vt_found, &c);
 }
 
 static Datum
