@@ -14,8 +14,8 @@ SQL_PARTS = $(addprefix sql/install/, \
 	engagement.sql surge.sql \
 	pipeline.sql deal_cycle.sql acv.sql influenced.sql \
 	coverage.sql icp_fit.sql \
-	journey.sql funnel.sql window_funnel.sql retention.sql \
-	attribution.sql view_through.sql \
+	journey.sql funnel.sql window_funnel.sql retention.sql sequence.sql paths.sql \
+	attribution.sql view_through.sql markov.sql shapley.sql lift.sql \
 	demo.sql report_touches.sql report.sql)
 
 # Released install scripts are frozen; the update scripts lead from each of

@@ -1,4 +1,4 @@
--- abm_activity_weight: the SPEC section 3 defaults
+-- abm_activity_weight: the default weights (docs/reference.md)
 SELECT a, abm_activity_weight(a) AS weight
 FROM (VALUES ('ad_impression'), ('ad_click'), ('email_open'), ('email_click'),
              ('web_visit'), ('high_value_page_visit'), ('content_download'),

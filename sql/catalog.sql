@@ -1,4 +1,4 @@
--- The extension's catalog entries (SPEC §1 naming and documentation):
+-- The extension's catalog entries (naming and documentation rules):
 -- every object that belongs to the extension has a COMMENT ON, and every
 -- named one starts with abm_.  Both lists must be empty; the second half
 -- shows that each query does find an offender.

@@ -1,5 +1,5 @@
 -- The Citus combine path, emulated in SQL for every aggregate whose state
--- is an abm type (SPEC section 1): each "worker" (account_id % 2) computes
+-- is an abm type (docs/scale-out.md): each "worker" (account_id % 2) computes
 -- partial states per group, sends them as text, the "coordinator" reads
 -- them with the type's input function, combines them with the aggregate's
 -- own COMBINEFUNC and applies its final function.  The answer must equal
@@ -18,6 +18,13 @@ SELECT account_id, abm_journey(stage, entered_at) AS j FROM cc.stages GROUP BY 1
 -- funnels per segment, to be rolled up across segments
 CREATE TABLE cc.funnels AS
 SELECT account_id % 40 AS segment, abm_funnel(j) AS f FROM cc.journeys GROUP BY 1;
+-- attribution states per account (its channels in time order, won or not)
+CREATE TABLE cc.attribution_states AS
+SELECT account_id, abm_markov_attribution(path, converted) AS m, abm_shapley_attribution(path, converted) AS s
+FROM (SELECT account_id, array_agg(channel ORDER BY occurred_at, activity, contact_id) AS path,
+             EXISTS (SELECT FROM cc.opportunities o WHERE o.account_id = t.account_id AND o.is_won) AS converted
+      FROM cc.touches t GROUP BY 1) j
+GROUP BY 1;
 
 -- Every aggregate whose state type is an abm type has a case.
 CREATE TABLE cc_cases (agg text PRIMARY KEY, rel text, key text, arg text, compare text);
@@ -28,6 +35,8 @@ INSERT INTO cc_cases VALUES
      AND abm_touches(a) = abm_touches(b) AND abm_first_touch(a) = abm_first_touch(b)
      AND abm_last_touch(a) = abm_last_touch(b) AND abm_engaged_contacts(a) = abm_engaged_contacts(b)$$),
   ('abm_rollup(abm_journey)', 'journeys', 'account_id', 'j', 'a::text = b::text'),
+  ('abm_rollup(abm_markov)', 'attribution_states', 'account_id', 'm', 'a::text = b::text'),
+  ('abm_rollup(abm_shapley)', 'attribution_states', 'account_id', 's', 'a::text = b::text'),
   -- a funnel keeps its durations in arrival order: compare what it reports
   ('abm_rollup(abm_funnel)', 'funnels', 'segment', 'f',
    $$(SELECT array_agg(x ORDER BY step)::text FROM abm_funnel_steps(a) x)

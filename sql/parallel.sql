@@ -19,11 +19,22 @@ SELECT account_id, date_trunc('day', occurred_at, 'UTC') AS day,
        abm_engagement_agg(activity, occurred_at, contact_id, '30 days') AS e
 FROM pq.touches GROUP BY 1, 2;
 CREATE TABLE pq_part_engagement_daily (LIKE pq.engagement_daily) PARTITION BY HASH (account_id);
+-- journeys (channels in time order, won or not) and their per-account
+-- attribution states
+CREATE TABLE pq.journeys AS
+SELECT account_id, array_agg(channel ORDER BY occurred_at, activity, contact_id) AS path,
+       EXISTS (SELECT FROM pq.opportunities o WHERE o.account_id = t.account_id AND o.is_won) AS converted
+FROM pq.touches t GROUP BY 1;
+CREATE TABLE pq.journey_states AS
+SELECT account_id, abm_markov_attribution(path, converted) AS m, abm_shapley_attribution(path, converted) AS s
+FROM pq.journeys GROUP BY 1;
+CREATE TABLE pq_part_journeys (LIKE pq.journeys) PARTITION BY HASH (account_id);
+CREATE TABLE pq_part_journey_states (LIKE pq.journey_states) PARTITION BY HASH (account_id);
 SELECT format('CREATE TABLE %I PARTITION OF %I FOR VALUES WITH (MODULUS 3, REMAINDER %s)',
               t || '_' || r, t, r)
 FROM unnest(ARRAY['pq_part_touches', 'pq_part_opportunities', 'pq_part_contracts',
                   'pq_part_nps_responses', 'pq_part_stages', 'pq_part_contacts',
-                  'pq_part_engagement_daily']) t,
+                  'pq_part_engagement_daily', 'pq_part_journeys', 'pq_part_journey_states']) t,
      generate_series(0, 2) r
 \gexec
 INSERT INTO pq_part_touches SELECT * FROM pq.touches;
@@ -33,6 +44,8 @@ INSERT INTO pq_part_nps_responses SELECT * FROM pq.nps_responses;
 INSERT INTO pq_part_stages SELECT * FROM pq.stages;
 INSERT INTO pq_part_contacts SELECT * FROM pq.contacts;
 INSERT INTO pq_part_engagement_daily SELECT * FROM pq.engagement_daily;
+INSERT INTO pq_part_journeys SELECT * FROM pq.journeys;
+INSERT INTO pq_part_journey_states SELECT * FROM pq.journey_states;
 ANALYZE;
 
 \i sql/include/report_account_near.sql
@@ -84,6 +97,18 @@ INSERT INTO pq_cases VALUES
   (68, 'abm_window_funnel_times(interval,text,timestamp with time zone,boolean[])', 'touches',
    'abm_window_funnel_times(''1 day'', ''strict_increase, strict_once'', occurred_at, activity = ''email_open'', activity = ''email_click'', activity = ''web_visit'')', 'a = b'),
   (69, 'abm_retention(boolean[])', 'touches', 'abm_retention(activity = ''web_visit'', activity = ''form_fill'', activity = ''meeting_booked'')', 'a = b'),
+  (70, 'abm_sequence_match(text,timestamp with time zone,boolean[])', 'touches',
+   'abm_sequence_match(''(?1)(?t<=86400)(?2)'', occurred_at, activity = ''content_download'', activity = ''meeting_booked'')', 'a = b'),
+  (71, 'abm_sequence_count(text,timestamp with time zone,boolean[])', 'touches',
+   'abm_sequence_count(''(?1)(?t<=86400)(?2)'', occurred_at, activity = ''email_open'', activity = ''email_click'')', 'a = b'),
+  (72, 'abm_sequence_match_events(text,timestamp with time zone,boolean[])', 'touches',
+   'abm_sequence_match_events(''(?1)(?2)'', occurred_at, activity = ''web_visit'', activity = ''content_download'')', 'a = b'),
+  (73, 'abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])', 'touches',
+   'abm_sequence_next_node(''forward'', ''first_match'', occurred_at, activity, true, activity = ''content_download'')', 'a = b'),
+  (74, 'abm_path(integer,timestamp with time zone,text,boolean)', 'touches',
+   'abm_path(3, occurred_at, activity, activity = ''meeting_booked'')', 'a::text = b::text'),
+  (75, 'abm_path(integer,timestamp with time zone,text,boolean,boolean)', 'touches',
+   'abm_path(3, occurred_at, activity, activity = ''meeting_booked'', activity = ''webinar_attended'')', 'a::text = b::text'),
   (20, 'abm_pipeline(numeric,timestamp with time zone,timestamp with time zone,boolean)', 'opportunities',
    'abm_pipeline(amount, created_at, closed_at, is_won)', 'a = b'),
   (21, 'abm_pipeline_velocity(numeric,timestamp with time zone,timestamp with time zone,boolean)', 'opportunities',
@@ -97,7 +122,15 @@ INSERT INTO pq_cases VALUES
    'abm_influenced(occurred_at, timestamptz ''2025-07-01'', interval ''30 days'')', 'a = b'),
   (50, 'abm_view_through(timestamp with time zone,boolean,boolean,boolean,interval)', 'touches',
    'abm_view_through(occurred_at, activity = ''ad_impression'', activity = ''ad_click'', activity = ''form_fill'', ''7 days'')', 'a = b'),
-  (70, 'abm_report_touches(timestamp with time zone,text,bigint,numeric,integer,timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)',
+  (51, 'abm_markov_attribution(text[],boolean)', 'journeys', 'abm_markov_attribution(path, converted)', 'a::text = b::text'),
+  (52, 'abm_markov_attribution(text[],boolean,integer)', 'journeys', 'abm_markov_attribution(path, converted, 2)', 'a::text = b::text'),
+  (53, 'abm_rollup(abm_markov)', 'journey_states', 'abm_rollup(m)', 'a::text = b::text'),
+  (54, 'abm_shapley_attribution(text[],boolean)', 'journeys', 'abm_shapley_attribution(path, converted)', 'a::text = b::text'),
+  (55, 'abm_rollup(abm_shapley)', 'journey_states', 'abm_rollup(s)', 'a::text = b::text'),
+  (56, 'abm_lift(boolean,boolean)', 'opportunities', 'abm_lift(amount > 50000, is_won)', 'a = b'),
+  (57, 'abm_lift(boolean,boolean,double precision)', 'opportunities',
+   'abm_lift(created_at < ''2025-07-01'', is_won, 0.9)', 'a = b'),
+  (76, 'abm_report_touches(timestamp with time zone,text,bigint,numeric,integer,timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)',
    'touches', $$abm_report_touches(occurred_at, activity, contact_id, cost, 1, '{2025-04-01,NULL}', '{2025-03-01,2025-09-01}',
                                    '{2024-12-01,2025-06-03}', '{100.5,200}', '{2025-01-01,2025-07-01,2026-01-01}',
                                    '{2024-12-25,2025-06-24}', '{2025-05-27,2025-11-26}', '30 days', NULL, '7 days',

@@ -63,7 +63,7 @@ FROM generate_series(1, 30000) i;
 -- statistics now, so the plans below do not depend on when autovacuum runs
 ANALYZE opps;
 
--- the demo data set (SPEC §11) at scale 0.01, grouped by target flag and tier
+-- the demo data set at scale 0.01, grouped by target flag and tier
 SET client_min_messages = warning;
 SELECT count(*) AS demo_tables FROM abm_demo_load(0.01, 1, 'pipeline_demo');
 RESET client_min_messages;

@@ -67,7 +67,8 @@ INSERT INTO fx.touches (n, account_id, contact_id, occurred_at, activity, cost) 
   (25, 7, NULL, '2025-06-27', 'ad_impression', 1.00),
   (26, 9, 901, '2025-03-01', 'form_fill', 50.00),            -- not a target
   (27, 10, NULL, '2025-01-10', 'event_attended', 100.00),
-  (28, 3, 301, '2024-12-02', 'chat', NULL);                  -- before the period
+  (28, 3, 301, '2024-12-02', 'chat', NULL),                  -- before the period
+  (29, 4, NULL, '2025-04-04', NULL, 5.00);                   -- an untyped touch: spend, not engagement
 
 CREATE TABLE fx.opportunities (opportunity_id bigint, account_id bigint, created_at timestamptz,
                                closed_at timestamptz, amount numeric, is_won bool);
@@ -95,7 +96,8 @@ INSERT INTO fx.contracts VALUES
   (6, '2025-04-02', '2026-04-02', 40000, 'new', NULL),        -- C8 new customer, ARR 40027.40
   (10, '2023-01-01', '2024-01-01', 5000, 'new', false),       -- C9 a customer of 2023 only
   (5, '2025-08-01', '2026-08-01', 80000, 'new', NULL),        -- C10 starts after the period
-  (9, '2025-02-01', '2026-02-01', 7000, 'new', NULL);         -- not a target
+  (9, '2025-02-01', '2026-02-01', 7000, 'new', NULL),         -- not a target
+  (7, '2024-06-01', '2026-06-01', NULL, 'new', NULL);         -- C11 a free pilot: a customer, no money
 
 CREATE TABLE fx.stages (account_id bigint, stage text, entered_at timestamptz);
 INSERT INTO fx.stages VALUES
@@ -194,9 +196,9 @@ INSERT INTO fx_expected VALUES
 (2, 'identified share of web visits (de-anonymisation rate)', 0.6),
 -- score >= 10, engaged contacts >= 2, fit >= 0.5: account 1 (16.18, {101, 102}, 1.0)
 (2, 'marketing-qualified accounts', 1),
--- #6 1 + #8 2 + #15 10 + #21-#25 5 + #27 100 (#12 before, #26 not a target)
-(2, 'marketing spend on target accounts in the period', 118.00),
-(2, 'cost per engaged target account', round(118.0 / 6, 2)),
+-- #6 1 + #8 2 + #15 10 + #21-#25 5 + #27 100 + #29 5 (#12 before, #26 not a target)
+(2, 'marketing spend on target accounts in the period', 123.00),
+(2, 'cost per engaged target account', round(123.0 / 6, 2)),
 -- Stage 3.  Targets with contacts: 1 (3 contacts, engaged 101, 102: champion,
 -- economic buyer), 2 (2, both engaged: technical buyer, influencer), 3 (1,
 -- engaged champion), 6 (4, engaged 601-603: economic buyer, champion,
@@ -213,7 +215,7 @@ INSERT INTO fx_expected VALUES
 -- first opportunities created in the period, days from the first touch:
 -- 1: 2024-11-15 -> 2025-02-01 = 78; 2: 14; 5: 21; 10: 5; 6: first touch after it.
 (3, 'time from first touch to first opportunity, median', 17.5),
-(3, 'cost per target account with an opportunity created in the period', round(118.0 / 5, 2)),
+(3, 'cost per target account with an opportunity created in the period', round(123.0 / 5, 2)),
 -- Stage 4.  Won in the period: #1 (42 days), #2 (13), #4 (71); lost #5.
 (4, 'opportunities won in the period', 3),
 (4, 'opportunities lost in the period', 1),
@@ -229,21 +231,21 @@ INSERT INTO fx_expected VALUES
 (4, 'target accounts won in the period', 3),
 -- touches in the period up to the win: 1 (won 03-15): none; 2 (02-28): #6-#10; 6 (04-01): #15, #16
 (4, 'touches per won account (touches in the period up to the win)', round(7.0 / 3, 2)),
-(4, 'cost per won account', round(118.0 / 3, 2)),
+(4, 'cost per won account', round(123.0 / 3, 2)),
 -- first contract ever in the period: 2 (C4), 6 (C8); 1 was a customer before, 10 in 2023
 (4, 'new customers', 2),
 (4, 'win rate with target accounts (new customers / target accounts)', round(2.0 / 9, 4)),
 (4, 'new-logo revenue won', 70000),               -- C4 30000 + C8 40000
-(4, 'customer acquisition cost (spend / new customers)', 59.00),
+(4, 'customer acquisition cost (spend / new customers)', 61.50),
 -- a touch in the 90 days before creation: #1 yes (#1), #2 yes, #3 yes (#13, #14), #4 no, #5 yes (#27)
 (4, 'marketing influence, share of opportunities created in the period', 0.8),
 (4, 'marketing influence, share of pipeline amount created in the period', round(180000.0 / 220000, 4)),
--- Stage 5.  Customers on 2024-12-31: 1 (C1), 3 (C5), 4 (C7); on 2025-06-30:
--- 1 (C2, C3), 2 (C4), 3 (C6), 6 (C8).
-(5, 'customers at period start', 3),
-(5, 'customers at period end', 4),
-(5, 'customers at period start still customers at period end', 2),
-(5, 'customer retention rate (still customers / customers at period start)', round(2.0 / 3, 4)),
+-- Stage 5.  Customers on 2024-12-31: 1 (C1), 3 (C5), 4 (C7), 7 (C11, no
+-- money); on 2025-06-30: 1 (C2, C3), 2 (C4), 3 (C6), 6 (C8), 7 (C11).
+(5, 'customers at period start', 4),
+(5, 'customers at period end', 5),
+(5, 'customers at period start still customers at period end', 3),
+(5, 'customer retention rate (still customers / customers at period start)', 0.75),
 -- up for renewal (end + 30 days in the period): C1 (1), C5 (3), C7 (4); renewed: C2, C6
 (5, 'customers up for renewal in the period', 3),
 (5, 'customers renewed', 2),
@@ -304,6 +306,10 @@ SELECT pg_temp.v('new-logo revenue won') + pg_temp.v('renewal revenue') + pg_tem
        pg_temp.v('ARR at period start (customers at period start)') + pg_temp.v('ARR expansion (customers at period start)')
          - pg_temp.v('ARR contraction (customers at period start)') - pg_temp.v('ARR churned (customers at period start)')
          = pg_temp.v('ARR at period end (customers at period start)') AS arr_bridge_reconciles;
+
+-- A period before any stage entry: the funnel rows are there, with 0.
+SELECT kpi, value FROM abm_report('fx.accounts', stages => 'fx.stages', period_start => '2023-01-01',
+                                  period_end => '2023-07-01') WHERE kpi LIKE '%stage%' ORDER BY stage, kpi;
 
 -- The rows without their inputs: no ICP profile (a NOTICE names it), no
 -- contracts, no touches.

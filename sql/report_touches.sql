@@ -83,12 +83,11 @@ RETURNS TABLE(account_id bigint, r abm_report_account) LANGUAGE sql AS $$
     WITH x AS (
         SELECT st.step, st.s, st.e, x.account_id, x.occurred_at, lower(x.activity) AS activity, x.contact_id, x.cost,
                x.occurred_at >= st.s AS in_period,
-               CASE WHEN engaged IS NULL THEN lower(x.activity) <> 'ad_impression'
-                    ELSE lower(x.activity) = ANY (engaged) END AS counts,
+               coalesce(CASE WHEN engaged IS NULL THEN lower(x.activity) <> 'ad_impression'
+                             ELSE lower(x.activity) = ANY (engaged) END, false) AS counts,
                w.won_at[st.step] AS won_at
         FROM rt.touches x CROSS JOIN generate_series(1, copies) JOIN rt_steps st ON st.steps = n AND x.occurred_at < st.e
              LEFT JOIN rt_won w ON w.account_id = x.account_id AND w.steps = n
-        WHERE x.activity IS NOT NULL
     ), per_touch AS (
         SELECT x.step, x.account_id,
                min(x.occurred_at) AS first_touch,

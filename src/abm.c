@@ -20,13 +20,16 @@
 
 PG_MODULE_MAGIC;
 
-/* abm_sort_int64: PostgreSQL's quicksort template, comparisons inlined. */
-#define ST_SORT abm_sort_int64
-#define ST_ELEMENT_TYPE int64
-#define ST_COMPARE(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
-#define ST_SCOPE
-#define ST_DEFINE
-#include "lib/sort_template.h"
+#define ABM_SORT_NAME sort_int64
+#define ABM_SORT_TYPE int64
+#define ABM_SORT_CMP(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#include "abm_sort.h"
+
+void
+abm_sort_int64(int64 *a, size_t n)
+{
+	sort_int64(a, n);
+}
 
 void
 abm_write_begin(StringInfo buf, AbmStateKind kind)
@@ -162,6 +165,24 @@ abm_read_end(AbmReader *r)
 		abm_read_fail(r, "The data has trailing bytes.");
 }
 
+bytea *
+abm_send_stored(Datum value)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(value);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbytes(&buf, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+	return pq_endtypsend(&buf);
+}
+
+const char *
+abm_recv_bytes(StringInfo msg, int *len)
+{
+	*len = msg->len - msg->cursor;
+	return pq_getmsgbytes(msg, *len);
+}
+
 MemoryContext
 abm_agg_context(FunctionCallInfo fcinfo, const char *fname)
 {
@@ -174,17 +195,37 @@ abm_agg_context(FunctionCallInfo fcinfo, const char *fname)
 	return aggcontext;
 }
 
-uint32
-abm_bool_array_mask(Datum array, int *nitems)
+void
+abm_count_overflow(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s is out of range", what),
+			 errdetail("The %s exceeds %lld.", what, (long long) PG_INT64_MAX),
+			 errhint("Split the data into smaller groups.")));
+}
+
+void
+abm_cap_exceeded(const char *what, const char *where, int64 cap, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many %s in one %s", what, where),
+			 errdetail("One %s holds at most %lld %s.", where, (long long) cap, what),
+			 errhint("%s", hint)));
+}
+
+uint64
+abm_bool_array_mask64(Datum array, int *nitems)
 {
 	ArrayType  *a = DatumGetArrayTypeP(array);
 	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	bits8	   *nulls = ARR_NULLBITMAP(a);
 	const char *p;
-	uint32		mask = 0;
+	uint64		mask = 0;
 
 	*nitems = n;
-	if (n > 32)
+	if (n > 64)
 		return 0;
 	/* bool elements take one byte each; NULL ones take none */
 	p = (const char *) a + (ARR_HASNULL(a) ? (Size) a->dataoffset :
@@ -194,9 +235,17 @@ abm_bool_array_mask(Datum array, int *nitems)
 		if (nulls && !(nulls[i / 8] & (1 << (i % 8))))
 			continue;
 		if (*p++)
-			mask |= (uint32) 1 << i;
+			mask |= (uint64) 1 << i;
 	}
 	return mask;
+}
+
+uint32
+abm_bool_array_mask(Datum array, int *nitems)
+{
+	uint64		mask = abm_bool_array_mask64(array, nitems);
+
+	return *nitems > 32 ? 0 : (uint32) mask;
 }
 
 float8
@@ -234,6 +283,18 @@ abm_interval_usecs(const Interval *iv, const char *argname, bool must_be_positiv
 															   IntervalPGetDatum(iv)))),
 				 errhint("Pass an interval greater than zero, such as '7 days'.")));
 	return usecs;
+}
+
+/* Microseconds as interval text of days and time ("7 days 12:00:00"). */
+char *
+abm_usecs_text(int64 usecs)
+{
+	Interval	iv;
+
+	iv.month = 0;
+	iv.day = (int32) (usecs / USECS_PER_DAY);
+	iv.time = usecs % USECS_PER_DAY;
+	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&iv)));
 }
 
 Datum

@@ -16,9 +16,11 @@
 #include "postgres.h"
 
 #include "compat.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -47,7 +49,13 @@ typedef enum AbmStateKind
 	ABM_KIND_FUNNEL = 41,
 	ABM_KIND_WINDOW_FUNNEL = 42,
 	ABM_KIND_RETENTION = 43,
+	ABM_KIND_SEQUENCE = 44,
+	ABM_KIND_SEQUENCE_NEXT_NODE = 45,
+	ABM_KIND_PATH = 46,
 	ABM_KIND_VIEW_THROUGH = 50,
+	ABM_KIND_MARKOV = 51,
+	ABM_KIND_SHAPLEY = 52,
+	ABM_KIND_LIFT = 53,
 	ABM_KIND_REPORT_TOUCHES = 60
 } AbmStateKind;
 
@@ -79,8 +87,50 @@ extern const char *abm_read_bytes(AbmReader *r, Size len);
 extern int32 abm_read_count(AbmReader *r, int32 max);
 extern void abm_read_end(AbmReader *r);
 
+/*
+ * Storable types whose stored bytes are their binary form: send returns
+ * the stored bytes; recv hands the message's bytes to the type's reader.
+ */
+extern bytea *abm_send_stored(Datum value);
+extern const char *abm_recv_bytes(StringInfo msg, int *len);
+
 /* Aggregates: the memory context a transition state must live in. */
 extern MemoryContext abm_agg_context(FunctionCallInfo fcinfo, const char *fname);
+
+/*
+ * Counts: every addition of counts in a transition, combine or rollup goes
+ * through abm_count_add, which raises 22003 instead of wrapping around (a
+ * deserialized or stored value may hold any count up to INT64_MAX).  what
+ * names the count in the message ("touch count").
+ */
+pg_noreturn extern void abm_count_overflow(const char *what);
+
+static inline void
+abm_count_add(int64 *count, int64 delta, const char *what)
+{
+	if (unlikely(pg_add_s64_overflow(*count, delta, count)))
+		abm_count_overflow(what);
+}
+
+/* The same as an expression: a + b, or 22003. */
+static inline int64
+abm_count_sum(int64 a, int64 b, const char *what)
+{
+	int64		sum;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
+		abm_count_overflow(what);
+	return sum;
+}
+
+/*
+ * Caps: a growing state (events, chains, contacts, durations, frame rows)
+ * that would hold more than cap elements raises 54000 with this message
+ * ("too many <what> in one <where>"), a detail naming the cap and the hint
+ * given.  docs/reliability.md lists every cap.
+ */
+pg_noreturn extern void abm_cap_exceeded(const char *what, const char *where,
+										 int64 cap, const char *hint);
 
 /*
  * The state of the counting aggregates (rates, NPS): a few int64 counters
@@ -98,7 +148,7 @@ extern AbmCounters *abm_counters_arg(FunctionCallInfo fcinfo, const char *fname)
 
 /*
  * Activity weights (activity.c), shared with the engagement aggregates.  The
- * standard activities of SPEC section 3 have fixed indexes 0 .. 11 (the
+ * standard activities (docs/reference.md) have fixed indexes 0 .. 11 (the
  * engagement state stores counts by index).
  */
 #define ABM_ACTIVITIES 12
@@ -115,6 +165,8 @@ extern float8 abm_activity_weight_at(int index);
  * read then.
  */
 extern uint32 abm_bool_array_mask(Datum array, int *nitems);
+/* The same for up to 64 conditions (more than 64: 0, the count in *nitems). */
+extern uint64 abm_bool_array_mask64(Datum array, int *nitems);
 
 /*
  * Stage lists and journeys (journey.c), shared with the funnels (funnel.c):
@@ -176,11 +228,12 @@ typedef void (*AbmVtFound) (void *arg, const AbmVtEvent *ev, TimestampTz last_im
 
 extern void abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found, void *arg);
 
-/* Sort int64 values in increasing order (quicksort, comparisons inlined). */
+/* Sort int64 values in increasing order (abm_sort.h: answers a cancel). */
 extern void abm_sort_int64(int64 *a, size_t n);
 
 /* Time: durations in days, intervals as microseconds. */
 extern float8 abm_days_between(TimestampTz from, TimestampTz to);
+extern char *abm_usecs_text(int64 usecs);
 extern int64 abm_interval_usecs(const Interval *iv, const char *argname,
 								bool must_be_positive);
 

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * activity.c
- *	  Default engagement weights of the standard activities (SPEC section 3)
+ *	  Default engagement weights of the standard activities (docs/reference.md)
  *	  and the lookup abm_activity_weight(text).
  *
  *-------------------------------------------------------------------------

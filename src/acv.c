@@ -111,7 +111,7 @@ abm_acv_trans(PG_FUNCTION_ARGS)
 	annual = DirectFunctionCall2(numeric_mul, PG_GETARG_DATUM(1), days_per_year);
 	annual = DirectFunctionCall2(numeric_div, annual,
 								 NumericGetDatum(int64_to_numeric(ends_on - starts_on)));
-	state->contracts++;
+	abm_count_add(&state->contracts, 1, "contract count");
 	abm_money_add(&state->annualised, annual, aggcontext);
 	PG_RETURN_POINTER(state);
 }

@@ -3,7 +3,7 @@
  * attribution.c
  *	  Multi-touch attribution: the credit of each touch of one conversion
  *	  under the models first_touch, last_touch, linear, time_decay,
- *	  u_shaped, w_shaped and full_path (SPEC §7).
+ *	  u_shaped, w_shaped and full_path (docs/reference.md).
  *
  * Three entry points share one computation:
  *	- abm_attribution_credit(model, position, touches [, milestones]): a
@@ -58,6 +58,20 @@ static const char *const attr_model_names[] = {
 	"first_touch, last_touch, linear, time_decay, u_shaped, w_shaped, full_path"
 
 #define ATTR_DEFAULT_HALF_LIFE_USECS	(7 * USECS_PER_DAY)
+
+/*
+ * Touches of one conversion: a window partition or the arrays of
+ * abm_attribute (about 40 bytes each while credited, so 400 MB).
+ */
+#define ATTR_MAX_TOUCHES	10000000
+
+static void
+attr_check_touches(int64 n)
+{
+	if (n > ATTR_MAX_TOUCHES)
+		abm_cap_exceeded("touches", "attributed conversion", ATTR_MAX_TOUCHES,
+						 "Partition the window by conversion, or keep the touches of a lookback window only.");
+}
 
 /* Milestone positions (1-based) of one conversion's sorted touches. */
 typedef struct AttrMilestones
@@ -193,12 +207,18 @@ attr_credits(AttrModel model, int64 n, const AttrMilestones *ms,
 		 * largest weight is 1 and the sum never underflows to 0.
 		 */
 		for (int64 i = 1; i < n; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			youngest = Min(youngest, ages[i]);
+		}
 		for (int64 i = 0; i < n; i++)
 		{
-			float8		w = exp2(-((float8) ages[i] - (float8) youngest)
-								 / (float8) half_life);
-			float8		t = sum + w;
+			float8		w;
+			float8		t;
+
+			CHECK_FOR_INTERRUPTS();
+			w = exp2(-((float8) ages[i] - (float8) youngest) / (float8) half_life);
+			t = sum + w;
 
 			comp += fabs(sum) >= fabs(w) ? (sum - t) + w : (w - t) + sum;
 			sum = t;
@@ -206,23 +226,31 @@ attr_credits(AttrModel model, int64 n, const AttrMilestones *ms,
 		}
 		sum += comp;
 		for (int64 i = 0; i < n; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			credit[i] /= sum;
+		}
 		return;
 	}
 	for (int64 i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		credit[i] = attr_position_credit(model, i + 1, n, ms);
+	}
 }
 
-static int
-attr_touch_cmp(const void *a, const void *b)
+static inline int
+attr_touch_cmp(const AttrTouch *x, const AttrTouch *y)
 {
-	const AttrTouch *x = (const AttrTouch *) a;
-	const AttrTouch *y = (const AttrTouch *) b;
-
 	if (x->at != y->at)
 		return x->at < y->at ? -1 : 1;
 	return (x->index > y->index) - (x->index < y->index);
 }
+
+#define ABM_SORT_NAME sort_touches
+#define ABM_SORT_TYPE AttrTouch
+#define ABM_SORT_CMP(a, b) attr_touch_cmp((a), (b))
+#include "abm_sort.h"
 
 /*
  * The position (1-based) of the last of n sorted touches at or before
@@ -234,7 +262,10 @@ attr_milestone_position(const AttrTouch *touches, int64 n, TimestampTz when)
 	int64		pos = 1;
 
 	for (int64 i = 0; i < n && touches[i].at <= when; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		pos = i + 1;
+	}
 	return pos;
 }
 
@@ -278,6 +309,7 @@ attr_conversion(AttrModel model, int64 ninput, const TimestampTz *at,
 		attr_missing_milestone(model);
 	for (int64 i = 0; i < ninput; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		credit[i] = 0.0;
 		if (usable[i] && at[i] <= conv[i])
 		{
@@ -291,7 +323,7 @@ attr_conversion(AttrModel model, int64 ninput, const TimestampTz *at,
 		pfree(touches);
 		return;
 	}
-	qsort(touches, n, sizeof(AttrTouch), attr_touch_cmp);
+	sort_touches(touches, n);
 
 	ms.lead = 1;
 	ms.opportunity = 1;
@@ -309,6 +341,7 @@ attr_conversion(AttrModel model, int64 ninput, const TimestampTz *at,
 		{
 			int64		k = touches[i].index;
 
+			CHECK_FOR_INTERRUPTS();
 			/* infinite timestamps give the extreme ages, not an overflow */
 			if (pg_sub_s64_overflow(conv[k], at[k], &ages[i]))
 				ages[i] = PG_INT64_MAX;
@@ -317,7 +350,10 @@ attr_conversion(AttrModel model, int64 ninput, const TimestampTz *at,
 	sorted_credit = palloc(n * sizeof(float8));
 	attr_credits(model, n, &ms, ages, half_life, sorted_credit);
 	for (int64 i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		credit[touches[i].index] = sorted_credit[i];
+	}
 
 	pfree(sorted_credit);
 	if (ages)
@@ -465,12 +501,7 @@ abm_attribution_credit_window(PG_FUNCTION_ARGS)
 	int64		rows = WinGetPartitionRowCount(winobj);
 	AttrWindowPartition *part;
 
-	if ((Size) rows >= (MaxAllocSize - offsetof(AttrWindowPartition, credit)) / sizeof(float8))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many touches in one attribution partition"),
-				 errdetail("rows = %lld.", (long long) rows),
-				 errhint("Partition the window by conversion.")));
+	attr_check_touches(rows);
 	part = WinGetPartitionLocalMemory(winobj,
 									  offsetof(AttrWindowPartition, credit) +
 									  Max(rows, 1) * sizeof(float8));
@@ -496,6 +527,7 @@ abm_attribution_credit_window(PG_FUNCTION_ARGS)
 						conv_null,
 						isout;
 
+			CHECK_FOR_INTERRUPTS();
 			if (row > 0 && !params_constant)
 			{
 				AttrWindowParams other;
@@ -599,6 +631,9 @@ abm_attribute(PG_FUNCTION_ARGS)
 					 errmsg("touch_ids and occurred_at must be one-dimensional arrays"),
 					 errdetail("touch_ids has %d dimensions, occurred_at has %d.",
 							   ARR_NDIM(ids_arr), ARR_NDIM(at_arr))));
+		/* before any copy of the elements is made */
+		attr_check_touches(ArrayGetNItems(ARR_NDIM(ids_arr), ARR_DIMS(ids_arr)));
+		attr_check_touches(ArrayGetNItems(ARR_NDIM(at_arr), ARR_DIMS(at_arr)));
 		deconstruct_array(ids_arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
 						  &st->ids, &st->id_null, &nids);
 		deconstruct_array(at_arr, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL,
@@ -627,6 +662,7 @@ abm_attribute(PG_FUNCTION_ARGS)
 		usable = palloc(Max(nids, 1) * sizeof(bool));
 		for (int i = 0; i < nids; i++)
 		{
+			CHECK_FOR_INTERRUPTS();
 			at[i] = at_null[i] ? 0 : DatumGetTimestampTz(at_d[i]);
 			conv[i] = converted_at;
 			usable[i] = !at_null[i];

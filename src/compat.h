@@ -32,4 +32,16 @@
 	float8in_internal((num), (endptr), (type_name), (orig))
 #endif
 
+/*
+ * 18 marks functions that never return with the prefix pg_noreturn (and
+ * dropped the postfix pg_attribute_noreturn() of 15).
+ */
+#ifndef pg_noreturn
+#if defined(__GNUC__) || defined(__clang__)
+#define pg_noreturn __attribute__((noreturn))
+#else
+#define pg_noreturn
+#endif
+#endif
+
 #endif							/* ABM_COMPAT_H */

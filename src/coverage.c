@@ -48,9 +48,18 @@ typedef struct CoverageContact
 	bool		engaged;
 } CoverageContact;
 
-/* Distinct contacts one group can hold: the array must fit one palloc. */
-#define COVERAGE_MAX_CONTACTS \
-	((int32) (MaxAllocSize / sizeof(CoverageContact)))
+/*
+ * Distinct contacts one group can hold (160 MB of contacts, up to twice
+ * that while new rows wait to be merged); the serial reader obeys it too.
+ */
+#define COVERAGE_MAX_CONTACTS	10000000
+
+/*
+ * The smallest committee size: penetration is engaged contacts divided by
+ * it, so a committee of less than one person would give penetrations
+ * beyond the number of engaged contacts (and 1e-320 gave Infinity).
+ */
+#define COVERAGE_MIN_COMMITTEE	1.0
 
 /*
  * The parameters of a group.  key holds the role names, each followed by a
@@ -201,10 +210,11 @@ params_from_args(ArrayType *roles, float8 committee_size)
 	const char *names[COVERAGE_MAX_ROLES];
 	int			lens[COVERAGE_MAX_ROLES];
 
-	if (isnan(committee_size) || isinf(committee_size) || committee_size <= 0)
+	if (isnan(committee_size) || isinf(committee_size) ||
+		committee_size < COVERAGE_MIN_COMMITTEE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("committee_size must be a finite positive number"),
+				 errmsg("committee_size must be a finite number of at least 1"),
 				 errdetail("committee_size = %g.", committee_size),
 				 errhint("Pass the expected number of buying-committee members, such as 6.8.")));
 	if (ARR_NDIM(roles) > 1)
@@ -336,14 +346,10 @@ coverage_new(MemoryContext cxt, const CoverageParams *params, int32 capacity)
 	return s;
 }
 
-static int
-contact_cmp(const void *a, const void *b)
-{
-	int64		x = ((const CoverageContact *) a)->id;
-	int64		y = ((const CoverageContact *) b)->id;
-
-	return (x > y) - (x < y);
-}
+#define ABM_SORT_NAME sort_contacts
+#define ABM_SORT_TYPE CoverageContact
+#define ABM_SORT_CMP(a, b) (((a)->id > (b)->id) - ((a)->id < (b)->id))
+#include "abm_sort.h"
 
 /* Sort a run of contacts and fold duplicates into one; returns its length. */
 static int32
@@ -353,9 +359,10 @@ sort_unique(CoverageContact *c, int32 n)
 
 	if (n == 0)
 		return 0;
-	qsort(c, n, sizeof(CoverageContact), contact_cmp);
+	sort_contacts(c, n);
 	for (int32 i = 1; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (c[i].id == c[out].id)
 			c[out].engaged |= c[i].engaged;
 		else
@@ -385,11 +392,8 @@ coverage_compact(CoverageState *s, MemoryContext cxt, int32 extra)
 				out = 0;
 
 	if ((int64) ndistinct + extra > COVERAGE_MAX_CONTACTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("abm_coverage holds at most %d distinct contacts per group",
-						COVERAGE_MAX_CONTACTS),
-				 errhint("Group by account, or by a finer key.")));
+		abm_cap_exceeded("distinct contacts", "abm_coverage group",
+						 COVERAGE_MAX_CONTACTS, "Group by account, or by a finer key.");
 	if (ndistinct + extra > capacity)
 		capacity = (int32) Min((int64) 2 * ndistinct + extra, COVERAGE_MAX_CONTACTS);
 
@@ -405,6 +409,7 @@ coverage_compact(CoverageState *s, MemoryContext cxt, int32 extra)
 	merged = MemoryContextAlloc(cxt, capacity * sizeof(CoverageContact));
 	while (i < s->nsorted && j < ntail)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (a[i].id < b[j].id)
 			merged[out++] = a[i++];
 		else if (a[i].id > b[j].id)
@@ -415,10 +420,11 @@ coverage_compact(CoverageState *s, MemoryContext cxt, int32 extra)
 			merged[out++].engaged |= b[j++].engaged;
 		}
 	}
-	while (i < s->nsorted)
-		merged[out++] = a[i++];
-	while (j < ntail)
-		merged[out++] = b[j++];
+	/* one of the two runs is used up: the rest of the other in one copy */
+	memcpy(merged + out, a + i, (s->nsorted - i) * sizeof(CoverageContact));
+	out += s->nsorted - i;
+	memcpy(merged + out, b + j, (ntail - j) * sizeof(CoverageContact));
+	out += ntail - j;
 
 	pfree(s->contacts);
 	s->contacts = merged;
@@ -533,9 +539,11 @@ roles_array(const CoverageParams *p, uint64 mask, bool want_set)
 
 /*
  * The final function merges the unsorted tail into the sorted part.  That
- * changes the layout of the state, not the set it represents, so further
- * transitions (window frames) stay correct: the aggregate is declared
- * FINALFUNC_MODIFY = READ_ONLY.
+ * changes the layout of the state, not the set it represents, and leaves
+ * it in the form a transition expects (a sorted, distinct part and an
+ * empty tail), so further transitions (growing window frames) stay
+ * correct: the aggregate is declared FINALFUNC_MODIFY = READ_ONLY, and
+ * sql/hardening.sql checks every frame against a fresh aggregate.
  */
 Datum
 abm_coverage_final(PG_FUNCTION_ARGS)
@@ -553,7 +561,10 @@ abm_coverage_final(PG_FUNCTION_ARGS)
 	state = (CoverageState *) PG_GETARG_POINTER(0);
 	coverage_compact(state, aggcontext, 0);
 	for (int32 i = 0; i < state->ncontacts; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		engaged += state->contacts[i].engaged;
+	}
 
 	if (tupdesc == NULL)
 	{
@@ -605,9 +616,13 @@ abm_coverage_serial(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, (int64) state->covered);
 	pq_sendint32(&buf, state->ncontacts);
 	for (int32 i = 0; i < state->ncontacts; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(&buf, state->contacts[i].id);
+	}
 	for (int32 i = 0; i < state->ncontacts; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (state->contacts[i].engaged)
 			bits |= 1 << (i % 8);
 		if (i % 8 == 7 || i == state->ncontacts - 1)
@@ -645,8 +660,9 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 	abm_read_begin_bytea(&r, PG_GETARG_BYTEA_PP(0), ABM_KIND_COVERAGE,
 						 "abm_coverage state");
 	committee_size = abm_read_float8(&r);
-	if (isnan(committee_size) || isinf(committee_size) || committee_size <= 0)
-		coverage_corrupt("The committee size is not a finite positive number.");
+	if (isnan(committee_size) || isinf(committee_size) ||
+		committee_size < COVERAGE_MIN_COMMITTEE)
+		coverage_corrupt("The committee size is not a finite number of at least 1.");
 	nroles = abm_read_count(&r, COVERAGE_MAX_ROLES);
 	for (int i = 0; i < nroles; i++)
 	{
@@ -670,13 +686,17 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 	state->covered = covered;
 	for (int32 i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		state->contacts[i].id = abm_read_int64(&r);
 		if (i > 0 && state->contacts[i].id <= state->contacts[i - 1].id)
 			coverage_corrupt("The contact ids are not strictly increasing.");
 	}
 	bits = abm_read_bytes(&r, (n + 7) / 8);
 	for (int32 i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		state->contacts[i].engaged = (bits[i / 8] >> (i % 8)) & 1;
+	}
 	if (n % 8 != 0 && ((uint8) bits[n / 8] >> (n % 8)) != 0)
 		coverage_corrupt("The engaged bitmap has bits set beyond the last contact.");
 	abm_read_end(&r);

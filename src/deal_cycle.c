@@ -37,8 +37,8 @@ PG_FUNCTION_INFO_V1(abm_deal_cycle_deserial);
 PG_FUNCTION_INFO_V1(abm_deal_cycle_final);
 PG_FUNCTION_INFO_V1(abm_deal_cycle_length_final);
 
-/* Deals one state may hold: its array and its serialized form stay < 1 GB. */
-#define DEAL_CYCLE_MAX_DEALS	100000000
+/* Deals one state may hold (80 MB); the serial reader obeys it too. */
+#define DEAL_CYCLE_MAX_DEALS	10000000
 
 #define CYCLE_RESULT_COLUMNS	6
 
@@ -75,11 +75,8 @@ cycle_reserve(DealCycleState *state, int64 more)
 	if (need <= state->capacity)
 		return state;
 	if (need > DEAL_CYCLE_MAX_DEALS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many deals in one abm_deal_cycle group"),
-				 errdetail("A group holds at most %d deals.", DEAL_CYCLE_MAX_DEALS),
-				 errhint("Group the deals more finely.")));
+		abm_cap_exceeded("deals", "abm_deal_cycle group", DEAL_CYCLE_MAX_DEALS,
+						 "Group the deals more finely.");
 	capacity = Max(need, state->capacity + state->capacity / 2 + 8);
 	capacity = Min(capacity, DEAL_CYCLE_MAX_DEALS);
 	state = repalloc(state, offsetof(DealCycleState, usecs)
@@ -171,7 +168,10 @@ abm_deal_cycle_serial(PG_FUNCTION_ARGS)
 	/* ndeals <= DEAL_CYCLE_MAX_DEALS, the cap the reader checks */
 	pq_sendint32(&buf, (int32) state->ndeals);
 	for (int64 i = 0; i < state->ndeals; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(&buf, state->usecs[i]);
+	}
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
 
@@ -193,8 +193,10 @@ abm_deal_cycle_deserial(PG_FUNCTION_ARGS)
 	state = cycle_alloc(CurrentMemoryContext, Max(ndeals, 8));
 	for (int32 i = 0; i < ndeals; i++)
 	{
-		int64		usecs = abm_read_int64(&r);
+		int64		usecs;
 
+		CHECK_FOR_INTERRUPTS();
+		usecs = abm_read_int64(&r);
 		if (usecs < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -265,7 +267,10 @@ abm_deal_cycle_final(PG_FUNCTION_ARGS)
 
 	cycle_sort(state);
 	for (int64 i = 0; i < state->ndeals; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		total += state->usecs[i];
+	}
 
 	memset(nulls, false, sizeof(nulls));
 	values[0] = Int64GetDatum(state->ndeals);

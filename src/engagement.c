@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * engagement.c
- *	  Account engagement (SPEC section 5.1): the decayed score aggregate
+ *	  Account engagement: the decayed score aggregate
  *	  abm_engagement_score, the storable per-account state abm_engagement
  *	  with its aggregates abm_engagement_agg and abm_rollup, accessors, text,
  *	  binary and jsonb forms.
@@ -274,7 +274,7 @@ score_add(EngScore *s, float8 w, TimestampTz t)
 {
 	if (t > s->as_of)
 		return;
-	s->rows++;
+	abm_count_add(&s->rows, 1, "touch count");
 	s->sum += w * decay(t, s->as_of, (float8) s->half_life);
 }
 
@@ -340,10 +340,7 @@ abm_engagement_score_combine(PG_FUNCTION_ARGS)
 	s = (EngScore *) PG_GETARG_POINTER(0);
 	check_same_as_of(s->as_of, other->as_of);
 	check_same_half_life(s->half_life, other->half_life, true);
-	if (pg_add_s64_overflow(s->rows, other->rows, &s->rows))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("touch count out of range")));
+	abm_count_add(&s->rows, other->rows, "touch count");
 	s->sum += other->sum;
 	PG_RETURN_POINTER(s);
 }
@@ -493,10 +490,7 @@ total_touches(const Engagement *e)
 	int64		n = 0;
 
 	for (int i = 0; i < ENG_BUCKETS; i++)
-		if (pg_add_s64_overflow(n, e->counts[i], &n))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("touch count out of range")));
+		abm_count_add(&n, e->counts[i], "touch count");
 	return n;
 }
 
@@ -548,7 +542,7 @@ add_touch(Engagement *e, int bucket, float8 w, TimestampTz t,
 		e->score += w * decay(t, e->last_touch, (float8) e->half_life);
 	if (t < e->first_touch)
 		e->first_touch = t;
-	e->counts[bucket]++;
+	abm_count_add(&e->counts[bucket], 1, "touch count");
 	if (has_contact)
 		add_contact(e, contact);
 }
@@ -569,12 +563,7 @@ merge_into(Engagement *e, const Engagement *other)
 	if (other->first_touch < e->first_touch)
 		e->first_touch = other->first_touch;
 	for (int i = 0; i < ENG_BUCKETS; i++)
-	{
-		if (pg_add_s64_overflow(e->counts[i], other->counts[i], &e->counts[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("touch count out of range")));
-	}
+		abm_count_add(&e->counts[i], other->counts[i], "touch count");
 	if (other->sketch)
 	{
 		if (!e->sketch)
@@ -1255,7 +1244,7 @@ abm_engagement_agg_final(PG_FUNCTION_ARGS)
 
 /* ---------------------------------------------------------------------
  * abm_rollup(abm_engagement): the state is an abm_engagement value itself
- * (SPEC section 1, Citus), so transition and combine are one strict merge.
+ * (Citus, docs/scale-out.md), so transition and combine are one strict merge.
  * ---------------------------------------------------------------------
  */
 
@@ -1300,6 +1289,12 @@ abm_engagement_merge(PG_FUNCTION_ARGS)
  * constant number of times, so a frame of any width costs linear time, and
  * every result is a plain merge of exactly the rows in the frame.
  */
+/*
+ * Rows one frame may hold (each about 300 bytes, so 300 MB); beyond it the
+ * query fails with 54000.
+ */
+#define ENG_MAX_FRAME_ROWS	1000000
+
 typedef struct RollupWindow
 {
 	Engagement **front;			/* front[front_pos .. nfront): suffix merges */
@@ -1333,9 +1328,12 @@ window_push(RollupWindow *w, Engagement *row)
 		w->back_merged = *row;
 	else
 		merge_into(&w->back_merged, row);
+	if ((w->nfront - w->front_pos) + w->nback >= ENG_MAX_FRAME_ROWS)
+		abm_cap_exceeded("rows", "abm_engagement window frame", ENG_MAX_FRAME_ROWS,
+						 "Use a narrower frame, such as RANGE '90 days' PRECEDING, or roll up by day first.");
 	if (w->nback == w->capacity)
 	{
-		w->capacity *= 2;
+		w->capacity = Min(w->capacity * 2, ENG_MAX_FRAME_ROWS);
 		w->front = (Engagement **) repalloc(w->front, w->capacity * sizeof(Engagement *));
 		w->back = (Engagement **) repalloc(w->back, w->capacity * sizeof(Engagement *));
 	}
@@ -1355,7 +1353,10 @@ window_pop(RollupWindow *w)
 			return false;
 		/* Flip: front[k] = back[k] merged with every later row of back. */
 		for (int k = w->nback - 2; k >= 0; k--)
+		{
+			CHECK_FOR_INTERRUPTS();
 			merge_into(w->back[k], w->back[k + 1]);
+		}
 		memcpy(w->front, w->back, w->nback * sizeof(Engagement *));
 		w->front_pos = 0;
 		w->nfront = w->nback;

@@ -69,18 +69,15 @@ funnel_add_duration(Funnel *f, int k, float8 days, MemoryContext ctx)
 		int32		cap;
 
 		if (f->ndur[k] >= ABM_FUNNEL_MAX_DURATIONS)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many accounts in one funnel"),
-					 errdetail("A funnel keeps at most %d durations per stage.",
-							   ABM_FUNNEL_MAX_DURATIONS),
-					 errhint("Split the funnel, for example by cohort.")));
+			abm_cap_exceeded("durations", "funnel stage", ABM_FUNNEL_MAX_DURATIONS,
+							 "Split the funnel, for example by cohort.");
 		cap = Min(Max(f->capdur[k] * 2, 16), ABM_FUNNEL_MAX_DURATIONS);
 		f->dur[k] = f->dur[k] ? repalloc(f->dur[k], sizeof(float8) * cap)
 			: MemoryContextAlloc(ctx, sizeof(float8) * cap);
 		f->capdur[k] = cap;
 	}
-	f->dur[k][f->ndur[k]++] = days;
+	/* -0 is 0: the text form has one zero */
+	f->dur[k][f->ndur[k]++] = days == 0 ? 0.0 : days;
 }
 
 static void
@@ -89,9 +86,12 @@ funnel_merge_into(Funnel *dst, const Funnel *src, MemoryContext ctx)
 	abm_stages_check_same(dst->stages, src->stages, "funnels");
 	for (int k = 0; k < src->stages->n; k++)
 	{
-		dst->accounts[k] += src->accounts[k];
+		abm_count_add(&dst->accounts[k], src->accounts[k], "funnel account count");
 		for (int i = 0; i < src->ndur[k]; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			funnel_add_duration(dst, k, src->dur[k][i], ctx);
+		}
 	}
 }
 
@@ -107,7 +107,10 @@ funnel_write(const Funnel *f)
 		pq_sendint64(&buf, f->accounts[k]);
 		pq_sendint32(&buf, f->ndur[k]);
 		for (int i = 0; i < f->ndur[k]; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			pq_sendfloat8(&buf, f->dur[k][i]);
+		}
 	}
 	return abm_write_end(&buf);
 }
@@ -154,11 +157,14 @@ funnel_read(const char *data, Size len)
 			f->dur[k] = palloc(sizeof(float8) * f->ndur[k]);
 		for (int i = 0; i < f->ndur[k]; i++)
 		{
-			float8		d = abm_read_float8(&r);
+			float8		d;
 
+			CHECK_FOR_INTERRUPTS();
+			d = abm_read_float8(&r);
 			if (isnan(d) || isinf(d) || d < 0)
 				funnel_corrupt("A duration is negative or not finite.");
-			f->dur[k][i] = d;
+			/* -0 reads as 0, as the text input takes it */
+			f->dur[k][i] = d == 0 ? 0.0 : d;
 		}
 	}
 	abm_read_end(&r);
@@ -236,6 +242,7 @@ abm_funnel_in(PG_FUNCTION_ARGS)
 			{
 				float8		d;
 
+				CHECK_FOR_INTERRUPTS();
 				/* float8in's parser: subnormal values round-trip too */
 				d = abm_float8in(unconstify(char *, p), &end, "abm_funnel", literal);
 				if (isnan(d) || isinf(d) || d < 0)
@@ -279,8 +286,10 @@ abm_funnel_out(PG_FUNCTION_ARGS)
 			appendStringInfoString(&buf, " (");
 			for (int i = 0; i < f->ndur[k]; i++)
 			{
-				char	   *s = float8out_internal(f->dur[k][i]);
+				char	   *s;
 
+				CHECK_FOR_INTERRUPTS();
+				s = float8out_internal(f->dur[k][i]);
 				appendStringInfo(&buf, "%s%s", i ? " " : "", s);
 				pfree(s);
 			}
@@ -340,7 +349,7 @@ abm_funnel_trans(PG_FUNCTION_ARGS)
 		furthest = pg_leftmost_one_pos32(j->entered);
 		for (int k = 0; k <= furthest; k++)
 		{
-			f->accounts[k]++;
+			abm_count_add(&f->accounts[k], 1, "funnel account count");
 			if (k > 0 && (j->entered & (1U << k)) && (j->entered & (1U << (k - 1))) &&
 				j->at[k] >= j->at[k - 1])
 				funnel_add_duration(f, k, abm_days_between(j->at[k - 1], j->at[k]), ctx);
@@ -409,14 +418,11 @@ abm_funnel_merge(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(funnel_write(f));
 }
 
-static int
-float8_cmp(const void *a, const void *b)
-{
-	float8		x = *(const float8 *) a;
-	float8		y = *(const float8 *) b;
-
-	return (x > y) - (x < y);
-}
+/* Durations are finite and never NaN. */
+#define ABM_SORT_NAME sort_durations
+#define ABM_SORT_TYPE float8
+#define ABM_SORT_CMP(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#include "abm_sort.h"
 
 /* percentile_cont over sorted values */
 static float8
@@ -470,7 +476,7 @@ funnel_emit(FunctionCallInfo fcinfo, const Funnel *f, bool names_are_stages)
 			float8	   *sorted = palloc(sizeof(float8) * f->ndur[k]);
 
 			memcpy(sorted, f->dur[k], sizeof(float8) * f->ndur[k]);
-			qsort(sorted, f->ndur[k], sizeof(float8), float8_cmp);
+			sort_durations(sorted, f->ndur[k]);
 			values[6] = Float8GetDatum(percentile(sorted, f->ndur[k], 0.5));
 			values[7] = Float8GetDatum(percentile(sorted, f->ndur[k], 0.9));
 			pfree(sorted);
@@ -504,10 +510,9 @@ abm_funnel_report(PG_FUNCTION_ARGS)
 {
 	Funnel	   *f = palloc0(sizeof(Funnel));
 	AbmStages	list;
-	ArrayType  *levels;
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
+	ArrayIterator it;
+	Datum		elem;
+	bool		isnull;
 	int			max_level = 0;
 	int64		at_level[ABM_MAX_STAGES * 2 + 1] = {0};
 	int			limit;
@@ -524,16 +529,16 @@ abm_funnel_report(PG_FUNCTION_ARGS)
 	f->stages = &list;
 	limit = PG_ARGISNULL(1) ? 32 : list.n;
 
-	levels = PG_GETARG_ARRAYTYPE_P(0);
-	deconstruct_array(levels, INT4OID, sizeof(int32), true, TYPALIGN_INT,
-					  &elems, &nulls, &n);
-	for (int i = 0; i < n; i++)
+	/* one pass over the elements, none copied: any array length works */
+	it = array_create_iterator(PG_GETARG_ARRAYTYPE_P(0), 0, NULL);
+	while (array_iterate(it, &elem, &isnull))
 	{
 		int32		lvl;
 
-		if (nulls[i])
+		CHECK_FOR_INTERRUPTS();
+		if (isnull)
 			continue;
-		lvl = DatumGetInt32(elems[i]);
+		lvl = DatumGetInt32(elem);
 		if (lvl < 0 || lvl > limit)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -543,6 +548,7 @@ abm_funnel_report(PG_FUNCTION_ARGS)
 		at_level[lvl]++;
 		max_level = Max(max_level, lvl);
 	}
+	array_free_iterator(it);
 	if (PG_ARGISNULL(1))
 	{
 		if (max_level > ABM_MAX_STAGES)

@@ -147,13 +147,17 @@ list_matches(const IcpCriterion *crit, const char *op, const JsonbValue *operand
 	n = JsonContainerSize(list);
 	for (int i = 0; i < n; i++)
 	{
-		JsonbValue *elem = getIthJsonbValueFromContainer(list, i);
+		JsonbValue *elem;
 
+		CHECK_FOR_INTERRUPTS();
+		elem = getIthJsonbValueFromContainer(list, i);
 		if (!is_scalar(elem))
 			bad_criterion(crit, psprintf("\"%s\" must be a non-empty array of strings, numbers or booleans", op),
 						  psprintf("Write \"%s\": [\"a\", \"b\"].", op));
 		if (value != NULL && !found && scalars_equal(elem, value))
 			found = true;
+		/* a contains over two large arrays calls this once per element */
+		pfree(elem);
 	}
 	return found;
 }
@@ -192,8 +196,10 @@ lookup_attribute(const IcpCriterion *crit, const JsonbValue *attribute,
 						  "Write \"attribute\": \"industry\", or a path such as [\"firmographics\", \"industry\"].");
 		for (int i = 0; i < n; i++)
 		{
-			JsonbValue *key = getIthJsonbValueFromContainer(path, i);
+			JsonbValue *key;
 
+			CHECK_FOR_INTERRUPTS();
+			key = getIthJsonbValueFromContainer(path, i);
 			if (key->type != jbvString)
 				bad_criterion(crit, "\"attribute\" must be a key or a non-empty array of keys",
 							  "Write \"attribute\": \"industry\", or a path such as [\"firmographics\", \"industry\"].");
@@ -249,6 +255,7 @@ criterion_met(const IcpCriterion *crit, IcpOperator op, const JsonbValue *operan
 					JsonbValue *elem = getIthJsonbValueFromContainer(value->val.binary.data, i);
 
 					met = is_scalar(elem) && list_matches(crit, name, operand, elem);
+					pfree(elem);
 				}
 				return met;
 			}
@@ -350,6 +357,7 @@ evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 	{
 		int			found = -1;
 
+		CHECK_FOR_INTERRUPTS();
 		if (tok != WJB_KEY)
 			continue;
 		tok = JsonbIteratorNext(&it, &v, true);
@@ -410,10 +418,13 @@ abm_icp_fit(PG_FUNCTION_ARGS)
 		bad_profile(profile, "the profile must be a JSON object");
 	it = JsonbIteratorInit(&profile->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (tok == WJB_KEY &&
 			!(v.val.string.len == 8 && memcmp(v.val.string.val, "criteria", 8) == 0))
 			bad_profile(profile, psprintf("unknown key \"%s\"",
 										  pnstrdup(v.val.string.val, v.val.string.len)));
+	}
 	criteria = getKeyJsonValueFromContainer(&profile->root, "criteria", 8, NULL);
 	if (criteria == NULL || !is_array(criteria))
 		bad_profile(profile, "\"criteria\" must be an array of criteria");
@@ -429,7 +440,10 @@ abm_icp_fit(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 	{
 		bool		met;
-		float8		w = evaluate_criterion(i,
+		float8		w;
+
+		CHECK_FOR_INTERRUPTS();
+		w = evaluate_criterion(i,
 										   getIthJsonbValueFromContainer(criteria->val.binary.data, i),
 										   account, &met);
 

@@ -27,11 +27,7 @@ abm_idset_init(AbmIdSet *s)
 static void
 idset_too_many(const AbmIdSetLimit *limit)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-			 errmsg("too many %s", limit->what),
-			 errdetail("The limit is %d.", limit->max),
-			 errhint("%s", limit->hint)));
+	abm_cap_exceeded(limit->what, limit->where, limit->max, limit->hint);
 }
 
 /* Sort a run of ids and drop repeats; returns its new length. */
@@ -76,6 +72,8 @@ idset_compact(AbmIdSet *s, MemoryContext cxt, int32 extra,
 
 		for (; j < ntail; j++)
 		{
+			if ((j & 65535) == 65535)
+				CHECK_FOR_INTERRUPTS();
 			while (i < s->nsorted && a[i] < b[j])
 				i++;
 			if (i >= s->nsorted || a[i] != b[j])
@@ -113,6 +111,8 @@ idset_compact(AbmIdSet *s, MemoryContext cxt, int32 extra,
 	merged = MemoryContextAlloc(cxt, cap * sizeof(int64));
 	while (i < s->nsorted && j < ntail)
 	{
+		if ((out & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
 		if (a[i] < b[j])
 			merged[out++] = a[i++];
 		else if (a[i] > b[j])

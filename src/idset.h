@@ -7,7 +7,7 @@
  *	  stays within about twice the distinct ids and the work at O(n log n).
  *
  * The caller names a cap on the distinct ids; going beyond it is an error
- * with SQLSTATE 54000.  The serialized form (abm_idset_write) is the count
+ * with SQLSTATE 54000 (abm_cap_exceeded: "too many <what> in one <where>").  The serialized form (abm_idset_write) is the count
  * and the ids in increasing order; abm_idset_read checks both.
  *
  *-------------------------------------------------------------------------
@@ -29,7 +29,8 @@ typedef struct AbmIdSet
 typedef struct AbmIdSetLimit
 {
 	int32		max;
-	const char *what;			/* "email openers of one account" */
+	const char *what;			/* "contacts" */
+	const char *where;			/* "step of an account" */
 	const char *hint;
 } AbmIdSetLimit;
 

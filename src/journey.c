@@ -589,38 +589,84 @@ abm_journey_send(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The transition state of abm_journey(stage, entered_at, stages): the
+ * journey, and the bytes of the stage list array its first row passed, so
+ * that every later row is checked against it cheaply (a memcmp when the
+ * list is a constant).
+ */
+typedef struct JourneyAgg
+{
+	AbmJourney	j;				/* first: the state is used as an AbmJourney */
+	struct varlena *stages_src; /* NULL for the default list */
+} JourneyAgg;
+
+static void
+journey_check_stages(const JourneyAgg *agg, Datum array)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(array);
+	AbmStages	list;
+	bool		same;
+
+	if (VARSIZE_ANY_EXHDR(v) == VARSIZE_ANY_EXHDR(agg->stages_src) &&
+		memcmp(VARDATA_ANY(v), VARDATA_ANY(agg->stages_src), VARSIZE_ANY_EXHDR(v)) == 0)
+		return;
+	/* another array of the same names (built differently) is the same list */
+	abm_stages_from_array(&list, array);
+	same = list.n == agg->j.stages->n;
+	for (int i = 0; i < list.n && same; i++)
+		same = strcmp(list.names[i], agg->j.stages->names[i]) == 0;
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("stages must be the same on every row of a journey group"),
+				 errdetail("The group has stages %s; another row has %s.",
+						   stages_list_text(agg->j.stages), stages_list_text(&list)),
+				 errhint("Pass a constant stage list, or one that depends only on the GROUP BY columns.")));
+}
+
+/*
  * The aggregate abm_journey(stage, entered_at [, stages]): the stage list
- * is read on the first row (it should be a constant).  Rows with a NULL
+ * is a parameter of the group, the same on every row.  Rows with a NULL
  * stage or time are skipped.
  */
 static Datum
 journey_trans(FunctionCallInfo fcinfo, bool has_stages)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_journey_trans");
-	AbmJourney *j = PG_ARGISNULL(0) ? NULL : (AbmJourney *) PG_GETARG_POINTER(0);
+	JourneyAgg *agg = PG_ARGISNULL(0) ? NULL : (JourneyAgg *) PG_GETARG_POINTER(0);
+	AbmJourney *j;
 	TimestampTz ts;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (has_stages && PG_ARGISNULL(3)))
 	{
-		if (j == NULL)
+		if (agg == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(j);
+		PG_RETURN_POINTER(agg);
 	}
-	if (j == NULL)
+	if (agg == NULL)
 	{
 		AbmStages	list;
 
+		agg = MemoryContextAllocZero(ctx, sizeof(JourneyAgg));
 		if (has_stages)
+		{
+			struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(3));
+
 			abm_stages_from_array(&list, PG_GETARG_DATUM(3));
+			agg->stages_src = MemoryContextAlloc(ctx, VARSIZE_ANY(v));
+			memcpy(agg->stages_src, v, VARSIZE_ANY(v));
+		}
 		else
 			abm_stages_default(&list);
-		j = MemoryContextAllocZero(ctx, sizeof(AbmJourney));
-		j->stages = abm_stages_keep(&list, ctx);
+		agg->j.stages = abm_stages_keep(&list, ctx);
 	}
+	else if (has_stages)
+		journey_check_stages(agg, PG_GETARG_DATUM(3));
+	j = &agg->j;
 	ts = PG_GETARG_TIMESTAMPTZ(2);
 	journey_check_time(ts);
 	journey_enter(j, abm_stages_require(j->stages, PG_GETARG_TEXT_PP(1)), ts);
-	PG_RETURN_POINTER(j);
+	PG_RETURN_POINTER(agg);
 }
 
 Datum

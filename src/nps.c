@@ -36,12 +36,9 @@ nps_step(FunctionCallInfo fcinfo, int64 delta)
 				 errmsg("NPS score must be between 0 and 10"),
 				 errdetail("score = %d.", score),
 				 errhint("Pass the 0-10 answer to \"How likely are you to recommend us?\"; filter or rescale other ratings first.")));
-	if (score >= 9)
-		state->count[NPS_PROMOTERS] += delta;
-	else if (score >= 7)
-		state->count[NPS_PASSIVES] += delta;
-	else
-		state->count[NPS_DETRACTORS] += delta;
+	abm_count_add(&state->count[score >= 9 ? NPS_PROMOTERS :
+								score >= 7 ? NPS_PASSIVES : NPS_DETRACTORS],
+				  delta, "response count");
 	PG_RETURN_POINTER(state);
 }
 
@@ -61,15 +58,20 @@ Datum
 abm_nps_final(PG_FUNCTION_ARGS)
 {
 	AbmCounters *state;
-	int64		n;
+	float8		n;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	state = (AbmCounters *) PG_GETARG_POINTER(0);
-	n = state->count[NPS_PROMOTERS] + state->count[NPS_PASSIVES] +
-		state->count[NPS_DETRACTORS];
+
+	/*
+	 * In float8: each count fits an int64 (combine checks), their sum may
+	 * not; the counts are >= 0, so their difference cannot overflow.
+	 */
+	n = (float8) state->count[NPS_PROMOTERS] + (float8) state->count[NPS_PASSIVES] +
+		(float8) state->count[NPS_DETRACTORS];
 	if (n == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(100.0 * (float8) (state->count[NPS_PROMOTERS] -
-									   state->count[NPS_DETRACTORS]) / (float8) n);
+									   state->count[NPS_DETRACTORS]) / n);
 }

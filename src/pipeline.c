@@ -114,7 +114,7 @@ abm_pipeline_trans(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(4))
 	{
-		state->open++;
+		abm_count_add(&state->open, 1, "opportunity count");
 		abm_money_add(&state->open_amount, amount, aggcontext);
 	}
 	else
@@ -131,13 +131,17 @@ abm_pipeline_trans(PG_FUNCTION_ARGS)
 				pipeline_bad_row(fcinfo, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE,
 								 "opportunity cycle is out of range",
 								 "The cycle must fit in about 292 000 years.");
-			state->won++;
+			abm_count_add(&state->won, 1, "opportunity count");
 			state->won_cycle_usecs += cycle;
 			abm_money_add(&state->won_amount, amount, aggcontext);
 		}
 		else
-			state->lost++;
+			abm_count_add(&state->lost, 1, "opportunity count");
 	}
+	/* the total must fit too: pipeline_velocity and the result use it */
+	if (state->open > PG_INT64_MAX - state->won ||
+		state->lost > PG_INT64_MAX - state->open - state->won)
+		abm_count_overflow("opportunity count");
 	PG_RETURN_POINTER(state);
 }
 

@@ -29,9 +29,9 @@ rate_step(FunctionCallInfo fcinfo, int64 delta)
 
 	if (!PG_ARGISNULL(1))
 	{
-		state->count[RATE_ROWS] += delta;
+		abm_count_add(&state->count[RATE_ROWS], delta, "row count");
 		if (PG_GETARG_BOOL(1))
-			state->count[RATE_HITS] += delta;
+			abm_count_add(&state->count[RATE_HITS], delta, "row count");
 	}
 	PG_RETURN_POINTER(state);
 }

@@ -74,7 +74,7 @@ PG_FUNCTION_INFO_V1(abm_report_touches_final);
 #define RT_MAX_STEPS			1000	/* abm_report_series computes at most 1000 */
 #define RT_MAX_OPPORTUNITIES	100000	/* per account */
 #define RT_MAX_CONTACTS			(1 << 20)	/* per account, step and set */
-#define RT_MAX_EVENTS			(32 * 1024 * 1024)	/* as abm_view_through */
+#define RT_MAX_EVENTS			10000000	/* as abm_view_through */
 #define RT_MAX_NAMES			1000	/* engaged_activities elements */
 #define RT_MAX_NAME_LEN			1000	/* bytes per name */
 #define RT_MAX_COPIES			1000	/* rows of one account in accounts */
@@ -121,6 +121,7 @@ PG_FUNCTION_INFO_V1(abm_report_touches_final);
 #define RT_CALL				13
 #define RT_EMAIL_REPLY		14
 #define RT_OTHER			15
+#define RT_NONE				16	/* no activity (NULL) */
 #define RT_NAMED_CODES		15	/* codes with a name: 0 .. 14 */
 
 static const char *const rt_extra_names[] = {"third_party_intent", "call", "email_reply"};
@@ -275,7 +276,7 @@ typedef struct RtState
 } RtState;
 
 static const AbmIdSetLimit rt_contacts_limit = {
-	RT_MAX_CONTACTS, "contacts of one account in one step of abm_report_touches",
+	RT_MAX_CONTACTS, "contacts", "step of an account in abm_report_touches",
 	"Report per shorter steps, or check that contact_id identifies people."
 };
 
@@ -809,6 +810,7 @@ rt_account_key(FunctionCallInfo fcinfo, const RtParams *p, StringInfo key)
 	pq_sendint32(key, n);
 	for (int i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendbyte(key, nulls[i] ? 1 : 0);
 		pq_sendint64(key, nulls[i] ? 0 : DatumGetTimestampTz(elems[i]));
 		pq_sendbyte(key, since_nulls[i] ? 1 : 0);
@@ -910,6 +912,7 @@ rt_account_load(RtState *st, const char *key, int32 keylen, MemoryContext cxt,
 		Numeric		amount = NULL;
 		int32		step;
 
+		CHECK_FOR_INTERRUPTS();
 		if (created_null > 1 || since_null > 1 || amount_null > 1)
 			rt_bad(sqlstate, "invalid report touches state value", "Unknown NULL flag.", NULL);
 		if (!amount_null)
@@ -1021,11 +1024,8 @@ rt_add_event(RtState *st, TimestampTz at, int32 step, uint8 kinds, MemoryContext
 		int64		cap;
 
 		if (st->nevents >= RT_MAX_EVENTS)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many impressions, clicks and conversions for one account in abm_report_touches"),
-					 errdetail("The limit is %d per account.", RT_MAX_EVENTS),
-					 errhint("Report per shorter periods.")));
+			abm_cap_exceeded("impressions, clicks and conversions", "account in abm_report_touches",
+							 RT_MAX_EVENTS, "Report per shorter periods.");
 		cap = Min(Max((int64) st->capevents * 2, 16), RT_MAX_EVENTS);
 		if (st->events == NULL)
 			st->events = MemoryContextAlloc(cxt, cap * sizeof(RtEvent));
@@ -1093,8 +1093,12 @@ rt_influence(RtState *st, TimestampTz t)
 	else
 	{
 		for (int32 j = lo; j < st->nopp; j++)
+		{
+			if ((j & 4095) == 4095)
+				CHECK_FOR_INTERRUPTS();
 			if (!st->opps[j].influenced && st->opps[j].lo <= t)
 				rt_influence_mark(st, j);
+		}
 	}
 }
 
@@ -1146,9 +1150,11 @@ rt_add_touch(RtState *st, const RtTouch *x, MemoryContext aggcontext)
 	 * Decayed scores: a touch is worth w * 2^((t - b) / half_life) at every
 	 * bound b after it, the same expression abm_engagement_score sums.  Step
 	 * i's score at its end is taken at bounds[i + 1], its relationship score
-	 * at its start at bounds[i] (two-way touches only).
+	 * at its start at bounds[i] (two-way touches only).  A touch of no
+	 * activity has no weight: abm_engagement_score skips it.
 	 */
-	for (int32 j = (k >= 0 || (x->bit & RT_TWO_WAY)) ? k + 1 : 1; j <= n; j++)
+	for (int32 j = (k >= 0 || (x->bit & RT_TWO_WAY)) ? k + 1 : 1;
+		 x->code != RT_NONE && j <= n; j++)
 	{
 		float8		term = x->weight * exp2(((float8) t - (float8) p->bounds[j]) / p->half_life);
 
@@ -1262,8 +1268,29 @@ abm_report_touches_trans(PG_FUNCTION_ARGS)
 	/* any touch, with or without an activity, influences an opportunity */
 	if (st->ninfluenced < st->nopp)
 		rt_influence(st, x.t);
+	x.step = rt_step_of(p, x.t);
+	x.has_contact = !PG_ARGISNULL(RT_ARG_CONTACT);
+	x.contact = x.has_contact ? PG_GETARG_INT64(RT_ARG_CONTACT) : 0;
+	x.has_cost = !PG_ARGISNULL(RT_ARG_COST);
+	x.cost = x.has_cost ? PG_GETARG_DATUM(RT_ARG_COST) : (Datum) 0;
 	if (PG_ARGISNULL(RT_ARG_ACTIVITY))
+	{
+		/*
+		 * A touch of no activity: the first touch, spend and the touches up
+		 * to the win count it; it has no weight, no count and does not
+		 * engage.
+		 */
+		x.code = RT_NONE;
+		x.bit = 0;
+		x.weight = 0.0;
+		x.engages = false;
+		for (int32 c = 0; c < st->copies; c++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			rt_add_touch(st, &x, aggcontext);
+		}
 		PG_RETURN_POINTER(st);
+	}
 
 	/*
 	 * The activity as lower() gives it: an all-lower-case ASCII name is its
@@ -1301,15 +1328,13 @@ abm_report_touches_trans(PG_FUNCTION_ARGS)
 	x.bit = RT_BIT(x.code);
 	x.weight = widx >= 0 ? abm_activity_weight_at(widx) : 0.0;
 	x.engages = rt_engages(p, x.code, name, len);
-	x.step = rt_step_of(p, x.t);
-	x.has_contact = !PG_ARGISNULL(RT_ARG_CONTACT);
-	x.contact = x.has_contact ? PG_GETARG_INT64(RT_ARG_CONTACT) : 0;
-	x.has_cost = !PG_ARGISNULL(RT_ARG_COST);
-	x.cost = x.has_cost ? PG_GETARG_DATUM(RT_ARG_COST) : (Datum) 0;
 
 	/* an account with several rows in accounts had each touch that often */
 	for (int32 c = 0; c < st->copies; c++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		rt_add_touch(st, &x, aggcontext);
+	}
 	PG_RETURN_POINTER(st);
 }
 
@@ -1317,15 +1342,6 @@ abm_report_touches_trans(PG_FUNCTION_ARGS)
  * Combine, serialize, deserialize
  * ---------------------------------------------------------------------
  */
-
-static void
-rt_add_count(int64 *a, int64 b)
-{
-	if (pg_add_s64_overflow(*a, b, a))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("touch count out of range in abm_report_touches")));
-}
 
 /* st gets everything of other (same parameters and account arguments). */
 static void
@@ -1348,16 +1364,16 @@ rt_merge(RtState *st, RtState *other, MemoryContext cxt)
 		st->flags[i] |= other->flags[i];
 		for (int j = 0; j < 3; j++)
 			st->score[3 * i + j] += other->score[3 * i + j];
-		rt_add_count(&st->surge[2 * i], other->surge[2 * i]);
-		rt_add_count(&st->surge[2 * i + 1], other->surge[2 * i + 1]);
+		abm_count_add(&st->surge[2 * i], other->surge[2 * i], "touch count");
+		abm_count_add(&st->surge[2 * i + 1], other->surge[2 * i + 1], "touch count");
 		if (o != NULL)
 		{
 			RtPeriod   *pp = rt_period(st, i, cxt);
 
 			for (int a = 0; a < ABM_ACTIVITIES; a++)
-				rt_add_count(&pp->counts[a], o->counts[a]);
-			rt_add_count(&pp->identified, o->identified);
-			rt_add_count(&pp->to_win, o->to_win);
+				abm_count_add(&pp->counts[a], o->counts[a], "touch count");
+			abm_count_add(&pp->identified, o->identified, "touch count");
+			abm_count_add(&pp->to_win, o->to_win, "touch count");
 			pp->engaged |= o->engaged;
 			abm_money_combine(&pp->cost, &o->cost, cxt);
 			abm_idset_union(&pp->openers, &o->openers, cxt, &rt_contacts_limit);
@@ -1376,8 +1392,11 @@ rt_merge(RtState *st, RtState *other, MemoryContext cxt)
 	}
 	/* the same opportunities in the same order: union of the influenced */
 	for (int32 j = 0; j < st->nopp; j++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (other->opps[j].influenced && !st->opps[j].influenced)
 			rt_influence_mark(st, j);
+	}
 }
 
 Datum
@@ -1429,13 +1448,17 @@ abm_report_touches_serial(PG_FUNCTION_ARGS)
 	pq_sendbytes(&buf, st->acct_key, st->acct_keylen);
 	pq_sendint32(&buf, st->nopp);
 	for (int32 j = 0; j < st->nopp; j++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendbyte(&buf, st->opps[j].influenced ? 1 : 0);
+	}
 	pq_sendbyte(&buf, st->has_first ? 1 : 0);
 	pq_sendint64(&buf, st->has_first ? st->first_touch : 0);
 	for (int32 i = 0; i < p->nsteps; i++)
 	{
 		RtPeriod   *pp = st->period[i];
 
+		CHECK_FOR_INTERRUPTS();
 		pq_sendbyte(&buf, st->flags[i]);
 		for (int j = 0; j < 3; j++)
 			pq_sendfloat8(&buf, st->score[3 * i + j]);
@@ -1457,6 +1480,7 @@ abm_report_touches_serial(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, st->nevents);
 	for (int32 e = 0; e < st->nevents; e++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(&buf, st->events[e].at);
 		pq_sendbyte(&buf, st->events[e].kinds);
 	}
@@ -1521,6 +1545,7 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
 		rt_corrupt("The influenced flags do not match the opportunities.");
 	for (int32 j = 0; j < nopp; j++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		flag = abm_read_uint8(&r);
 		if (flag > 1)
 			rt_corrupt("Unknown influenced flag.");
@@ -1649,7 +1674,10 @@ rt_ids_array(AbmIdSet *s, MemoryContext cxt)
 	abm_idset_compact(s, cxt, &rt_contacts_limit);
 	elems = palloc(Max(s->n, 1) * sizeof(Datum));
 	for (int32 i = 0; i < s->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		elems[i] = Int64GetDatum(s->ids[i]);
+	}
 	return PointerGetDatum(construct_array(elems, s->n, INT8OID, sizeof(int64),
 										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
@@ -1716,6 +1744,7 @@ abm_report_touches_final(PG_FUNCTION_ARGS)
 	{
 		const RtOpportunity *o = &st->opps[j];
 
+		CHECK_FOR_INTERRUPTS();
 		if (!o->influenced)
 			continue;
 		influenced[o->step]++;
@@ -1735,6 +1764,7 @@ abm_report_touches_final(PG_FUNCTION_ARGS)
 		RtPeriod   *pp = st->period[i];
 		uint8		f = st->flags[i];
 
+		CHECK_FOR_INTERRUPTS();
 		memset(nulls, 0, sizeof(nulls));
 		values[COL_STEP] = Int32GetDatum(i + 1);
 		nulls[COL_FIRST_TOUCH] = !st->has_first || st->first_touch >= p->bounds[i + 1];

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * surge.c
- *	  Intent surge (SPEC section 5.5): abm_surge(occurred_at, as_of, recent,
+ *	  Intent surge: abm_surge(occurred_at, as_of, recent,
  *	  baseline), a z-score of the events of the recent window against the
  *	  rate of the baseline window just before it.
  *
@@ -40,20 +40,31 @@ PG_FUNCTION_INFO_V1(abm_surge_serial);
 PG_FUNCTION_INFO_V1(abm_surge_deserial);
 PG_FUNCTION_INFO_V1(abm_surge_final);
 
+static char *
+surge_time_text(TimestampTz t)
+{
+	return DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(t)));
+}
+
+/* The detail names the first parameter that differs, with both values. */
 static void
 check_same_windows(const SurgeState *s, TimestampTz as_of, int64 recent,
 				   int64 baseline)
 {
-	if (as_of != s->as_of || recent != s->recent || baseline != s->baseline)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of, recent and baseline must be the same for every row of a group"),
-				 errdetail("as_of = %s and as_of = %s.",
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   TimestampTzGetDatum(s->as_of))),
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   TimestampTzGetDatum(as_of)))),
-				 errhint("Pass constants, or group by them.")));
+	if (as_of == s->as_of && recent == s->recent && baseline == s->baseline)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("as_of, recent and baseline must be the same for every row of a group"),
+			 as_of != s->as_of ?
+			 errdetail("as_of = %s and as_of = %s.",
+					   surge_time_text(s->as_of), surge_time_text(as_of)) :
+			 recent != s->recent ?
+			 errdetail("recent = %s and recent = %s.",
+					   abm_usecs_text(s->recent), abm_usecs_text(recent)) :
+			 errdetail("baseline = %s and baseline = %s.",
+					   abm_usecs_text(s->baseline), abm_usecs_text(baseline)),
+			 errhint("Pass constants, or group by them.")));
 }
 
 Datum
@@ -99,9 +110,9 @@ abm_surge_trans(PG_FUNCTION_ARGS)
 	/* In float8, so window starts far in the past cannot overflow. */
 	before = (float8) as_of - (float8) t;
 	if (before > 0 && before <= (float8) recent)
-		s->n_recent++;
+		abm_count_add(&s->n_recent, 1, "event count");
 	else if (before > (float8) recent && before <= (float8) recent + (float8) baseline)
-		s->n_baseline++;
+		abm_count_add(&s->n_baseline, 1, "event count");
 	PG_RETURN_POINTER(s);
 }
 
@@ -127,11 +138,8 @@ abm_surge_combine(PG_FUNCTION_ARGS)
 	}
 	s = (SurgeState *) PG_GETARG_POINTER(0);
 	check_same_windows(s, other->as_of, other->recent, other->baseline);
-	if (pg_add_s64_overflow(s->n_recent, other->n_recent, &s->n_recent) ||
-		pg_add_s64_overflow(s->n_baseline, other->n_baseline, &s->n_baseline))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("event count out of range")));
+	abm_count_add(&s->n_recent, other->n_recent, "event count");
+	abm_count_add(&s->n_baseline, other->n_baseline, "event count");
 	PG_RETURN_POINTER(s);
 }
 

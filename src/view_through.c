@@ -24,7 +24,6 @@
 #include "abm.h"
 #include "common/int.h"
 #include "libpq/pqformat.h"
-#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -43,7 +42,7 @@ PG_FUNCTION_INFO_V1(abm_view_through_final);
  * Events per state, for the writer and the reader alike: the array stays
  * well under MaxAllocSize and the serialized state under 1 GB.
  */
-#define VT_MAX_EVENTS	(32 * 1024 * 1024)
+#define VT_MAX_EVENTS	10000000
 
 typedef AbmVtEvent VtEvent;
 
@@ -83,12 +82,8 @@ vt_reserve(VtState *st, int64 more)
 	int64		need = (int64) st->n + more;
 
 	if (need > VT_MAX_EVENTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many events for one abm_view_through group"),
-				 errdetail("The limit is %d impressions, clicks and conversions per group.",
-						   VT_MAX_EVENTS),
-				 errhint("Group by account or by a shorter period.")));
+		abm_cap_exceeded("events", "abm_view_through group", VT_MAX_EVENTS,
+						 "Group by account or by a shorter period.");
 	if (need <= st->cap)
 		return;
 	st->cap = (int32) Min(Max(need, Max(st->cap * 2, 16)), VT_MAX_EVENTS);
@@ -178,6 +173,7 @@ abm_view_through_serial(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, st->n);
 	for (int32 i = 0; i < st->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(&buf, st->events[i].at);
 		pq_sendbyte(&buf, st->events[i].kinds);
 	}
@@ -207,6 +203,7 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 	st->events = palloc(st->cap * sizeof(VtEvent));
 	for (int32 i = 0; i < st->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		st->events[i].at = abm_read_int64(&r);
 		st->events[i].kinds = abm_read_uint8(&r);
 		if (st->events[i].kinds == 0 || (st->events[i].kinds & ~VT_KINDS) != 0)
@@ -219,13 +216,11 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Events by time (PostgreSQL's quicksort template, comparison inlined). */
-#define ST_SORT vt_sort_events
-#define ST_ELEMENT_TYPE AbmVtEvent
-#define ST_COMPARE(a, b) (((a)->at > (b)->at) - ((a)->at < (b)->at))
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
+/* Events by time (interruptible quicksort, comparison inlined). */
+#define ABM_SORT_NAME vt_sort_events
+#define ABM_SORT_TYPE AbmVtEvent
+#define ABM_SORT_CMP(a, b) (((a)->at > (b)->at) - ((a)->at < (b)->at))
+#include "abm_sort.h"
 
 /*
  * Sort by time, then sweep each instant twice: first its impressions and
@@ -250,6 +245,7 @@ abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found, void *arg)
 		TimestampTz at = ev[i].at;
 		TimestampTz earliest;
 
+		CHECK_FOR_INTERRUPTS();
 		while (end < n && ev[end].at == at)
 		{
 			if (ev[end].kinds & ABM_VT_IMPRESSION)
@@ -274,7 +270,6 @@ abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found, void *arg)
 				found(arg, &ev[j], last_impression);
 		}
 		i = end;
-		CHECK_FOR_INTERRUPTS();
 	}
 }
 

@@ -16,8 +16,21 @@
  *
  * The state keeps only rows where some step is true (in strict_order mode
  * also the others, as a step mask of 0, because they break chains): a
- * timestamp and a step bitmask per row, appended unsorted and sorted once
- * by the final function.
+ * timestamp and a step bitmask per row, appended unsorted and sorted by the
+ * final function.  Sorting in place reorders the rows without changing the
+ * multiset they stand for, and a later transition appends after them and
+ * clears the sorted flag when it breaks the order, so the final function
+ * is declared READ_ONLY and the aggregates work over growing window frames
+ * (sql/hardening.sql checks each frame against a fresh aggregate).
+ *
+ * Bounds: at most WF_MAX_EVENTS rows per group and, in strict_once mode,
+ * WF_MAX_CHAINS open chains in all (each step-2 row may copy every open
+ * step-1 chain, so the chains can grow with the square of the rows); both
+ * raise 54000.  Every loop over events or chains checks for interrupts.
+ *
+ * The window and the mode are parameters of the group: every row must
+ * bring the same ones (compared cheaply, as microseconds and as the mode's
+ * bytes), or the answer would depend on which row came first.
  *
  *-------------------------------------------------------------------------
  */
@@ -46,6 +59,12 @@ PG_FUNCTION_INFO_V1(abm_window_funnel_times_final);
  * same cap.
  */
 #define WF_MAX_EVENTS	10000000
+
+/*
+ * strict_once: chains kept open at once, over all levels (16 bytes plus 4
+ * per step each, so 28 MB for three steps and 144 MB for 32).
+ */
+#define WF_MAX_CHAINS	1000000
 
 #define WF_STRICT_DEDUPLICATION	0x01
 #define WF_STRICT_ORDER			0x02
@@ -82,6 +101,7 @@ typedef struct WfState
 	int32		nevents;
 	int32		capacity;
 	WfEvent    *events;
+	text	   *mode_arg;		/* the mode as the first row passed it, or NULL */
 } WfState;
 
 /* The outcome of a walk: the level reached and the rows of its chain. */
@@ -104,6 +124,8 @@ wf_parse_modes(text *mode)
 		char	   *end;
 		bool		found = false;
 
+		/* a mode may repeat: a long mode text is a long loop */
+		CHECK_FOR_INTERRUPTS();
 		while (*tok == ' ' || *tok == '\t' || *tok == '\n')
 			tok++;
 		end = tok + strlen(tok);
@@ -157,12 +179,8 @@ wf_append(WfState *state, MemoryContext ctx, int64 ts, uint32 mask)
 		int32		newcap;
 
 		if (state->nevents >= WF_MAX_EVENTS)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many events in one window funnel group"),
-					 errdetail("A group may hold at most %d rows that match a step.",
-							   WF_MAX_EVENTS),
-					 errhint("Group by a finer key, such as the account, or filter the rows first.")));
+			abm_cap_exceeded("events", "window funnel group", WF_MAX_EVENTS,
+							 "Group by a finer key, such as the account, or filter the rows first.");
 		newcap = Min(Max(state->capacity * 2, 16), WF_MAX_EVENTS);
 		if (state->events == NULL)
 			state->events = MemoryContextAlloc(ctx, sizeof(WfEvent) * newcap);
@@ -181,6 +199,41 @@ wf_append(WfState *state, MemoryContext ctx, int64 ts, uint32 mask)
 	state->nevents++;
 }
 
+/* A row whose window or mode differs from its group's first row. */
+static void
+wf_params_mismatch(const WfState *state, int64 window, text *mode)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("window and mode must be the same on every row of a window funnel group"),
+			 window != state->window ?
+			 errdetail("window = %s and window = %s.", abm_usecs_text(state->window),
+					   abm_usecs_text(window)) :
+			 errdetail("mode = '%s' and mode = '%s'.",
+					   text_to_cstring(state->mode_arg), text_to_cstring(mode)),
+			 errhint("Pass constants, or values that depend only on the GROUP BY columns.")));
+}
+
+/*
+ * Check a later row's window and mode against the group's: the same
+ * microseconds, and the same mode bytes or, failing that, the same flags
+ * ('strict_once,strict_order' is 'strict_order, strict_once').
+ */
+static void
+wf_check_params(const WfState *state, int64 window, text *mode)
+{
+	if (window != state->window)
+		wf_params_mismatch(state, window, mode);
+	if (mode == NULL)
+		return;
+	if (VARSIZE_ANY_EXHDR(mode) == VARSIZE_ANY_EXHDR(state->mode_arg) &&
+		memcmp(VARDATA_ANY(mode), VARDATA_ANY(state->mode_arg),
+			   VARSIZE_ANY_EXHDR(mode)) == 0)
+		return;
+	if (wf_parse_modes(mode) != state->modes)
+		wf_params_mismatch(state, window, mode);
+}
+
 /*
  * Shared transition: arguments are (state, window, [mode,] ts, steps).
  * Rows with a NULL window, mode, timestamp or step array are skipped; NULL
@@ -195,6 +248,8 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 	int			nsteps;
 	TimestampTz ts;
 	uint32		mask;
+	int64		window;
+	text	   *mode;
 
 	if (PG_ARGISNULL(1) || (mode_arg > 1 && PG_ARGISNULL(mode_arg)) ||
 		PG_ARGISNULL(ts_arg) || PG_ARGISNULL(ts_arg + 1))
@@ -206,11 +261,11 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 
 	mask = abm_bool_array_mask(PG_GETARG_DATUM(ts_arg + 1), &nsteps);
 	ts = PG_GETARG_TIMESTAMPTZ(ts_arg);
+	window = abm_interval_usecs(PG_GETARG_INTERVAL_P(1), "window", false);
+	mode = mode_arg > 1 ? PG_GETARG_TEXT_PP(mode_arg) : NULL;
 
 	if (state == NULL)
 	{
-		int64		window = abm_interval_usecs(PG_GETARG_INTERVAL_P(1), "window", false);
-
 		if (window < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -223,14 +278,24 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 		state = MemoryContextAllocZero(ctx, sizeof(WfState));
 		state->window = window;
 		state->nsteps = nsteps;
-		state->modes = mode_arg > 1 ? wf_parse_modes(PG_GETARG_TEXT_PP(mode_arg)) : 0;
+		state->modes = mode != NULL ? wf_parse_modes(mode) : 0;
 		state->sorted = true;
+		if (mode != NULL)
+		{
+			state->mode_arg = MemoryContextAlloc(ctx, VARSIZE_ANY_EXHDR(mode) + VARHDRSZ);
+			SET_VARSIZE(state->mode_arg, VARSIZE_ANY_EXHDR(mode) + VARHDRSZ);
+			memcpy(VARDATA(state->mode_arg), VARDATA_ANY(mode), VARSIZE_ANY_EXHDR(mode));
+		}
 	}
-	else if (nsteps != state->nsteps)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("every row of a window funnel must have the same number of steps"),
-				 errdetail("steps = %d, earlier rows had %d.", nsteps, state->nsteps)));
+	else
+	{
+		if (nsteps != state->nsteps)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("every row of a window funnel must have the same number of steps"),
+					 errdetail("steps = %d, earlier rows had %d.", nsteps, state->nsteps)));
+		wf_check_params(state, window, mode);
+	}
 
 	if (TIMESTAMP_NOT_FINITE(ts))
 		ereport(ERROR,
@@ -278,6 +343,7 @@ abm_window_funnel_combine(PG_FUNCTION_ARGS)
 		state->nsteps = other->nsteps;
 		state->modes = other->modes;
 		state->sorted = true;
+		/* a combined state takes no more rows: mode_arg stays NULL */
 	}
 	else if (state->window != other->window || state->nsteps != other->nsteps ||
 			 state->modes != other->modes)
@@ -285,7 +351,10 @@ abm_window_funnel_combine(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot combine window funnel states with different windows, modes or steps")));
 	for (int i = 0; i < other->nevents; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		wf_append(state, ctx, other->events[i].ts, other->events[i].mask);
+	}
 	PG_RETURN_POINTER(state);
 }
 
@@ -302,6 +371,7 @@ abm_window_funnel_serial(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, state->nevents);
 	for (int i = 0; i < state->nevents; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(&buf, state->events[i].ts);
 		pq_sendint32(&buf, state->events[i].mask);
 	}
@@ -323,6 +393,7 @@ abm_window_funnel_deserial(PG_FUNCTION_ARGS)
 	WfState    *state = palloc0(sizeof(WfState));
 	AbmReader	r;
 	uint32		valid_mask;
+	uint32		mask;
 
 	abm_read_begin_bytea(&r, PG_GETARG_BYTEA_PP(0), ABM_KIND_WINDOW_FUNNEL,
 						 "window funnel state");
@@ -344,8 +415,11 @@ abm_window_funnel_deserial(PG_FUNCTION_ARGS)
 	state->sorted = true;
 	for (int i = 0; i < state->nevents; i++)
 	{
-		int64		ts = abm_read_int64(&r);
-		uint32		mask = (uint32) abm_read_int32(&r);
+		int64		ts;
+
+		CHECK_FOR_INTERRUPTS();
+		ts = abm_read_int64(&r);
+		mask = (uint32) abm_read_int32(&r);
 
 		if (!IS_VALID_TIMESTAMP(ts))
 			wf_corrupt("An event timestamp is out of range.");
@@ -495,55 +569,74 @@ wf_step(WfWalk *w, uint32 row, int64 t, int ev)
 /*
  * strict_once: ClickHouse's getEventLevelStrictOnce.  Every level keeps all
  * chains that reached it (oldest first), each with the rows it used, so a
- * row satisfying several steps is used once per chain.
+ * row satisfying several steps is used once per chain.  A chain takes 16
+ * bytes plus 4 per step (WF_SEQ_SIZE); the chains of all levels together
+ * are capped at WF_MAX_CHAINS.
  */
 typedef struct WfSeq
 {
 	int64		first;
 	int64		last;
-	uint32		rows[WF_MAX_STEPS];
+	uint32		rows[FLEXIBLE_ARRAY_MEMBER];	/* nsteps of them */
 } WfSeq;
+
+#define WF_SEQ_SIZE(nsteps) \
+	MAXALIGN(offsetof(WfSeq, rows) + sizeof(uint32) * (nsteps))
 
 typedef struct WfSeqList
 {
 	int			n;
 	int			cap;
-	WfSeq	   *items;
+	char	   *items;			/* n chains of WF_SEQ_SIZE bytes */
 } WfSeqList;
-
-static WfSeq *
-wf_seq_push(WfSeqList *list)
-{
-	if (list->n >= list->cap)
-	{
-		list->cap = Max(list->cap * 2, 4);
-		list->items = list->items ? repalloc_huge(list->items, sizeof(WfSeq) * list->cap)
-			: palloc(sizeof(WfSeq) * list->cap);
-	}
-	return &list->items[list->n++];
-}
-
-static void
-wf_lists_result(WfSeqList *lists, int nsteps, WfChain *out)
-{
-	int			level = 0;
-
-	while (level < nsteps && lists[level].n > 0)
-		level++;
-	out->level = level;
-	if (level > 0)
-		memcpy(out->rows, lists[level - 1].items[lists[level - 1].n - 1].rows,
-			   sizeof(uint32) * level);
-}
 
 typedef struct WfOnceWalk
 {
 	const WfState *state;
 	WfSeqList  *lists;
+	Size		seq_size;
+	int64		nchains;		/* open chains over all levels */
 	bool		has_first;
 	bool		done;
 	WfChain    *out;
 } WfOnceWalk;
+
+static inline WfSeq *
+wf_seq_at(const WfOnceWalk *w, const WfSeqList *list, int i)
+{
+	return (WfSeq *) (list->items + (Size) i * w->seq_size);
+}
+
+static WfSeq *
+wf_seq_push(WfOnceWalk *w, WfSeqList *list)
+{
+	if (w->nchains >= WF_MAX_CHAINS)
+		abm_cap_exceeded("open chains", "strict_once window funnel group",
+						 WF_MAX_CHAINS,
+						 "Shorten the window, make step 1 rarer, or drop strict_once: every step-2 row may continue every open step-1 chain.");
+	if (list->n >= list->cap)
+	{
+		list->cap = Min(Max(list->cap * 2, 4), WF_MAX_CHAINS);
+		list->items = list->items ? repalloc(list->items, w->seq_size * list->cap)
+			: palloc(w->seq_size * list->cap);
+	}
+	w->nchains++;
+	return wf_seq_at(w, list, list->n++);
+}
+
+static void
+wf_lists_result(WfOnceWalk *w, int nsteps)
+{
+	WfSeqList  *lists = w->lists;
+	int			level = 0;
+
+	while (level < nsteps && lists[level].n > 0)
+		level++;
+	w->out->level = level;
+	if (level > 0)
+		memcpy(w->out->rows, wf_seq_at(w, &lists[level - 1], lists[level - 1].n - 1)->rows,
+			   sizeof(uint32) * level);
+}
 
 static void
 wf_once_step(WfOnceWalk *w, uint32 row, int64 t, int ev)
@@ -556,28 +649,28 @@ wf_once_step(WfOnceWalk *w, uint32 row, int64 t, int ev)
 	{
 		if (w->has_first)
 		{
-			wf_lists_result(lists, st->nsteps, w->out);
+			wf_lists_result(w, st->nsteps);
 			w->done = true;
 		}
 		return;
 	}
 	if (ev == 0)
 	{
-		WfSeq	   *seq = wf_seq_push(&lists[0]);
+		WfSeq	   *seq = wf_seq_push(w, &lists[0]);
 
 		seq->first = seq->last = t;
 		seq->rows[0] = row;
 		w->has_first = true;
 		if (st->nsteps == 1)
 		{
-			wf_lists_result(lists, 1, w->out);
+			wf_lists_result(w, 1);
 			w->done = true;
 		}
 		return;
 	}
 	if ((modes & WF_STRICT_DEDUPLICATION) && lists[ev].n > 0)
 	{
-		wf_lists_result(lists, st->nsteps, w->out);
+		wf_lists_result(w, st->nsteps);
 		w->done = true;
 		return;
 	}
@@ -585,7 +678,7 @@ wf_once_step(WfOnceWalk *w, uint32 row, int64 t, int ev)
 	{
 		if (modes & WF_ALLOW_REENTRY)
 			return;
-		wf_lists_result(lists, st->nsteps, w->out);
+		wf_lists_result(w, st->nsteps);
 		w->done = true;
 		return;
 	}
@@ -597,36 +690,50 @@ wf_once_step(WfOnceWalk *w, uint32 row, int64 t, int ev)
 
 		for (int i = 0; i < n; i++)
 		{
-			WfSeq		cur = prev->items[i];
-			bool		matched = wf_in_window(cur.first, t, st->window);
+			WfSeq	   *cur = wf_seq_at(w, prev, i);
+			bool		matched = wf_in_window(cur->first, t, st->window);
 
+			CHECK_FOR_INTERRUPTS();
 			/* drop chains that fell out of the window, keeping at least one */
 			if (!matched && kept + (n - i) > 1)
+			{
+				w->nchains--;
 				continue;
-			prev->items[kept++] = cur;
+			}
 			for (int j = 0; matched && j < ev; j++)
-				matched = cur.rows[j] != row;
+				matched = cur->rows[j] != row;
 			if (matched && (modes & WF_STRICT_INCREASE))
-				matched = cur.last < t;
+				matched = cur->last < t;
 			if (matched)
 			{
-				WfSeq	   *seq = wf_seq_push(&lists[ev]);
+				/* another list: pushing never moves cur */
+				WfSeq	   *seq = wf_seq_push(w, &lists[ev]);
 
-				seq->first = cur.first;
+				seq->first = cur->first;
 				seq->last = t;
-				memcpy(seq->rows, cur.rows, sizeof(uint32) * ev);
+				memcpy(seq->rows, cur->rows, sizeof(uint32) * ev);
 				seq->rows[ev] = row;
 				if (ev + 1 == st->nsteps)
 				{
-					wf_lists_result(lists, st->nsteps, w->out);
+					/* the walk ends here: prev need not be compacted */
+					wf_lists_result(w, st->nsteps);
 					w->done = true;
 					return;
 				}
 			}
+			if (kept < i)
+				memcpy(wf_seq_at(w, prev, kept), cur, w->seq_size);
+			kept++;
 		}
 		prev->n = kept;
 	}
 }
+
+/* Sorting in place: interrupts are checked between runs. */
+#define ABM_SORT_NAME wf_sort_events
+#define ABM_SORT_TYPE WfEvent
+#define ABM_SORT_CMP(a, b) wf_event_cmp((a), (b))
+#include "abm_sort.h"
 
 /*
  * Walk the events in ClickHouse's order: by timestamp, then by step number
@@ -651,7 +758,7 @@ wf_walk(WfState *state, WfChain *out)
 	if (!state->sorted)
 	{
 		/* reorders only; the state means the same multiset afterwards */
-		qsort(state->events, n, sizeof(WfEvent), wf_event_cmp);
+		wf_sort_events(state->events, n);
 		state->sorted = true;
 	}
 	e = state->events;
@@ -661,6 +768,8 @@ wf_walk(WfState *state, WfChain *out)
 		lists = palloc0(sizeof(WfSeqList) * state->nsteps);
 		owalk.state = state;
 		owalk.lists = lists;
+		owalk.seq_size = WF_SEQ_SIZE(state->nsteps);
+		owalk.nchains = 0;
 		owalk.has_first = false;
 		owalk.done = false;
 		owalk.out = out;
@@ -682,6 +791,7 @@ wf_walk(WfState *state, WfChain *out)
 		int			gend = g + 1;
 		uint32		any = e[g].mask;
 
+		CHECK_FOR_INTERRUPTS();
 		while (gend < n && e[gend].ts == e[g].ts)
 			any |= e[gend++].mask;
 
@@ -702,6 +812,7 @@ wf_walk(WfState *state, WfChain *out)
 			{
 				if (!(e[j].mask & ((uint32) 1 << s)))
 					continue;
+				CHECK_FOR_INTERRUPTS();
 				if (once)
 					wf_once_step(&owalk, (uint32) j, e[j].ts, s);
 				else
@@ -714,7 +825,7 @@ wf_walk(WfState *state, WfChain *out)
 	if (!*done)
 	{
 		if (once)
-			wf_lists_result(lists, state->nsteps, out);
+			wf_lists_result(&owalk, state->nsteps);
 		else
 			wf_levels_result(lv, state->nsteps, out);
 	}

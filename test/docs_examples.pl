@@ -52,7 +52,8 @@ for my $file (sort glob('docs/*.md'))
 			$to = $j - 1;
 			$i = $j;
 		}
-		my $tmp = "/tmp/abm-docs-example.sql";
+		# a file of our own: other working trees may run this suite at once
+		my $tmp = "/tmp/abm-docs-example.$$.sql";
 		open(my $out, '>', $tmp) or die "$tmp: $!\n";
 		print $out $sql;
 		close $out;
@@ -92,6 +93,7 @@ for my $file (sort glob('docs/*.md'))
 		print "updated " . scalar(@replace) . " output blocks of $file\n";
 	}
 }
+unlink "/tmp/abm-docs-example.$$.sql";
 print "SUITE docs: $pass passed, $fail failed\n";
 
 sub normalize

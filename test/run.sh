@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 pass=0
 fail=0
+failed=()
 log=$(mktemp -d /tmp/abm-test.XXXXXX)
 
 # Each suite prints "SUITE <name>: N passed, M failed" as its last line.
@@ -27,6 +28,7 @@ run_suite()
 	line=$(grep -E '^SUITE [a-z_0-9]+: [0-9]+ passed, [0-9]+ failed$' "$log/$name.log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "SUITE $name: did not report; counted as 1 failure"
+		failed+=("$name")
 		fail=$((fail + 1))
 		return
 	fi
@@ -34,6 +36,7 @@ run_suite()
 	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\1/')
 	f=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\2/')
 	echo "=== $name: $p passed, $f failed"
+	[ "$f" -eq 0 ] || failed+=("$name")
 	pass=$((pass + p))
 	fail=$((fail + f))
 }
@@ -47,6 +50,7 @@ pgenv="bash test/pgenv.sh"
 run_suite regress $pgenv bash test/regress.sh
 run_suite docs $pgenv perl test/docs_examples.pl
 run_suite kpis $pgenv perl test/kpis_doc.pl
+run_suite cookbook $pgenv perl test/cookbook_vs_report.pl
 run_suite bench $pgenv bash test/bench/run.sh --smoke
 run_suite fuzz $pgenv bash test/fuzz/run.sh --short
 run_suite tap bash test/tap.sh
@@ -80,6 +84,13 @@ if [ "${ABM_SKIP_PG18:-}" != 1 ]; then
 		fail=$((fail + 1))
 	fi
 fi
+
+# What failed, again at the end (where a CI log's tail shows it): the
+# failing checks and the first lines of any regression diff.
+for name in "${failed[@]}"; do
+	echo "=== failed in $name:"
+	grep -E '^(not ok|# +Failed test|.*\.\.\. FAILED|SUITE .*did not report)|^[-+][^-+]' "$log/$name.log" | head -n 60
+done
 
 echo
 echo "$pass passed, $fail failed"

@@ -38,7 +38,7 @@ CREATE AGGREGATE abm_engagement_score(activity text, occurred_at timestamptz,
 CREATE TYPE abm_engagement;
 
 CREATE FUNCTION abm_engagement_in(cstring) RETURNS abm_engagement
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION abm_engagement_out(abm_engagement) RETURNS cstring
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION abm_engagement_recv(internal) RETURNS abm_engagement
@@ -109,7 +109,7 @@ CREATE AGGREGATE abm_engagement_agg(activity text, weight float8, occurred_at ti
     PARALLEL = SAFE);
 
 -- abm_rollup: states to a state.  The state type is abm_engagement itself,
--- so Citus can combine partial rollups across nodes (SPEC section 1).
+-- so Citus can combine partial rollups across nodes (docs/scale-out.md).
 
 CREATE FUNCTION abm_engagement_merge(abm_engagement, abm_engagement) RETURNS abm_engagement
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -53,7 +53,7 @@ CREATE FUNCTION abm_funnel_steps(relation regclass, account_col name, stage_col 
                   pct_of_previous float8, dropped bigint,
                   median_days_from_previous float8, p90_days_from_previous float8,
                   bar text)
-    LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 6
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 6
     AS $$
 BEGIN
     IF relation IS NULL OR account_col IS NULL OR stage_col IS NULL OR at_col IS NULL THEN

@@ -295,12 +295,13 @@ pass AS MATERIALIZED (
 ),
 -- Contracts of target accounts that started before the end of the last
 -- step; a contract of no days covers no day and is left out.  A step sees
--- those that started before its end.
+-- those that started before its end.  One without an amount (a free
+-- pilot) makes a customer and adds no money.
 c AS MATERIALIZED (
     SELECT row_number() OVER () AS k, x.account_id, x.starts_on, x.ends_on, x.amount,
            round(x.amount * 365.25 / (x.ends_on - x.starts_on), 2) AS arr
     FROM %8$s x JOIN t USING (account_id)
-    WHERE x.starts_on < $2::date AND x.ends_on > x.starts_on AND x.amount IS NOT NULL
+    WHERE x.starts_on < $2::date AND x.ends_on > x.starts_on
 ), first_contract AS (
     SELECT account_id, min(starts_on) AS first_start FROM c GROUP BY account_id
 ), cust AS (
@@ -342,7 +343,8 @@ won_c AS (
     ORDER BY n.step, p.k, n.starts_on, n.amount DESC, n.ends_on DESC, n.k
 ), revenue AS (
     SELECT w.step, w.account_id, w.amount, w.existing,
-           CASE WHEN w.existing THEN least(w.amount, round(coalesce(r.value, 0), 2)) ELSE 0 END AS renewal
+           CASE WHEN w.amount IS NULL THEN NULL
+                WHEN w.existing THEN least(w.amount, round(coalesce(r.value, 0), 2)) ELSE 0 END AS renewal
     FROM won_c w LEFT JOIN (SELECT by_k, sum(value) AS value FROM claim GROUP BY by_k) r ON r.by_k = w.k
 ),
 -- Buying committees of target accounts (the known contacts), and per step
@@ -510,6 +512,12 @@ k1 AS (
          CROSS JOIN LATERAL @extschema@.abm_funnel_steps(x.fn) f
          LEFT JOIN (SELECT step, @extschema@.abm_stage(j) AS stage, count(*) AS n FROM journey GROUP BY 1, 2) jf
               ON jf.step = x.step AND jf.stage = f.stage
+    -- a step without a journey yet: every stage counts 0
+    UNION ALL
+    SELECT st.step, d.fstep::int, d.stage, 0, 0
+    FROM st CROSS JOIN unnest(ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])
+         WITH ORDINALITY AS d(stage, fstep)
+    WHERE NOT EXISTS (SELECT 1 FROM journey j WHERE j.step = st.step)
 )
 SELECT r.step, r.stage, r.kpi, r.value, r.unit
 FROM (

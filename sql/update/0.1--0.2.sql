@@ -7,6 +7,24 @@
 -- frozen like sql/abm--0.1.sql.
 \echo Use "ALTER EXTENSION abm UPDATE TO '0.2'" to load this file. \quit
 
+-- Honest labels: the one-call funnel reads a relation the caller names (SPI)
+-- and must stay in the leader (a temporary table as input failed in a
+-- parallel plan); abm_engagement_in parses timestamptz and interval text,
+-- which depends on TimeZone, DateStyle and IntervalStyle.
+ALTER FUNCTION abm_funnel_steps(regclass, name, name, name, text[]) PARALLEL RESTRICTED;
+ALTER FUNCTION abm_engagement_in(cstring) STABLE;
+
+-- Sequences (ClickHouse's sequenceMatch, sequenceCount, sequenceMatchEvents,
+-- sequenceNextNode) and journey paths: new.
+-- @include sql/install/sequence.sql
+-- @include sql/install/paths.sql
+
+-- Data-driven attribution (the abm_markov and abm_shapley types and their
+-- aggregates) and conversion lift: new.
+-- @include sql/install/markov.sql
+-- @include sql/install/shapley.sql
+-- @include sql/install/lift.sql
+
 -- The report: every KPI as known at period end, new arguments, the trend
 -- form; PARALLEL RESTRICTED (it reads relations the caller names).
 DROP FUNCTION abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass,

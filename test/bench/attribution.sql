@@ -1,4 +1,4 @@
--- Attribution and view-through workloads (no SPEC §8 bar: the bars below
+-- Attribution and view-through workloads (no speed bar: the bars below
 -- compare with the plain-SQL way of computing the same numbers).
 -- Won opportunities x the touches of their account up to the close.  Money
 -- is summed as float8 on both sides: a float8 -> numeric cast per row costs

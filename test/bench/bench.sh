@@ -1,5 +1,5 @@
 #!/bin/bash
-# Full benchmark at SPEC §8 scale in a throwaway cluster, tuned for 2 workers.
+# Full benchmark at the 10 M-touch scale in a throwaway cluster, tuned for 2 workers.
 # Prints the table and writes it to test/bench/results/latest.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -1,4 +1,4 @@
--- Engagement workloads (SPEC section 8).  as_of is the day after the last
+-- Engagement workloads.  as_of is the day after the last
 -- demo touch; the half-life is 30 days throughout.
 
 -- workload: plain SQL engagement score grouped by account

@@ -1,4 +1,4 @@
--- The open bars of SPEC §8 on data that looks like a real programme: ad
+-- The open speed bars on data that looks like a real programme: ad
 -- impressions and email opens in the tens per account and day on the days
 -- an account is engaged.  The bench touches have about 2.4 touches per
 -- account-day; the setup below takes the touches of one account in eight

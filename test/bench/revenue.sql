@@ -1,4 +1,4 @@
--- Revenue KPIs (SPEC §8): deal cycle against percentile_cont + avg, pipeline
+-- Revenue KPIs: deal cycle against percentile_cont + avg, pipeline
 -- against its plain-SQL formulation.  The plain deal-cycle queries use
 -- date_part (float8), the fastest plain way to get days.
 

@@ -28,7 +28,7 @@ INSERT INTO abm_fuzz.known_case (kind, target, note, bin, expect) VALUES
 -- state that re-serialized into bytes the same reader rejects; NaN never
 -- comes out of a transition, so it is now rejected on the way in (22P03).
 INSERT INTO abm_fuzz.known_case (kind, target, note, bin, expect) VALUES
-    ('deserialize', 'abm_engagement_score(double precision,timestamp with time zone,timestamp with time zone,interval)',
+    ('deserialize', 'abm_engagement_score(double precision, timestamp with time zone, timestamp with time zone, interval)',
      'NaN score sum rejected',
      '\x010b00000000000000017ff80000000000000000000000000000000000e8d4a51000000000e8d4a510000000000000000000',
      '22P03');

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Fuzz every input, receive and deserialize function of abm (SPEC section 9).
+# Fuzz every input, receive and deserialize function of abm (docs/reliability.md).
 #
 #   test/fuzz/run.sh [--short | --full | --cases N] [--seed S]
 #

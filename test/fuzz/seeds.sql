@@ -231,6 +231,53 @@ FROM (VALUES
     ('abm_journey_merge(abm_journey, abm_journey)', 'SELECT @extschema@.abm_journey_merge(v, v) FROM j')
 ) c(f, q);
 
+-- Sequences and paths (sequence.sql, paths.sql).
+INSERT INTO abm_seeds.agg_input
+SELECT a, replace(q, '@pattern@', p) FROM (VALUES
+    ('abm_sequence_match(text, timestamp with time zone, boolean[])', $q$'(?1).*(?2)(?t<=86400)(?3)'$q$),
+    ('abm_sequence_count(text, timestamp with time zone, boolean[])', $q$'(?1)(?t>3600)(?2)'$q$),
+    ('abm_sequence_match_events(text, timestamp with time zone, boolean[])', $q$'.*(?1).(?2).*(?3)(?t==0)(?4)'$q$)) a(a, p),
+LATERAL (VALUES
+    ($q$SELECT @pattern@, t, ARRAY[e = 1, e = 2, e = 3, e = 4] FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 1),
+        ('2026-01-02 00:00+00', 2), ('2026-01-02 00:00+00', 2), ('2026-01-02 01:00+00', 3), ('2026-01-02 01:00+00', 4),
+        ('2026-01-20 00:00+00', 0), (NULL, 1)) v(t, e)$q$),
+    ($q$SELECT @pattern@, '2026-01-01 00:00+00'::timestamptz + i * interval '5 hours',
+        ARRAY[i % 4 = 0, i % 4 = 1, i % 3 = 2, i % 5 = 3] FROM pg_catalog.generate_series(1, 120) i$q$)) b(q);
+
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_sequence_next_node(text, text, timestamp with time zone, text, boolean, boolean[])',
+     $q$SELECT 'forward', 'head', t, v, b, ARRAY[v = 'a', v = 'b'] FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 'a', true),
+        ('2026-01-02 00:00+00', 'b', false), ('2026-01-02 00:00+00', 'a', NULL), ('2026-01-03 00:00+00', '', true),
+        ('2026-01-04 00:00+00', NULL, true)) x(t, v, b)$q$),
+    ('abm_sequence_next_node(text, text, timestamp with time zone, text, boolean, boolean[])',
+     $q$SELECT 'backward', 'last_match', '2026-01-01 00:00+00'::timestamptz + i * interval '3 hours',
+        (ARRAY['visit', 'download', 'meeting', 'chat'])[1 + i % 4], i % 3 <> 0, ARRAY[i % 4 = 1, i % 4 = 0, i % 7 = 0]
+        FROM pg_catalog.generate_series(1, 90) i$q$),
+    ('abm_path(integer, timestamp with time zone, text, boolean)',
+     $q$SELECT 3, t, a, c FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 'web_visit', false),
+        ('2026-01-02 00:00+00', 'web_visit', false), ('2026-01-02 00:00+00', 'chat', NULL), ('2026-01-05 00:00+00', 'meeting_booked', true),
+        (NULL, 'ad_click', false), ('2026-01-06 00:00+00', NULL, false)) v(t, a, c)$q$),
+    ('abm_path(integer, timestamp with time zone, text, boolean)',
+     $q$SELECT 5, '2026-01-01 00:00+00'::timestamptz + i * interval '7 hours',
+        (ARRAY['web_visit', 'email_open', 'content_download', 'chat', 'meeting_booked'])[1 + i % 5], i % 17 = 0
+        FROM pg_catalog.generate_series(1, 100) i$q$),
+    ('abm_path(integer, timestamp with time zone, text, boolean, boolean)',
+     $q$SELECT 2, t, a, a = 'meeting_booked', a = 'content_download' FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 'web_visit'),
+        ('2026-01-02 00:00+00', 'content_download'), ('2026-01-03 00:00+00', 'chat'), ('2026-01-04 00:00+00', 'meeting_booked')) v(t, a)$q$),
+    ('abm_path(integer, timestamp with time zone, text, boolean, boolean)',
+     $q$SELECT 4, '2026-01-01 00:00+00'::timestamptz + i * interval '11 hours',
+        (ARRAY['web_visit', 'webinar_attended', 'email_click', 'meeting_booked'])[1 + i % 4], i % 13 = 0, i % 9 = 0
+        FROM pg_catalog.generate_series(1, 80) i$q$);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_path_result', $q$(SELECT @extschema@.abm_path(3, t, a, a = 'meeting_booked') FROM (VALUES ('2026-01-01 00:00+00'::timestamptz,
+        'web_visit'), ('2026-01-03 00:00+00', 'chat'), ('2026-01-04 12:00+00', 'meeting_booked')) v(t, a))$q$);
+
+INSERT INTO abm_seeds.call VALUES
+    ('abm_paths(abm_path_result[])',
+     $q$SELECT * FROM @extschema@.abm_paths(ARRAY[('{web_visit,chat}', true, 2.5), ('{web_visit,chat}', false, NULL),
+        ('{}', true, NULL), NULL]::@extschema@.abm_path_result[])$q$);
+
 -- Funnels (funnel.sql).
 CREATE VIEW abm_seeds.stage_history AS
     SELECT * FROM (VALUES (1::bigint, 'target'::text, '2026-01-01 00:00+00'::timestamptz), (1, 'engaged', '2026-01-03 00:00+00'),
@@ -307,6 +354,58 @@ FROM (VALUES
     ('abm_attribution_credit(text, timestamp with time zone, timestamp with time zone, interval, timestamp with time zone, timestamp with time zone)',
      $q$@extschema@.abm_attribution_credit('full_path', t, '2026-01-10 00:00+00', '7 days', '2026-01-02 00:00+00', '2026-01-05 00:00+00')$q$)
 ) w(f, c);
+
+-- Data-driven attribution and lift (markov.sql, shapley.sql, lift.sql).
+CREATE VIEW abm_seeds.journeys AS
+    SELECT * FROM (VALUES (1::bigint, ARRAY['google ads']::text[], true), (2, ARRAY['google ads'], true), (3, ARRAY['mailing'], true),
+        (4, ARRAY['google ads', 'mailing'], true), (5, ARRAY['google ads'], false), (6, ARRAY['web', NULL, 'web', 'email', 'web'], false),
+        (7, ARRAY['email', 'web', 'events'], true), (8, ARRAY[]::text[], true), (9, NULL, true), (10, ARRAY['say "hi"\'], NULL)) v(account_id, path, converted);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_markov', $q$(SELECT @extschema@.abm_markov_attribution(path, converted) FROM abm_seeds.journeys)$q$),
+    ('abm_markov', $q$(SELECT @extschema@.abm_markov_attribution(path, converted, 3) FROM abm_seeds.journeys)$q$),
+    ('abm_markov', $q$'{order: 2, channels: {"a": 1, "b\"\\c": 0}, transitions: {start > "a": 2, "a" > "b\"\\c": 1, "a" > conversion: 1, ("a", "b\"\\c") > null: 1}}'::@extschema@.abm_markov$q$),
+    ('abm_markov', $q$'{order: 1, channels: {}, transitions: {}}'::@extschema@.abm_markov$q$),
+    ('abm_shapley', $q$(SELECT @extschema@.abm_shapley_attribution(path, converted) FROM abm_seeds.journeys)$q$),
+    ('abm_shapley', $q$'{"a": 1/3, ("a", "b\"c"): 4/10, ("x", "y", "z"): 0/1}'::@extschema@.abm_shapley$q$),
+    ('abm_shapley', $q$(SELECT @extschema@.abm_shapley_attribution(ARRAY['c' || (i % 16), 'c' || (i % 5)], i % 3 = 0)
+        FROM pg_catalog.generate_series(1, 200) i)$q$),
+    ('abm_lift_result', $q$(SELECT @extschema@.abm_lift(t, c) FROM (VALUES (true, true), (true, false), (false, false), (false, true), (false, false)) v(t, c))$q$),
+    ('abm_lift_result', $q$(SELECT @extschema@.abm_lift(t, c) FROM (VALUES (true, false), (false, false)) v(t, c))$q$);
+
+INSERT INTO abm_seeds.agg_input
+SELECT a, q FROM (VALUES ('abm_markov_attribution(text[], boolean)', ''),
+                         ('abm_markov_attribution(text[], boolean, integer)', ', 2'),
+                         ('abm_shapley_attribution(text[], boolean)', '')) a(a, x),
+LATERAL (VALUES
+    ('SELECT path, converted' || x || ' FROM abm_seeds.journeys'),
+    ($q$SELECT ARRAY(SELECT 'ch' || ((i * k) % 12) FROM pg_catalog.generate_series(1, 1 + i % 9) k), i % 4 = 0$q$ || x
+        || $q$ FROM pg_catalog.generate_series(1, 160) i$q$)) b(q);
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_rollup(abm_markov)',
+     $q$SELECT @extschema@.abm_markov_attribution(path, converted) FROM abm_seeds.journeys GROUP BY account_id % 3$q$),
+    ('abm_rollup(abm_shapley)',
+     $q$SELECT @extschema@.abm_shapley_attribution(path, converted) FROM abm_seeds.journeys GROUP BY account_id % 3$q$),
+    ('abm_lift(boolean, boolean)',
+     $q$SELECT t, c FROM (VALUES (true, true), (true, false), (NULL, true), (false, NULL), (false, false), (false, true), (true, true)) v(t, c)$q$),
+    ('abm_lift(boolean, boolean)',
+     $q$SELECT i % 3 = 0, i % 7 < 2 FROM pg_catalog.generate_series(1, 200) i$q$),
+    ('abm_lift(boolean, boolean, double precision)',
+     $q$SELECT t, c, 0.9::float8 FROM (VALUES (true, true), (true, false), (false, false), (false, true)) v(t, c)$q$),
+    ('abm_lift(boolean, boolean, double precision)',
+     $q$SELECT i % 2 = 0, i % 5 = 0, 0.99::float8 FROM pg_catalog.generate_series(1, 120) i$q$);
+
+INSERT INTO abm_seeds.call VALUES
+    ('abm_markov_credits(abm_markov)',
+     $q$SELECT c.* FROM (SELECT @extschema@.abm_markov_attribution(path, converted, k) AS m FROM abm_seeds.journeys,
+        (VALUES (1), (2), (3)) o(k) GROUP BY k) x, @extschema@.abm_markov_credits(x.m) c$q$),
+    ('abm_markov_merge(abm_markov, abm_markov)',
+     $q$SELECT @extschema@.abm_markov_merge(m, m) FROM (SELECT @extschema@.abm_markov_attribution(path, converted) AS m FROM abm_seeds.journeys) x$q$),
+    ('abm_shapley_credits(abm_shapley)',
+     $q$SELECT c.* FROM (SELECT @extschema@.abm_shapley_attribution(path, converted) AS s FROM abm_seeds.journeys) x,
+        @extschema@.abm_shapley_credits(x.s) c$q$),
+    ('abm_shapley_merge(abm_shapley, abm_shapley)',
+     $q$SELECT @extschema@.abm_shapley_merge(s, s) FROM (SELECT @extschema@.abm_shapley_attribution(path, converted) AS s FROM abm_seeds.journeys) x$q$);
 
 -- The report's pass over touches (report_touches.sql): steps, contacts of
 -- every kind of set, costs, a win, opportunities a touch influences.

@@ -53,6 +53,12 @@ JOURNEYS = "(SELECT account_id, abm_journey(stage, entered_at) AS j FROM abm_dem
 OPPORTUNITY_TOUCHES = ("abm_demo.opportunities o JOIN abm_demo.touches t USING (account_id)"
                        " WHERE t.occurred_at <= o.created_at")
 
+# Each account's journey (its touch channels in time order) and whether it
+# won a deal, for the samples of the data-driven attribution functions.
+JOURNEY_PATHS = ("(SELECT t.account_id, array_agg(t.channel ORDER BY t.occurred_at) AS path,"
+                 " EXISTS (SELECT FROM abm_demo.opportunities o WHERE o.account_id = t.account_id AND o.is_won) AS converted"
+                 " FROM abm_demo.touches t GROUP BY t.account_id) jrn")
+
 # One sample query per public function, keyed by its identity as regprocedure
 # prints it.  Adding a function is one line here.  The query must call that
 # function (checked), return at least one row, and may read abm_demo.
@@ -160,6 +166,22 @@ SAMPLES = {
         "SELECT x.opportunity_id, a.* FROM (SELECT o.opportunity_id, o.created_at, array_agg(t.occurred_at ORDER BY t.occurred_at) AS ats FROM " + OPPORTUNITY_TOUCHES + " GROUP BY 1, 2) x, abm_attribute('u_shaped', ARRAY(SELECT generate_series(1, cardinality(x.ats))::bigint), x.ats, x.created_at) a",
     'abm_view_through(timestamp with time zone,boolean,boolean,boolean,interval)':
         "SELECT account_id, abm_view_through(occurred_at, activity = 'ad_impression', activity = 'ad_click', activity = 'form_fill', interval '7 days') FROM abm_demo.touches GROUP BY account_id",
+    # data-driven attribution and lift (issue 21)
+    'abm_markov_attribution(text[],boolean)': "SELECT abm_markov_attribution(path, converted) FROM " + JOURNEY_PATHS,
+    'abm_markov_attribution(text[],boolean,integer)': "SELECT abm_markov_attribution(path, converted, 2) FROM " + JOURNEY_PATHS,
+    'abm_rollup(abm_markov)':
+        "SELECT abm_rollup(m) FROM (SELECT a.tier, abm_markov_attribution(jrn.path, jrn.converted) AS m FROM " + JOURNEY_PATHS + " JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier) x",
+    'abm_markov_credits(abm_markov)':
+        "SELECT c.* FROM (SELECT abm_markov_attribution(path, converted) AS m FROM " + JOURNEY_PATHS + ") x, abm_markov_credits(x.m) c",
+    'abm_shapley_attribution(text[],boolean)': "SELECT abm_shapley_attribution(path, converted) FROM " + JOURNEY_PATHS,
+    'abm_rollup(abm_shapley)':
+        "SELECT abm_rollup(s) FROM (SELECT a.tier, abm_shapley_attribution(jrn.path, jrn.converted) AS s FROM " + JOURNEY_PATHS + " JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier) x",
+    'abm_shapley_credits(abm_shapley)':
+        "SELECT c.* FROM (SELECT abm_shapley_attribution(path, converted) AS s FROM " + JOURNEY_PATHS + ") x, abm_shapley_credits(x.s) c",
+    'abm_lift(boolean,boolean)':
+        "SELECT abm_lift(a.is_target, EXISTS (SELECT FROM abm_demo.opportunities o WHERE o.account_id = a.account_id)) FROM abm_demo.accounts a",
+    'abm_lift(boolean,boolean,double precision)':
+        "SELECT a.tier, (abm_lift(a.is_target, jrn.converted, 0.9)).* FROM " + JOURNEY_PATHS + " JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier",
     # window funnel and retention (issue 6)
     'abm_window_funnel(interval,timestamp with time zone,boolean[])':
         "SELECT account_id, abm_window_funnel('30 days', occurred_at, activity = 'web_visit', activity = 'form_fill', activity = 'chat') FROM abm_demo.touches GROUP BY account_id",
@@ -171,6 +193,21 @@ SAMPLES = {
         "SELECT account_id, abm_window_funnel_times('30 days', 'strict_deduplication', occurred_at, activity = 'web_visit', activity = 'form_fill') FROM abm_demo.touches GROUP BY account_id",
     'abm_retention(boolean[])':
         "SELECT account_id, abm_retention(occurred_at < now() - interval '30 days', occurred_at >= now() - interval '30 days') FROM abm_demo.touches GROUP BY account_id",
+    # sequences and paths (issue 20)
+    'abm_sequence_match(text,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_sequence_match('(?1)(?t<=86400)(?2)', occurred_at, activity = 'content_download', activity = 'meeting_booked') FROM abm_demo.touches GROUP BY account_id",
+    'abm_sequence_count(text,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_sequence_count('(?1).*(?2)', occurred_at, activity = 'email_open', activity = 'email_click') FROM abm_demo.touches GROUP BY account_id",
+    'abm_sequence_match_events(text,timestamp with time zone,boolean[])':
+        "SELECT account_id, abm_sequence_match_events('(?1)(?2)', occurred_at, activity = 'web_visit', activity = 'content_download') FROM abm_demo.touches GROUP BY account_id",
+    'abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])':
+        "SELECT account_id, abm_sequence_next_node('forward', 'first_match', occurred_at, activity, true, activity = 'content_download') FROM abm_demo.touches GROUP BY account_id",
+    'abm_path(integer,timestamp with time zone,text,boolean)':
+        "SELECT account_id, abm_path(3, occurred_at, activity, activity = 'meeting_booked') FROM abm_demo.touches GROUP BY account_id",
+    'abm_path(integer,timestamp with time zone,text,boolean,boolean)':
+        "SELECT account_id, abm_path(3, occurred_at, activity, activity = 'meeting_booked', activity = 'webinar_attended') FROM abm_demo.touches GROUP BY account_id",
+    'abm_paths(abm_path_result[])':
+        "SELECT * FROM abm_paths(ARRAY(SELECT abm_path(3, occurred_at, activity, activity = 'meeting_booked') FROM abm_demo.touches WHERE activity <> 'ad_impression' GROUP BY account_id))",
 }
 
 # A sample value for each public abm type that no function sample returns

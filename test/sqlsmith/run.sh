@@ -1,6 +1,6 @@
 #!/bin/bash
 # sqlsmith (random SQL from the catalog) against a database with abm, the
-# demo data and a table per abm type (SPEC section 9): reports the queries
+# demo data and a table per abm type (docs/reliability.md): reports the queries
 # run and fails if a backend crashed.
 #
 #   test/sqlsmith/run.sh [--queries N] [--seed S]     (default 10000, 1)
@@ -48,7 +48,7 @@ psql_q -c 'CREATE EXTENSION abm'
 check $? "database $db with abm" || finish
 schema=$(psql_q -c "SELECT extnamespace::regnamespace FROM pg_extension WHERE extname = 'abm'")
 
-# The demo data (SPEC section 2 relations) at scale 0.01.
+# The demo data at scale 0.01.
 if [ "$(psql_q -c "SELECT count(*) FROM pg_proc WHERE proname = 'abm_demo_load'")" -gt 0 ]; then
 	psql_q -c 'SELECT abm_demo_load(0.01)' >/dev/null
 	check $? "abm_demo_load(0.01)"

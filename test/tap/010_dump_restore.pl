@@ -1,5 +1,5 @@
 # pg_dump + pg_restore of tables holding every abm type gives identical
-# values (SPEC sections 1 and 9): text form and send bytes of every value,
+# values (docs/reliability.md): text form and send bytes of every value,
 # NULLs and arrays included.  Also a binary COPY out and in, which goes
 # through the receive functions.  The types come from the catalog, their
 # values from test/fuzz/seeds.sql.

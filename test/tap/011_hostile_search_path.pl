@@ -1,4 +1,4 @@
-# A hostile search_path changes no result (SPEC section 9), for a
+# A hostile search_path changes no result (docs/conventions.md), for a
 # non-superuser database owner who installed abm (trusted) and uses every
 # function and aggregate of it.
 #

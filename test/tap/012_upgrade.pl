@@ -1,4 +1,4 @@
-# ALTER EXTENSION abm UPDATE from the first released version (SPEC sections
+# ALTER EXTENSION abm UPDATE from the first released version (docs/reliability.md
 # 1 and 9): install the oldest version the installation offers, store
 # values of every abm type it has, update one step at a time along
 # pg_extension_update_paths() to the default version, and check after each

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The regression suite and the fuzz harness with every backend under
-# valgrind memcheck (SPEC section 9; results in docs/reliability.md).
+# valgrind memcheck (results in docs/reliability.md).
 #
 #   test/valgrind/run.sh [--fuzz-cases N]      (default 2000 per target)
 #

@@ -1,0 +1,134 @@
+-- Every cap on a growing state (docs/reliability.md lists them): a group
+-- at the cap is accepted, one element more fails with 54000 and a hint,
+-- and the session goes on.  The rows come from generate_series in the
+-- select list (no materialized function scan) and plans are serial, so
+-- each query holds one state.
+SET max_parallel_workers_per_gather = 0;
+SET TimeZone = 'UTC';
+
+-- abm_window_funnel: 10 000 000 rows that match a step per group.  One
+-- step, every row matches it: level 1.
+SELECT abm_window_funnel('1 s', timestamptz '2025-01-01' + i * interval '1 us', true) AS level
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT abm_window_funnel('1 s', timestamptz '2025-01-01' + i * interval '1 us', true) AS level
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- strict_once: 1 000 000 open chains over all levels.  1 000 step-1 rows,
+-- then step-2 rows, each continuing all 1 000 step-1 chains: 999 of them
+-- make 1 000 + 999 x 1 000 = 1 000 000 chains (level 2: step 3 never
+-- happens); 1 000 would make 1 001 000.
+SELECT abm_window_funnel('1 year', 'strict_once', timestamptz '2025-01-01' + i * interval '1 s', i <= 1000, i > 1000, false) AS level
+FROM (SELECT generate_series(1, 1999) i) s;
+SELECT abm_window_funnel('1 year', 'strict_once', timestamptz '2025-01-01' + i * interval '1 s', i <= 1000, i > 1000, false) AS level
+FROM (SELECT generate_series(1, 2000) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_coverage: 10 000 000 distinct contacts per group.
+SELECT (abm_coverage(i, NULL, false)).contacts
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT (abm_coverage(i, NULL, false)).contacts
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_deal_cycle: 10 000 000 deals per group.
+SELECT (abm_deal_cycle(t, t + i * interval '1 us')).deals
+FROM (SELECT timestamptz '2025-01-01' t, generate_series(1, 10000000) i) s;
+SELECT (abm_deal_cycle(t, t + i * interval '1 us')).deals
+FROM (SELECT timestamptz '2025-01-01' t, generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_view_through: 10 000 000 impressions, clicks and conversions per
+-- group.  Impressions only: no conversion.
+SELECT abm_view_through(timestamptz '2025-01-01' + i * interval '1 us', true, false, false, '1 day')
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT abm_view_through(timestamptz '2025-01-01' + i * interval '1 us', true, false, false, '1 day')
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_funnel: 10 000 000 durations per stage, through the text input and
+-- through abm_rollup (the merge the aggregate's combine shares).
+SELECT (SELECT median_days_from_previous FROM abm_funnel_steps(f) WHERE step = 2) AS median
+FROM (SELECT ('{target: 10000000, engaged: 10000000 (' || repeat('2 ', 10000000) || ')}')::abm_funnel f) s;
+SELECT ('{target: 10000001, engaged: 10000001 (' || repeat('2 ', 10000001) || ')}')::abm_funnel IS NOT NULL;
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_rollup(f) IS NOT NULL
+FROM (VALUES (('{target: 5000000, engaged: 5000000 (' || repeat('2 ', 5000000) || ')}')::abm_funnel),
+             (('{target: 5000001, engaged: 5000001 (' || repeat('2 ', 5000001) || ')}')::abm_funnel)) v(f);
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_attribute: 10 000 000 touches per conversion (the window form of
+-- abm_attribution_credit checks its partition against the same cap).
+-- linear: every touch gets 1/n, so the credits sum to 1 (to rounding) and
+-- the largest is 1e-7.
+SELECT count(*), round(sum(credit)::numeric, 6) AS total, max(credit)
+FROM abm_attribute('linear', array_fill(1::bigint, ARRAY[10000000]),
+                   array_fill(timestamptz '2025-01-01', ARRAY[10000000]), '2025-02-01');
+SELECT count(*)
+FROM abm_attribute('linear', array_fill(1::bigint, ARRAY[10000001]),
+                   array_fill(timestamptz '2025-01-01', ARRAY[10000001]), '2025-02-01');
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_engagement_agg and abm_rollup(abm_engagement) over a moving frame:
+-- 1 000 000 rows per frame.  ROWS 999 999 PRECEDING holds at most
+-- 1 000 000 rows: every touch counts in the last frame's total;
+-- 1 000 000 PRECEDING reaches 1 000 001 rows.
+SELECT abm_touches(e) AS touches_in_last_frame
+FROM (SELECT i, abm_engagement_agg('chat', timestamptz '2025-01-01' + i * interval '1 s', NULL, '7 days')
+                OVER (ORDER BY i ROWS BETWEEN 999999 PRECEDING AND CURRENT ROW) e
+      FROM (SELECT generate_series(1, 1000001) i) s) w
+ORDER BY i DESC LIMIT 1;
+SELECT abm_touches(e) AS touches_in_last_frame
+FROM (SELECT i, abm_engagement_agg('chat', timestamptz '2025-01-01' + i * interval '1 s', NULL, '7 days')
+                OVER (ORDER BY i ROWS BETWEEN 1000000 PRECEDING AND CURRENT ROW) e
+      FROM (SELECT generate_series(1, 1000001) i) s) w
+ORDER BY i DESC LIMIT 1;
+\echo :LAST_ERROR_SQLSTATE
+
+-- The sequence aggregates (one event store, src/events.c): 10 000 000
+-- events per group.  '(?1)' is matched by every event on its own, so the
+-- count of non-overlapping matches is the number of events.
+SELECT abm_sequence_count('(?1)', timestamptz '2025-01-01' + i * interval '1 us', true)
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT abm_sequence_count('(?1)', timestamptz '2025-01-01' + i * interval '1 us', true)
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_sequence_next_node: 10 000 000 nodes per group (first_match keeps
+-- every node); every value is 'x', so the node after the first match is 'x'.
+SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + i * interval '1 us', 'x', true, true)
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + i * interval '1 us', 'x', true, true)
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+-- and 268 435 456 bytes of distinct values: 256 values of 1 MiB fit; the
+-- base is row 1, so the next node is row 2's value.
+SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + i * interval '1 us',
+                              lpad(i::text, 1048576, 'x'), i = 1, true) = lpad('2', 1048576, 'x') AS row_2
+FROM (SELECT generate_series(1, 256) i) s;
+SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + i * interval '1 us',
+                              lpad(i::text, 1048576, 'x'), i = 1, true) IS NULL
+FROM (SELECT generate_series(1, 257) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_path: 10 000 000 rows per group (a path of one repeated activity is
+-- that activity once), 65 536 distinct activities (the last three steps are
+-- the last three activities), 67 108 864 bytes of them (64 of 1 MiB).
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', 'a', false)).path
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', 'a', false)).path
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', i::text, false)).path
+FROM (SELECT generate_series(1, 65536) i) s;
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', i::text, false)).path
+FROM (SELECT generate_series(1, 65537) i) s;
+\echo :LAST_ERROR_SQLSTATE
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', lpad(i::text, 1048576, 'x'), false)).path[1]
+       = lpad('62', 1048576, 'x') AS step_62_first
+FROM (SELECT generate_series(1, 64) i) s;
+SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', lpad(i::text, 1048576, 'x'), false)).path IS NULL
+FROM (SELECT generate_series(1, 65) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+SELECT 'the session goes on' AS after_the_caps;
