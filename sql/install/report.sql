@@ -108,13 +108,22 @@ DECLARE
                     ' NULL::numeric AS amount WHERE false)';
     nps_src text := '(SELECT NULL::bigint AS account_id, NULL::timestamptz AS responded_at, NULL::int AS score WHERE false)';
     q text;
+    q2 text;
     vt_since timestamptz[];
     surge_since timestamptz[];
     t_ids bigint[];
+    t_ids_text text[];
     t_tiers int[];
     t_fits float8[];
     tam bigint;
     o_accounts bigint[];
+    o_accounts_text text[];
+    rel regclass;
+    col name;
+    col_type regtype;
+    id_type regtype;
+    id_int bool;
+    ints constant regtype[] := '{smallint,integer,bigint}';
     o_created timestamptz[];
     o_closed timestamptz[];
     o_amounts numeric[];
@@ -218,6 +227,51 @@ BEGIN
         END IF;
     END LOOP;
 
+    -- Ids.  Every relation joins accounts by account_id, so their types
+    -- must compare: all integer types (the ids travel as bigint), or all of
+    -- the accounts' own type, such as text or uuid (they travel as text and
+    -- are cast back).  abm_report_touches and abm_coverage keep contact ids
+    -- as bigint: they must be of an integer type (docs/reference.md).
+    FOR rel, col IN
+        SELECT v.r, v.c FROM (VALUES (acc, 'account_id'), (tou, 'account_id'), (opp, 'account_id'),
+                                     (con, 'account_id'), (stg, 'account_id'), (ctr, 'account_id'),
+                                     (nps, 'account_id'), (CASE WHEN has_contact THEN tou END, 'contact_id'),
+                                     (con, 'contact_id')) v(r, c)
+        WHERE v.r IS NOT NULL
+    LOOP
+        SELECT a.atttypid INTO col_type FROM pg_attribute a
+        WHERE a.attrelid = rel AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+        -- a domain compares as its base type
+        WHILE (SELECT ty.typtype FROM pg_type ty WHERE ty.oid = col_type) = 'd' LOOP
+            SELECT ty.typbasetype INTO col_type FROM pg_type ty WHERE ty.oid = col_type;
+        END LOOP;
+        IF col = 'contact_id' THEN
+            IF NOT col_type = ANY (ints) THEN
+                RAISE EXCEPTION USING ERRCODE = '42804',
+                    MESSAGE = 'abm_report needs contact ids of an integer type',
+                    DETAIL = format('%s.contact_id is %s.', rel, col_type),
+                    HINT = 'Map the contact ids to bigint in a view, for example with a stable hash (docs/cookbook.md).';
+            END IF;
+        ELSIF rel = acc AND id_type IS NULL THEN
+            id_type := col_type;
+            id_int := col_type = ANY (ints);
+        ELSIF (id_int AND NOT col_type = ANY (ints))
+              OR (NOT id_int AND col_type <> id_type
+                  AND NOT (SELECT bool_and(ty.typcategory = 'S') FROM pg_type ty WHERE ty.oid IN (col_type, id_type))) THEN
+            RAISE EXCEPTION USING ERRCODE = '42804',
+                MESSAGE = 'the account_id columns of abm_report''s relations must have one type',
+                DETAIL = format('%s.account_id is %s, %s.account_id is %s.', acc, id_type, rel, col_type),
+                HINT = 'Give every relation the same account ids, cast to one type in the views that feed the report.';
+        END IF;
+    END LOOP;
+    -- the empty relations that stand for those not given, with the ids' type
+    tou_src := replace(tou_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    opp_src := replace(opp_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    con_src := replace(con_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    stg_src := replace(stg_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    ctr_src := replace(ctr_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    nps_src := replace(nps_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+
     -- $1 the start of the first step, $2 the end of the last, $3 half_life,
     -- $4 engaged_min_score, $5 lookback, $6 revenue_goal, $7 mqa_min_score,
     -- $8 mqa_min_contacts, $9 mqa_min_fit, $10 grace, $11 engaged_activities,
@@ -225,7 +279,9 @@ BEGIN
     -- $15 surge_baseline, $16 bounds, $17 the start of each step's
     -- view-through buffer, $18 the start of the surge windows at each step's
     -- end, $19 to $22 the target accounts (ids, tiers, fits) and the total
-    -- addressable market, $23 to $27 their opportunities.  Contract dates
+    -- addressable market, $23 to $27 their opportunities, $28 and $29 the
+    -- ids of both as text when they are not of an integer type (%11$s and
+    -- %12$s name the arrays of ids, %13$s casts one back).  Contract dates
     -- are compared with the steps' dates (st.s::date, st.e::date).
     q := format($q$
 WITH st AS NOT MATERIALIZED (
@@ -237,9 +293,11 @@ WITH st AS NOT MATERIALIZED (
 -- target accounts created before the end of the last step ($23 to $27).
 -- Not materialized: the pass below reads them in its parallel workers.
 t AS NOT MATERIALIZED (
-    SELECT * FROM unnest($19::bigint[], $20::int[], $21::float8[]) AS t(account_id, tier, fit)
+    SELECT t.account_id%13$s AS account_id, t.tier, t.fit
+    FROM unnest(%11$s, $20::int[], $21::float8[]) AS t(account_id, tier, fit)
 ), o_all AS NOT MATERIALIZED (
-    SELECT * FROM unnest($23::bigint[], $24::timestamptz[], $25::timestamptz[], $26::numeric[], $27::bool[])
+    SELECT o.account_id%13$s AS account_id, o.created_at, o.closed_at, o.amount, o.is_won
+    FROM unnest(%12$s, $24::timestamptz[], $25::timestamptz[], $26::numeric[], $27::bool[])
         AS o(account_id, created_at, closed_at, amount, is_won)
 ),
 -- Per step, the opportunities created before its end as known at its end
@@ -672,31 +730,47 @@ $q$,
             CASE WHEN con IS NOT NULL THEN 'con' END,
             CASE WHEN stg IS NOT NULL THEN 'stg' END,
             CASE WHEN ctr IS NOT NULL THEN 'ctr' END,
-            CASE WHEN nps IS NOT NULL THEN 'nps' END], NULL));
+            CASE WHEN nps IS NOT NULL THEN 'nps' END], NULL),
+        CASE WHEN id_int THEN '$19::bigint[]' ELSE '$28::text[]' END,
+        CASE WHEN id_int THEN '$23::bigint[]' ELSE '$29::text[]' END,
+        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
 
     -- The accounts and the opportunities, each read once, here: the main
     -- statement takes the target accounts and their opportunities as
     -- parameters, so that its pass over the touches can run in parallel
-    -- workers (a worker cannot read a CTE of the leader).  Ids are bigint.
-    EXECUTE format($p$
-        SELECT coalesce(array_agg(a.account_id) FILTER (WHERE a.is_target), '{}'),
+    -- workers (a worker cannot read a CTE of the leader).  Ids travel as
+    -- bigint, or as text when they are of another type.
+    q2 := format($p$
+        SELECT coalesce(array_agg(a.account_id%4$s) FILTER (WHERE a.is_target), '{}'),
                coalesce(array_agg(a.tier) FILTER (WHERE a.is_target), '{}'),
                coalesce(array_agg(a.fit) FILTER (WHERE a.is_target), '{}'),
                count(*) FILTER (WHERE a.fit >= $1)
-        FROM (SELECT a.account_id::bigint AS account_id, coalesce(a.is_target, false) AS is_target,
+        FROM (SELECT a.account_id, coalesce(a.is_target, false) AS is_target,
                      (%1$s)::int AS tier, (%2$s)::float8 AS fit
               FROM %3$s a WHERE a.account_id IS NOT NULL) a$p$,
-        CASE WHEN has_tier THEN 'a.tier' ELSE 'NULL::int' END, fit_expr, acc)
-        INTO t_ids, t_tiers, t_fits, tam USING mqa_min_fit;
-    EXECUTE format($p$
-        SELECT coalesce(array_agg(x.account_id), '{}'), coalesce(array_agg(x.created_at), '{}'),
+        CASE WHEN has_tier THEN 'a.tier' ELSE 'NULL::int' END, fit_expr, acc,
+        CASE WHEN id_int THEN '::bigint' ELSE '::text' END);
+    IF id_int THEN
+        EXECUTE q2 INTO t_ids, t_tiers, t_fits, tam USING mqa_min_fit;
+    ELSE
+        EXECUTE q2 INTO t_ids_text, t_tiers, t_fits, tam USING mqa_min_fit;
+    END IF;
+    q2 := format($p$
+        SELECT coalesce(array_agg(x.account_id%2$s), '{}'), coalesce(array_agg(x.created_at), '{}'),
                coalesce(array_agg(x.closed_at), '{}'), coalesce(array_agg(x.amount), '{}'),
                coalesce(array_agg(x.is_won), '{}')
-        FROM (SELECT o.account_id::bigint AS account_id, o.created_at::timestamptz AS created_at,
+        FROM (SELECT o.account_id, o.created_at::timestamptz AS created_at,
                      o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
-              FROM %1$s o) x JOIN unnest($1) t(account_id) USING (account_id)
-        WHERE x.created_at < $2$p$, opp_src)
-        INTO o_accounts, o_created, o_closed, o_amounts, o_won USING t_ids, bounds[cardinality(bounds)];
+              FROM %1$s o) x JOIN (SELECT u%3$s AS account_id FROM unnest($1) u) t USING (account_id)
+        WHERE x.created_at < $2$p$, opp_src,
+        CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
+        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
+    IF id_int THEN
+        EXECUTE q2 INTO o_accounts, o_created, o_closed, o_amounts, o_won USING t_ids, bounds[cardinality(bounds)];
+    ELSE
+        EXECUTE q2 INTO o_accounts_text, o_created, o_closed, o_amounts, o_won
+            USING t_ids_text, bounds[cardinality(bounds)];
+    END IF;
     -- the window starts, in the session's time zone as timestamptz - interval
     -- computes them (the aggregate takes them ready, so it is immutable)
     vt_since := ARRAY(SELECT b - view_through_window
@@ -707,7 +781,8 @@ $q$,
         USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
               mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
               view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
-              t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won;
+              t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
+              t_ids_text, o_accounts_text;
 END
 $report$;
 
