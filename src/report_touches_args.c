@@ -258,7 +258,7 @@ abm_rt_named_code(const char *name, int len)
 
 	if (i >= 0 && memcmp(abm_activity_name(i), name, len) == 0)
 		return i;
-	for (int k = 0; k < lengthof(rt_extra_names); k++)
+	for (int k = 0; k < (int) lengthof(rt_extra_names); k++)
 		if ((int) strlen(rt_extra_names[k]) == len &&
 			memcmp(rt_extra_names[k], name, len) == 0)
 			return ABM_ACTIVITIES + k;

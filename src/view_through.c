@@ -274,7 +274,8 @@ abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found, void *arg)
 }
 
 static void
-vt_count_conversion(void *arg, const AbmVtEvent *ev, TimestampTz last_impression)
+vt_count_conversion(void *arg, const AbmVtEvent *ev,
+					TimestampTz last_impression pg_attribute_unused())
 {
 	if (ev->kinds & VT_CONVERSION)
 		(*(int64 *) arg)++;
