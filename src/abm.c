@@ -20,6 +20,17 @@
 
 PG_MODULE_MAGIC;
 
+#define ABM_SORT_NAME sort_int64
+#define ABM_SORT_TYPE int64
+#define ABM_SORT_CMP(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#include "abm_sort.h"
+
+void
+abm_sort_int64(int64 *a, size_t n)
+{
+	sort_int64(a, n);
+}
+
 void
 abm_write_begin(StringInfo buf, AbmStateKind kind)
 {

@@ -55,7 +55,8 @@ typedef enum AbmStateKind
 	ABM_KIND_VIEW_THROUGH = 50,
 	ABM_KIND_MARKOV = 51,
 	ABM_KIND_SHAPLEY = 52,
-	ABM_KIND_LIFT = 53
+	ABM_KIND_LIFT = 53,
+	ABM_KIND_REPORT_TOUCHES = 60
 } AbmStateKind;
 
 /* Writing: start a buffer with version and kind, append, finish as bytea. */
@@ -207,6 +208,30 @@ extern const char *abm_parse_stage_name(const char *p, char *name,
 extern void abm_append_stage_name(StringInfo buf, const char *name);
 extern AbmJourney *abm_journey_from_datum(Datum d);
 
+/*
+ * View-through events (view_through.c), shared with the report's pass: an
+ * instant, a caller's tag and kind bits; abm_vt_sweep sorts them by time and
+ * calls found(arg, event, last_impression) for each event at an instant
+ * whose latest impression at or before it is at most within before it with
+ * no click from that impression to the instant (both ends closed).
+ */
+#define ABM_VT_IMPRESSION	0x01
+#define ABM_VT_CLICK		0x02
+
+typedef struct AbmVtEvent
+{
+	TimestampTz at;
+	int32		tag;
+	uint8		kinds;			/* ABM_VT_* and the caller's conversion bits */
+} AbmVtEvent;
+
+typedef void (*AbmVtFound) (void *arg, const AbmVtEvent *ev, TimestampTz last_impression);
+
+extern void abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found, void *arg);
+
+/* Sort int64 values in increasing order (abm_sort.h: answers a cancel). */
+extern void abm_sort_int64(int64 *a, size_t n);
+
 /* Time: durations in days, intervals as microseconds. */
 extern float8 abm_days_between(TimestampTz from, TimestampTz to);
 extern char *abm_usecs_text(int64 usecs);
@@ -250,6 +275,9 @@ extern void abm_money_combine(AbmMoneySum *sum, const AbmMoneySum *other,
 extern Datum abm_money_result(const AbmMoneySum *sum);
 extern void abm_money_write(StringInfo buf, const AbmMoneySum *sum);
 extern void abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count);
+extern void abm_money_read_any(AbmReader *r, AbmMoneySum *sum);
+extern void abm_write_numeric(StringInfo buf, Datum num);
+extern Numeric abm_read_numeric(AbmReader *r);
 extern Datum abm_int128_numeric(int128 value, int point, int dscale);
 
 #endif							/* ABM_H */

@@ -37,6 +37,7 @@ DROP FUNCTION abm_report(regclass, regclass, regclass, regclass, regclass, regcl
                          timestamptz, timestamptz, interval, float8, interval, numeric, jsonb, float8, int, float8);
 DROP FUNCTION abm_report_relation(regclass, name[], text);
 DROP FUNCTION abm_report_has_column(regclass, name, text);
+-- @include sql/install/report_touches.sql
 -- @include sql/install/report.sql
 
 -- Sample data: four years of history, the uplift switch.
