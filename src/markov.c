@@ -52,6 +52,7 @@
 
 #include "abm.h"
 #include "channel.h"
+#include "events.h"
 #include "common/hashfn.h"
 #include "common/int.h"
 #include "funcapi.h"
@@ -187,6 +188,7 @@ mk_grow(Markov *m)
 	{
 		uint32		j;
 
+		ABM_INTERRUPTS_EVERY(i);
 		if (old[i].count == 0)
 			continue;
 		for (j = mk_hash(old[i].from, old[i].next) & m->tmask; m->trans[j].count != 0;
@@ -331,11 +333,9 @@ mk_state_cmp(const int32 *a, const int32 *b)
 }
 
 static int
-mk_trans_cmp(const void *a, const void *b, void *arg)
+mk_trans_cmp(const MkTrans *x, const MkTrans *y, const int32 *nchp)
 {
-	const MkTrans *x = (const MkTrans *) a;
-	const MkTrans *y = (const MkTrans *) b;
-	int32		nch = *(const int32 *) arg;
+	int32		nch = *nchp;
 	int			c = mk_state_cmp(x->from, y->from);
 	int			kx,
 				ky;
@@ -346,6 +346,13 @@ mk_trans_cmp(const void *a, const void *b, void *arg)
 	ky = mk_next_key(y->next, nch);
 	return (kx > ky) - (kx < ky);
 }
+
+/* An interruptible sort of transitions (up to MK_MAX_TRANSITIONS). */
+#define ABM_SORT_NAME mk_trans_sort
+#define ABM_SORT_TYPE MkTrans
+#define ABM_SORT_ARG_TYPE const int32
+#define ABM_SORT_CMP(a, b, nch) mk_trans_cmp(a, b, nch)
+#include "abm_sort.h"
 
 /*
  * The canonical form of m: *order_out gets the channel indexes in byte
@@ -374,7 +381,7 @@ mk_canonical(const Markov *m, int32 **order_out)
 		list[n].count = t->count;
 		n++;
 	}
-	qsort_arg(list, n, sizeof(MkTrans), mk_trans_cmp, &nch);
+	mk_trans_sort(list, n, &nch);
 	pfree(rank);
 	*order_out = order;
 	return list;
@@ -395,6 +402,7 @@ mk_write(const Markov *m)
 	pq_sendint32(&buf, m->ntrans);
 	for (int32 i = 0; i < m->ntrans; i++)
 	{
+		ABM_INTERRUPTS_EVERY(i);
 		for (int j = MK_MAX_ORDER - m->order; j < MK_MAX_ORDER; j++)
 			pq_sendint32(&buf, list[i].from[j]);
 		pq_sendint32(&buf, list[i].next);
@@ -425,8 +433,11 @@ mk_states(const MkTrans *list, int32 ntrans, int32 order, MkStates *st)
 	st->target = palloc(Max(ntrans, 1) * sizeof(int32));
 	st->n = 0;
 	for (int32 i = 0; i < ntrans; i++)
+	{
+		ABM_INTERRUPTS_EVERY(i);
 		if (i == 0 || mk_state_cmp(list[i - 1].from, list[i].from) != 0)
 			st->first[st->n++] = i;
+	}
 	st->first[st->n] = ntrans;
 	for (int32 i = 0; i < ntrans; i++)
 	{
@@ -434,6 +445,7 @@ mk_states(const MkTrans *list, int32 ntrans, int32 order, MkStates *st)
 		int32		lo = 0,
 					hi = st->n - 1;
 
+		ABM_INTERRUPTS_EVERY(i);
 		st->target[i] = -1;
 		if (list[i].next < 0)
 			continue;
@@ -525,6 +537,7 @@ mk_check(Markov *m, const MkTrans *list, int32 ntrans)
 		{
 			const MkTrans *t = &list[i];
 
+			ABM_INTERRUPTS_EVERY(i);
 			if (pg_add_s64_overflow(outflow[s], t->count, &outflow[s]))
 				return "A state's journeys exceed the counting range.";
 			if (t->next >= 0)
@@ -553,11 +566,14 @@ mk_check(Markov *m, const MkTrans *list, int32 ntrans)
 	queue[nqueue++] = 0;
 	for (int32 q = 0; q < nqueue; q++)
 		for (int32 i = st.first[queue[q]]; i < st.first[queue[q] + 1]; i++)
+		{
+			ABM_INTERRUPTS_EVERY(i);
 			if (st.target[i] >= 0 && !seen[st.target[i]])
 			{
 				seen[st.target[i]] = true;
 				queue[nqueue++] = st.target[i];
 			}
+		}
 	if (nqueue != st.n)
 		return "A state cannot be reached from start.";
 
@@ -696,6 +712,7 @@ abm_markov_out(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, "}, transitions: {");
 	for (int32 i = 0; i < m->ntrans; i++)
 	{
+		ABM_INTERRUPTS_EVERY(i);
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
 		mk_append_state(&buf, m, order, list[i].from);
@@ -1047,8 +1064,11 @@ mk_chain(const MkTrans *list, int32 ntrans, int32 order, MkChain *c)
 	fill = palloc(Max(st.n, 1) * sizeof(int32));
 	memcpy(fill, c->rrow, Max(st.n, 1) * sizeof(int32));
 	for (int32 s = 0; s < st.n; s++)
+	{
+		ABM_INTERRUPTS_EVERY(s);
 		for (int32 e = c->row[s]; e < c->row[s + 1]; e++)
 			c->rfrom[fill[c->to[e]]++] = s;
+	}
 	pfree(fill);
 	c->active = palloc(Max(st.n, 1) * sizeof(bool));
 	c->reach = palloc(Max(st.n, 1) * sizeof(bool));
@@ -1085,6 +1105,7 @@ mk_absorb(MkChain *c, const float8 *hi_init)
 	{
 		int32		t = c->queue[q];
 
+		ABM_INTERRUPTS_EVERY(q);
 		for (int32 e = c->rrow[t]; e < c->rrow[t + 1]; e++)
 		{
 			int32		s = c->rfrom[e];
@@ -1180,6 +1201,7 @@ abm_markov_credits(PG_FUNCTION_ARGS)
 	{
 		float8		without;
 
+		CHECK_FOR_INTERRUPTS();
 		for (int32 s = 0; s < c.n; s++)
 			c.active[s] = s == 0 || !mk_holds(c.tuple[s], i);
 		without = mk_absorb(&c, hi_full);

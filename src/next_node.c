@@ -116,13 +116,11 @@ nn_rank_cmp(const NnNode *a, const NnNode *b, int32 *rank)
 	return 0;
 }
 
-#define ST_SORT nn_qsort
-#define ST_ELEMENT_TYPE NnNode
-#define ST_COMPARE(a, b, arg) nn_rank_cmp(a, b, arg)
-#define ST_COMPARE_ARG_TYPE int32
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
+#define ABM_SORT_NAME nn_sort
+#define ABM_SORT_TYPE NnNode
+#define ABM_SORT_ARG_TYPE int32
+#define ABM_SORT_CMP(a, b, rank) nn_rank_cmp(a, b, rank)
+#include "abm_sort.h"
 
 /* The index of t among names, without copying it; -1 when none. */
 static int
@@ -576,8 +574,7 @@ abm_sequence_next_node_final(PG_FUNCTION_ARGS)
 		/* reorders only; the state holds the same nodes afterwards */
 		int32	   *rank = abm_names_ranks(&s->values);
 
-		CHECK_FOR_INTERRUPTS();
-		nn_qsort(s->nodes, s->n, rank);
+		nn_sort(s->nodes, s->n, rank);
 		pfree(rank);
 		s->sorted = true;
 	}

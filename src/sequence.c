@@ -732,7 +732,11 @@ abm_sequence_count_final(PG_FUNCTION_ARGS)
 	if ((p->conds & state->events.seen) != p->conds)
 		PG_RETURN_INT64(0);
 	while (pos < state->events.n && seq_backtrack(p, &state->events, &pos, &st, NULL))
+	{
+		/* each search may be short: look at interrupts between them too */
+		ABM_INTERRUPTS_EVERY(count);
 		count++;
+	}
 	PG_RETURN_INT64(count);
 }
 
