@@ -271,22 +271,3 @@ FROM (VALUES ('linear', '2026-01-01'::timestamptz), ('u_shaped', '2026-01-02')) 
 SELECT abm_attribution_credit('w_shaped', '2026-01-01'::timestamptz, '2026-01-05') OVER ();
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'session still alive' AS status;
-
--- parallel plans: the functions are parallel safe, results unchanged
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT touch_id, abm_attribution_credit('u_shaped', occurred_at, '2100-01-01')
-  OVER (PARTITION BY conversion ORDER BY occurred_at, touch_id) FROM tch WHERE touch_id % 2 = 0$q$) AS plan;
-CREATE TABLE attr_parallel AS
-SELECT touch_id, abm_attribution_credit('u_shaped', (row_number() OVER o)::int, (count(*) OVER p)::int) AS credit
-FROM tch WINDOW p AS (PARTITION BY conversion), o AS (PARTITION BY conversion ORDER BY occurred_at, touch_id);
-RESET ALL;
-SELECT count(*) AS rows_differing
-FROM attr_parallel p
-JOIN (SELECT touch_id, abm_attribution_credit('u_shaped', occurred_at, '2100-01-01')
-        OVER (PARTITION BY conversion ORDER BY occurred_at, touch_id) AS credit FROM tch) s USING (touch_id)
-WHERE p.credit <> s.credit;

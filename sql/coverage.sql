@@ -179,33 +179,6 @@ FROM (SELECT k, (abm_coverage(contact_id, role, engaged) OVER (ORDER BY k)).cont
 WHERE c IS DISTINCT FROM (SELECT count(DISTINCT contact_id) FROM cov_touch
                           WHERE account_id = 7 AND k <= w.k);
 
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT account_id, abm_coverage(contact_id, role, engaged) FROM cov_touch GROUP BY account_id$q$) AS plan;
-SELECT pg_temp.plan_shape($q$SELECT abm_coverage(contact_id, role, engaged) FROM cov_touch$q$) AS plan;
-CREATE TABLE cov_parallel AS
-SELECT account_id,
-       abm_coverage(contact_id, role, engaged) AS d,
-       abm_coverage(contact_id, role, engaged, ARRAY['Champion', 'user'], 5) AS u
-FROM cov_touch GROUP BY account_id;
-CREATE TABLE cov_parallel_all AS
-SELECT abm_coverage(contact_id, role, engaged) AS d FROM cov_touch;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT count(*) AS accounts_differing
-FROM cov_parallel p FULL JOIN cov_serial s USING (account_id)
-WHERE p.d IS DISTINCT FROM s.d OR p.u IS DISTINCT FROM s.u;
-SELECT p.d = s.d AS ungrouped_equal, (p.d).contacts = x.contacts AS contacts_ok
-FROM cov_parallel_all p,
-     (SELECT abm_coverage(contact_id, role, engaged) AS d FROM cov_touch) s,
-     (SELECT count(DISTINCT contact_id)::int AS contacts FROM cov_touch) x;
-RESET ALL;
-
 -- bad input: clear errors with SQLSTATE 22023, and the session goes on
 SELECT abm_coverage(1, 'champion', true, ARRAY['champion', NULL]);
 \echo :LAST_ERROR_SQLSTATE

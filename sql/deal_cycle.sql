@@ -92,31 +92,3 @@ SELECT abm_deal_cycle('4714-11-24 00:00:00+00 BC', '294276-12-31 23:59:59+00');
 \echo :LAST_ERROR_SQLSTATE
 SELECT abm_deal_cycle_length(s, s + interval '2 days') AS session_goes_on
 FROM (VALUES (timestamptz '2026-01-01')) v(s);
-
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_deal_cycle(started_at, ended_at) FROM deals$q$) AS plan;
-CREATE TABLE deals_parallel AS
-SELECT abm_deal_cycle(started_at, ended_at)::text AS c,
-       abm_deal_cycle_length(started_at, ended_at) AS len
-FROM deals;
-SELECT pg_temp.plan_shape($q$SELECT g, abm_deal_cycle(started_at, ended_at) FROM deals GROUP BY g$q$) AS plan;
-CREATE TABLE deals_parallel_grouped AS
-SELECT g, abm_deal_cycle(started_at, ended_at)::text AS c FROM deals GROUP BY g;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT p.c = s.c AS cycle_equal, p.len = s.len AS length_equal
-FROM deals_parallel p,
-     (SELECT abm_deal_cycle(started_at, ended_at)::text AS c,
-             abm_deal_cycle_length(started_at, ended_at) AS len
-      FROM deals) s;
-SELECT count(*) AS groups_differing
-FROM deals_parallel_grouped p
-JOIN (SELECT g, abm_deal_cycle(started_at, ended_at)::text AS c FROM deals GROUP BY g) s USING (g)
-WHERE p.c IS DISTINCT FROM s.c;
-RESET ALL;

@@ -133,24 +133,6 @@ FROM (SELECT s.* FROM whole, abm_funnel_steps(whole.f) s) a
 FULL JOIN (SELECT s.* FROM parts, abm_funnel_steps(parts.f) s) b USING (step)
 WHERE (a.*) IS DISTINCT FROM (b.*);
 
--- forced parallel plan equals the serial result
-CREATE TABLE fjourneys AS SELECT account_id, abm_journey(stage, entered_at) AS j FROM fmany GROUP BY account_id;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_funnel(j) FROM fjourneys$q$) AS plan;
-CREATE TABLE fparallel AS SELECT s.* FROM (SELECT abm_funnel(j) AS f FROM fjourneys) x, abm_funnel_steps(x.f) s;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT count(*) AS rows_differing
-FROM fparallel p FULL JOIN (SELECT s.* FROM (SELECT abm_funnel(j) AS f FROM fjourneys) x, abm_funnel_steps(x.f) s) q USING (step)
-WHERE (p.*) IS DISTINCT FROM (q.*);
-RESET ALL;
-SET TimeZone = 'UTC';
-
 -- abm_funnel_report: per-account levels, e.g. from abm_window_funnel
 SELECT step, stage, accounts, pct_of_first, pct_of_previous, dropped, bar
 FROM abm_funnel_report(ARRAY[0, 1, 1, 2, 3, 3, 3, NULL, 2], ARRAY['visit', 'demo', 'trial']);

@@ -60,22 +60,3 @@ SELECT abm_influenced(now(), now(), interval '-1 day');
 SELECT abm_influenced(now(), now(), interval '0');
 \echo :LAST_ERROR_SQLSTATE
 SELECT abm_influenced(now(), now(), interval '1 second') AS session_goes_on;
-
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT opportunity_id, abm_influenced(touch_at, created_at, interval '45 days') FROM infl GROUP BY opportunity_id$q$) AS plan;
-CREATE TABLE infl_parallel AS
-SELECT opportunity_id, abm_influenced(touch_at, created_at, interval '45 days') AS i
-FROM infl GROUP BY opportunity_id;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT count(*) AS opportunities, count(*) FILTER (WHERE p.i IS DISTINCT FROM s.i) AS differing
-FROM infl_parallel p
-JOIN (SELECT opportunity_id, abm_influenced(touch_at, created_at, interval '45 days') AS i
-      FROM infl GROUP BY opportunity_id) s USING (opportunity_id);
-RESET ALL;

@@ -74,26 +74,6 @@ FROM (SELECT account_id, abm_journey(stage, entered_at) AS j FROM jmany GROUP BY
 JOIN (SELECT account_id, stage, min(entered_at) AS first_at FROM jmany GROUP BY 1, 2) p USING (account_id)
 WHERE abm_entered(a.j, p.stage) IS DISTINCT FROM p.first_at;
 
--- forced parallel plans equal the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_journey(stage, entered_at) FROM jmany$q$) AS plan;
-CREATE TABLE jparallel AS
-SELECT abm_journey(stage, entered_at) AS j,
-       (SELECT abm_rollup(j) FROM jstore) AS rolled
-FROM jmany;
-RESET ALL;
-SET TimeZone = 'UTC';
-SET max_parallel_workers_per_gather = 0;
-SELECT p.j::text = s.j::text AS journey_equal, p.rolled::text = s.rolled::text AS rollup_equal, p.j
-FROM jparallel p,
-     (SELECT abm_journey(stage, entered_at) AS j, (SELECT abm_rollup(j) FROM jstore) AS rolled FROM jmany) s;
-RESET max_parallel_workers_per_gather;
-
 -- bad input: clear errors, and the session goes on
 SELECT abm_journey(stage, at) FROM (VALUES ('lost', now())) v(stage, at);
 \echo :LAST_ERROR_SQLSTATE

@@ -190,24 +190,7 @@ SELECT count(*) AS rows FROM abm_markov_credits('{order: 2, channels: {}, transi
 -- the text form quotes names; any order of the input, one canonical output
 SELECT '{order: 1, channels: {"b\"q": 0, "a": 1}, transitions: {"a" > conversion: 1, start > "b\"q": 1, start > "a": 1, "b\"q" > null: 1}}'::abm_markov;
 
--- 7. Forced parallel plans and partitionwise-style combines equal serial.
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_markov_attribution(path, converted, 2) FROM mk_j$q$) AS plan;
-CREATE TABLE mk_parallel AS
-SELECT k, abm_markov_attribution(path, converted, k)::text AS m FROM mk_j, generate_series(1, 3) k GROUP BY k;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT p.k, p.m = s.m::text AS parallel_equals_serial
-FROM mk_parallel p JOIN (SELECT k, abm_markov_attribution(path, converted, k) AS m FROM mk_j, generate_series(1, 3) k GROUP BY k) s USING (k)
-ORDER BY 1;
-RESET max_parallel_workers_per_gather;
-
--- 8. Bad input: clear errors, and the session goes on.
+-- 7. Bad input: clear errors, and the session goes on.
 SELECT abm_markov_attribution(path, converted, 4) FROM mk_example;
 \echo :LAST_ERROR_SQLSTATE
 SELECT abm_markov_attribution(path, converted, 0) FROM mk_example;

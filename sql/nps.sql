@@ -30,22 +30,6 @@ FROM (SELECT abm_nps(score) OVER w AS nps,
       WINDOW w AS (ORDER BY g, score ROWS BETWEEN 29 PRECEDING AND CURRENT ROW)) s
 WHERE abs(nps - expected) > 1e-9 OR (nps IS NULL) <> (expected IS NULL);
 
--- forced parallel plan equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT g, abm_nps(score) FROM nps_data GROUP BY g$q$) AS plan;
-CREATE TABLE nps_parallel AS SELECT g, abm_nps(score) AS nps FROM nps_data GROUP BY g;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT count(*) AS groups_differing
-FROM nps_parallel p JOIN (SELECT g, abm_nps(score) AS nps FROM nps_data GROUP BY g) s USING (g)
-WHERE p.nps IS DISTINCT FROM s.nps;
-RESET ALL;
-
 -- bad input: a score outside 0..10 is an error (22023), the session goes on
 SELECT abm_nps(11);
 \echo :LAST_ERROR_SQLSTATE

@@ -159,22 +159,3 @@ FULL JOIN (SELECT path, count(*) AS accounts, count(*) FILTER (WHERE converted) 
 SELECT path, accounts, conversions, round(conversion_rate::numeric, 3) AS rate, round(median_days::numeric, 2) AS median_days
 FROM abm_paths(ARRAY(SELECT abm_path(2, ts, activity, activity = 'meeting_booked') FROM path_gen GROUP BY account))
 LIMIT 3;
-
--- Parallel = serial
-CREATE TABLE path_serial AS
-SELECT account % 17 AS g, abm_path(4, ts, activity, activity = 'meeting_booked') AS b,
-       abm_path(4, ts, activity, activity = 'meeting_booked', activity = 'web_visit') AS a
-FROM path_gen GROUP BY 1;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE TABLE path_parallel AS
-SELECT account % 17 AS g, abm_path(4, ts, activity, activity = 'meeting_booked') AS b,
-       abm_path(4, ts, activity, activity = 'meeting_booked', activity = 'web_visit') AS a
-FROM path_gen GROUP BY 1;
-RESET ALL;
-SET TimeZone = 'UTC';
-SELECT count(*) AS groups, count(*) FILTER (WHERE s.b IS DISTINCT FROM p.b OR s.a IS DISTINCT FROM p.a) AS differing
-FROM path_serial s FULL JOIN path_parallel p USING (g);

@@ -30,23 +30,6 @@ FROM (SELECT abm_rate(won) OVER w AS r,
       WINDOW w AS (ORDER BY g, won ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)) s
 WHERE r IS DISTINCT FROM expected;
 
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_win_rate(won) FROM rate_data$q$) AS plan;
-CREATE TABLE rate_parallel AS
-SELECT abm_win_rate(won) AS r, abm_rate(won IS NULL) AS open_share FROM rate_data;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT p.r = s.r AS win_rate_equal, p.open_share = s.open_share AS rate_equal
-FROM rate_parallel p,
-     (SELECT abm_win_rate(won) AS r, abm_rate(won IS NULL) AS open_share FROM rate_data) s;
-RESET ALL;
-
 -- customer retention rate: (end - new) / start
 SELECT abm_retention_rate(200, 210, 30) AS retention, 180.0 / 200 AS expected;
 SELECT abm_retention_rate(0, 5, 5) IS NULL AS no_customers_is_null;

@@ -46,22 +46,6 @@ FROM (SELECT g, abm_retention(day = 0, day = 3, day = 7) AS r,
       FROM ret_data GROUP BY g) s
 WHERE r IS DISTINCT FROM expected;
 
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_retention(day = 0, day = 3) FROM ret_data$q$) AS plan;
-CREATE TABLE ret_parallel AS SELECT abm_retention(day = 0, day = 3, day = 12) AS r FROM ret_data;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT p.r = s.r AS equal, p.r
-FROM ret_parallel p, (SELECT abm_retention(day = 0, day = 3, day = 12) AS r FROM ret_data) s;
--- by hand: day 0 and day 3 occur, day 12 never (day < 11): [1, 1, 0]
-RESET ALL;
-
 -- bad input: clear errors, and the session goes on
 SELECT abm_retention(VARIADIC array_fill(true, ARRAY[33]));
 \echo :LAST_ERROR_SQLSTATE

@@ -308,24 +308,3 @@ SELECT count(*) AS accounts,
        count(*) FILTER (WHERE abm.events IS DISTINCT FROM plain.events) AS differing
 FROM (SELECT account, abm_sequence_match_events('(?1).*(?2).*(?3)', ts, c1, c2, c3) AS events FROM seq_gen GROUP BY account) abm
 JOIN plain USING (account);
-
--- Parallel = serial, with partial states serialized in workers
-CREATE TABLE seq_serial AS
-SELECT account % 13 AS g, abm_sequence_match('(?1).*(?t<=86400)(?2)', ts, c1, c2, c3) AS m,
-       abm_sequence_count('(?1).*(?2)', ts, c1, c2, c3) AS c,
-       abm_sequence_match_events('(?3)(?t>3600)(?1).*(?2)', ts, c1, c2, c3) AS e
-FROM seq_gen GROUP BY 1;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE TABLE seq_parallel AS
-SELECT account % 13 AS g, abm_sequence_match('(?1).*(?t<=86400)(?2)', ts, c1, c2, c3) AS m,
-       abm_sequence_count('(?1).*(?2)', ts, c1, c2, c3) AS c,
-       abm_sequence_match_events('(?3)(?t>3600)(?1).*(?2)', ts, c1, c2, c3) AS e
-FROM seq_gen GROUP BY 1;
-RESET ALL;
-SET TimeZone = 'UTC';
-SELECT count(*) AS groups, count(*) FILTER (WHERE s IS DISTINCT FROM p) AS differing
-FROM seq_serial s FULL JOIN seq_parallel p USING (g);

@@ -259,22 +259,3 @@ SELECT direction, base, label, count(*) AS accounts, count(a.v) AS with_next_nod
        count(*) FILTER (WHERE a.v IS DISTINCT FROM p.v) AS differing
 FROM nn_abm a FULL JOIN nn_plain p USING (direction, base, label, account)
 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
-
--- Parallel = serial
-CREATE TABLE nn_serial AS
-SELECT account % 11 AS g, m.direction, m.base,
-       abm_sequence_next_node(m.direction, m.base, ts, v, b, v = 'visit', v = 'download') AS v
-FROM nn_gen, nn_modes m GROUP BY 1, 2, 3;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE TABLE nn_parallel AS
-SELECT account % 11 AS g, m.direction, m.base,
-       abm_sequence_next_node(m.direction, m.base, ts, v, b, v = 'visit', v = 'download') AS v
-FROM nn_gen, nn_modes m GROUP BY 1, 2, 3;
-RESET ALL;
-SET TimeZone = 'UTC';
-SELECT count(*) AS groups, count(*) FILTER (WHERE s.v IS DISTINCT FROM p.v) AS differing
-FROM nn_serial s FULL JOIN nn_parallel p USING (g, direction, base);

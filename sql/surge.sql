@@ -57,26 +57,6 @@ FROM (SELECT account_id,
                              * 7 / 30.0::float8, 1)) AS p
       FROM surge_events GROUP BY account_id) s;
 
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_surge(occurred_at, '2026-03-01', '7 days', '30 days') FROM surge_events$q$) AS plan;
-CREATE TABLE surge_parallel AS
-SELECT abm_surge(occurred_at, '2026-03-01', '7 days', '30 days') AS z FROM surge_events;
-RESET parallel_setup_cost;
-RESET parallel_tuple_cost;
-RESET min_parallel_table_scan_size;
-RESET parallel_leader_participation;
-SET max_parallel_workers_per_gather = 0;
-SELECT p.z = s.z AS parallel_equals_serial
-FROM surge_parallel p,
-     (SELECT abm_surge(occurred_at, '2026-03-01', '7 days', '30 days') AS z FROM surge_events) s;
-RESET max_parallel_workers_per_gather;
-
 -- bad input: clear errors with SQLSTATE 22023, and the session goes on
 SELECT abm_surge(now(), now(), '0 days', '28 days');
 \echo :LAST_ERROR_SQLSTATE

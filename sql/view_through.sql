@@ -97,30 +97,6 @@ FROM (SELECT e.at, abm_view_through(at, is_impression, is_click, is_conversion, 
                                                 AND k.at >= i.at AND k.at <= c.at))) AS expected
       FROM vt_events e WHERE account_id = 1) s;
 
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_view_through(at, is_impression, is_click, is_conversion, '1 day') FROM vt_events$q$) AS plan;
-CREATE TABLE vt_parallel AS
-SELECT abm_view_through(at, is_impression, is_click, is_conversion, '1 day') AS vt FROM vt_events;
-SELECT pg_temp.plan_shape($q$SELECT account_id, abm_view_through(at, is_impression, is_click, is_conversion, '1 day')
-FROM vt_events GROUP BY account_id$q$) AS plan;
-CREATE TABLE vt_parallel_grouped AS
-SELECT account_id, abm_view_through(at, is_impression, is_click, is_conversion, '1 day') AS vt
-FROM vt_events GROUP BY account_id;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT p.vt AS parallel, s.vt AS serial, p.vt = s.vt AS equal
-FROM vt_parallel p,
-     (SELECT abm_view_through(at, is_impression, is_click, is_conversion, '1 day') AS vt FROM vt_events) s;
-SELECT count(*) AS groups, count(*) FILTER (WHERE g.vt IS DISTINCT FROM p.expected) AS groups_differing
-FROM vt_parallel_grouped g JOIN vt_plain p USING (account_id) WHERE p.within = '1 day';
-RESET ALL;
-
 -- bad input: SQLSTATE 22023; the session goes on
 SELECT abm_view_through(at, true, false, true, '-1 day')
 FROM (VALUES ('2026-01-01'::timestamptz)) v(at);

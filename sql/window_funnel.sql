@@ -223,32 +223,6 @@ FROM (SELECT g, abm_window_funnel('12 hours', ts, e = 'a', e = 'b', e = 'c', e =
       FROM wf_rand GROUP BY g) f
 JOIN plain p USING (g);
 
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_window_funnel('3 hours', ts, e = 'a', e = 'b', e = 'c') FROM wf_rand$q$) AS plan;
-CREATE TABLE wf_parallel AS
-SELECT abm_window_funnel('3 hours', ts, e = 'a', e = 'b', e = 'c') AS lvl,
-       abm_window_funnel('3 hours', 'strict_order', ts, e = 'a', e = 'b', e = 'c') AS lvl_order,
-       abm_window_funnel('3 hours', 'strict_once, strict_increase', ts, e = 'a', e = 'b', e = 'c') AS lvl_once,
-       abm_window_funnel_times('3 hours', ts, e = 'a', e = 'b', e = 'c') AS times
-FROM wf_rand;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT p.lvl = s.lvl AS level_equal, p.lvl_order = s.lvl_order AS order_equal,
-       p.lvl_once = s.lvl_once AS once_equal, p.times = s.times AS times_equal
-FROM wf_parallel p,
-     (SELECT abm_window_funnel('3 hours', ts, e = 'a', e = 'b', e = 'c') AS lvl,
-             abm_window_funnel('3 hours', 'strict_order', ts, e = 'a', e = 'b', e = 'c') AS lvl_order,
-             abm_window_funnel('3 hours', 'strict_once, strict_increase', ts, e = 'a', e = 'b', e = 'c') AS lvl_once,
-             abm_window_funnel_times('3 hours', ts, e = 'a', e = 'b', e = 'c') AS times
-      FROM wf_rand) s;
-RESET ALL;
-
 -- as a window function (READ_ONLY final function)
 SELECT t, abm_window_funnel('1 day', to_timestamp(t), e = 'a', e = 'b', e = 'c') OVER (ORDER BY t) AS running
 FROM wf_order WHERE usr = 1;
