@@ -178,12 +178,10 @@ SELECT '{"version": 1, "half_life": "1 week", "first_touch": "2026-01-01T12:00:0
          "touches": {"chat": 2}, "contacts": []}'::abm_engagement AS e;
 
 -- binary round trip through COPY (FORMAT binary): recv gives the same values
--- (files named by backend pid, so concurrent runs do not collide)
-SELECT '/tmp/abm_engagement_' || pg_backend_pid() || '.copy' AS copy_file,
-       '/tmp/abm_engagement_bad_' || pg_backend_pid() || '.copy' AS bad_file \gset
-COPY eng_states TO :'copy_file' WITH (FORMAT binary);
+-- (psql's \copy, so the file is the client's, in pg_regress's results/)
+\copy eng_states TO 'results/engagement.bin' WITH (FORMAT binary)
 CREATE TABLE eng_states_copy (LIKE eng_states);
-COPY eng_states_copy FROM :'copy_file' WITH (FORMAT binary);
+\copy eng_states_copy FROM 'results/engagement.bin' WITH (FORMAT binary)
 SELECT count(*) AS states,
        count(*) FILTER (WHERE abm_engagement_send(c.e) <> abm_engagement_send(s.e)
                            OR c.e::text <> s.e::text) AS differing
@@ -192,26 +190,34 @@ FROM eng_states s JOIN eng_states_copy c USING (account_id);
 SELECT substr(abm_engagement_send(e), 1, 2) AS version_and_kind FROM eng_small;
 
 -- corrupt binary values are rejected with 22P03: a bytea column holding
--- mutated bytes is copied out and read back as abm_engagement
+-- mutated bytes is copied out and read back as abm_engagement (twice: the
+-- message, then the SQLSTATE alone, as \copy leaves LAST_ERROR_SQLSTATE
+-- unset)
 CREATE TABLE eng_bad_bytes (b bytea);
 INSERT INTO eng_bad_bytes SELECT '\x02'::bytea || substr(abm_engagement_send(e), 2) FROM eng_small;
-COPY eng_bad_bytes TO :'bad_file' WITH (FORMAT binary);
+\copy eng_bad_bytes TO 'results/engagement_bad.bin' WITH (FORMAT binary)
 CREATE TABLE eng_bad (e abm_engagement);
-COPY eng_bad FROM :'bad_file' WITH (FORMAT binary);
-\echo :LAST_ERROR_SQLSTATE
+\copy eng_bad FROM 'results/engagement_bad.bin' WITH (FORMAT binary)
+\set VERBOSITY sqlstate
+\copy eng_bad FROM 'results/engagement_bad.bin' WITH (FORMAT binary)
+\set VERBOSITY default
 TRUNCATE eng_bad_bytes;
 INSERT INTO eng_bad_bytes
 SELECT substr(abm_engagement_send(e), 1, length(abm_engagement_send(e)) - 3) FROM eng_small;
-COPY eng_bad_bytes TO :'bad_file' WITH (FORMAT binary);
-COPY eng_bad FROM :'bad_file' WITH (FORMAT binary);
-\echo :LAST_ERROR_SQLSTATE
+\copy eng_bad_bytes TO 'results/engagement_bad.bin' WITH (FORMAT binary)
+\copy eng_bad FROM 'results/engagement_bad.bin' WITH (FORMAT binary)
+\set VERBOSITY sqlstate
+\copy eng_bad FROM 'results/engagement_bad.bin' WITH (FORMAT binary)
+\set VERBOSITY default
 TRUNCATE eng_bad_bytes;
 -- the half-life (bytes 3..10) set to zero
 INSERT INTO eng_bad_bytes
 SELECT overlay(abm_engagement_send(e) PLACING '\x0000000000000000'::bytea FROM 3) FROM eng_small;
-COPY eng_bad_bytes TO :'bad_file' WITH (FORMAT binary);
-COPY eng_bad FROM :'bad_file' WITH (FORMAT binary);
-\echo :LAST_ERROR_SQLSTATE
+\copy eng_bad_bytes TO 'results/engagement_bad.bin' WITH (FORMAT binary)
+\copy eng_bad FROM 'results/engagement_bad.bin' WITH (FORMAT binary)
+\set VERBOSITY sqlstate
+\copy eng_bad FROM 'results/engagement_bad.bin' WITH (FORMAT binary)
+\set VERBOSITY default
 SELECT count(*) AS rows_loaded FROM eng_bad;
 
 -- daily states stored in a table and rolled up over 90 days equal the

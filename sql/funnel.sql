@@ -38,11 +38,10 @@ SELECT abm_funnel(j) AS f FROM (SELECT abm_journey(stage, entered_at) AS j FROM 
 UNION ALL SELECT '[lead, deal] {lead: 2, deal: 1 (0.1 )}'::abm_funnel
 UNION ALL SELECT '{target: 2, engaged: 2 (5e-324 1.7976931348623157e+308)}'::abm_funnel;
 SELECT f, f::text::abm_funnel::text = f::text AS text_round_trip FROM fstore;
-SELECT '/tmp/abm_funnel_' || pg_backend_pid() || '.bin' AS binfile \gset
-COPY fstore TO :'binfile' (FORMAT binary);
+\copy fstore TO 'results/funnel.bin' (FORMAT binary)
 CREATE TABLE fcopy (LIKE fstore);
-COPY fcopy FROM :'binfile' (FORMAT binary);
-SELECT count(*) AS rows FROM fcopy WHERE f::text IN (SELECT f::text FROM fstore);
+\copy fcopy FROM 'results/funnel.bin' (FORMAT binary)
+SELECT count(*) AS rows, (SELECT count(*) FROM fstore) AS expected FROM fcopy WHERE f::text IN (SELECT f::text FROM fstore);
 
 -- empty input and NULLs: NULL journeys are skipped, no journeys give NULL
 SELECT abm_funnel(j) AS funnel FROM (VALUES (NULL::abm_journey), ('{won: 2024-01-01 00:00:00+00}')) v(j);

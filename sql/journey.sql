@@ -29,13 +29,12 @@ SELECT j FROM jstore WHERE account_id = 1;
 RESET DateStyle;
 SET TimeZone = 'UTC';
 -- binary send/recv round-trip through COPY (FORMAT binary)
-SELECT '/tmp/abm_journey_' || pg_backend_pid() || '.bin' AS binfile \gset
 CREATE TABLE jbin AS
 SELECT * FROM jstore
 UNION ALL SELECT 4, '[lead, "closed won"] {"closed won": 2024-01-01 00:00:00.5+00}'::abm_journey;
-COPY jbin TO :'binfile' (FORMAT binary);
+\copy jbin TO 'results/journey.bin' (FORMAT binary)
 CREATE TABLE jcopy (LIKE jbin);
-COPY jcopy FROM :'binfile' (FORMAT binary);
+\copy jcopy FROM 'results/journey.bin' (FORMAT binary)
 SELECT count(*) AS rows, count(*) FILTER (WHERE s.j::text IS DISTINCT FROM c.j::text) AS differing
 FROM jbin s FULL JOIN jcopy c USING (account_id);
 
