@@ -332,126 +332,82 @@ SELECT d, abm_touches(abm_rollup(e) OVER (ORDER BY d ROWS 1 PRECEDING)) AS touch
 FROM (VALUES (1, (SELECT e FROM eng_small)), (2, NULL), (3, (SELECT e FROM eng_small)),
              (4, (SELECT e FROM eng_small))) v(d, e);
 
--- bad input: clean errors, and the session goes on
--- half_life <= 0 (22023)
-SELECT abm_engagement_score(1.0, now(), now(), '0 days');
-\echo :LAST_ERROR_SQLSTATE
-SELECT abm_engagement_score('chat', now(), now(), '-1 day');
-\echo :LAST_ERROR_SQLSTATE
-SELECT abm_engagement_agg('chat', now(), 1, '0 seconds');
-\echo :LAST_ERROR_SQLSTATE
--- as_of or half_life changing within a group (22023)
-SELECT abm_engagement_score(1.0, t, t, '1 day')
-FROM (VALUES ('2026-01-01'::timestamptz), ('2026-01-02')) v(t);
-\echo :LAST_ERROR_SQLSTATE
-SELECT abm_engagement_score(1.0, '2026-01-01', '2026-01-02', h)
-FROM (VALUES ('1 day'::interval), ('2 days')) v(h);
-\echo :LAST_ERROR_SQLSTATE
-SELECT abm_engagement_agg('chat', '2026-01-01', 1, h)
-FROM (VALUES ('1 day'::interval), ('2 days')) v(h);
-\echo :LAST_ERROR_SQLSTATE
 -- equal half-lives spelled differently are the same: 1 mon = 30 days
 SELECT abm_engagement_score(1.0, '2026-01-02', '2026-01-02', h) AS score
 FROM (VALUES ('1 mon'::interval), ('30 days')) v(h);
--- NaN weight, infinite as_of or occurred_at (22023)
-SELECT abm_engagement_score('NaN'::float8, now(), now(), '1 day');
-\echo :LAST_ERROR_SQLSTATE
-SELECT abm_engagement_score(1.0, now(), 'infinity', '1 day');
-\echo :LAST_ERROR_SQLSTATE
-SELECT abm_engagement_agg('chat', '-infinity', 1, '1 day');
-\echo :LAST_ERROR_SQLSTATE
--- a score beyond float8 range (22003), for the score and for the state
-SELECT abm_engagement_score(1e308, t, '2026-01-02', '1 day')
-FROM (VALUES ('2026-01-02'::timestamptz), ('2026-01-02')) v(t);
-\echo :LAST_ERROR_SQLSTATE
-SELECT abm_engagement_agg('chat', 1e308, t, NULL, '1 day')
-FROM (VALUES ('2026-01-02'::timestamptz), ('2026-01-02')) v(t);
-\echo :LAST_ERROR_SQLSTATE
--- merging different half-lives (22023)
-SELECT abm_rollup(e) FROM (SELECT e FROM eng_states WHERE account_id = 1
-                           UNION ALL SELECT e FROM eng_small) s;
-\echo :LAST_ERROR_SQLSTATE
-SELECT abm_engagement_merge(s.e, x.e) FROM eng_states s, eng_small x WHERE s.account_id = 1;
-\echo :LAST_ERROR_SQLSTATE
-SELECT abm_rollup(e) OVER (ROWS 1 PRECEDING)
-FROM (SELECT e FROM eng_states WHERE account_id = 1 UNION ALL SELECT e FROM eng_small) s;
-\echo :LAST_ERROR_SQLSTATE
--- as_of before the last touch of a state (22023)
-SELECT abm_score(e, '2026-01-31 09:59:59+00') FROM eng_small;
-\echo :LAST_ERROR_SQLSTATE
--- an activity that is not counted separately (22023)
-SELECT abm_touches(e, 'webinar_registered') FROM eng_small;
-\echo :LAST_ERROR_SQLSTATE
--- malformed literals (22P02)
-SELECT 'not json'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
-SELECT '[1, 2]'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
-SELECT '{"version": 1}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
--- unknown key in place of a known one
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 1}, "contactz": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
--- a version from the future
-SELECT '{"version": 99, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 1}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
--- half_life not positive
-SELECT '{"version": 1, "half_life": "-1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 1}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
--- first touch after last touch
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-02 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 1}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
--- infinite timestamp
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "-infinity",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 1}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
--- score as a string, then a score beyond float8 range
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": "NaN",
-         "touches": {"chat": 1}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1e400,
-         "touches": {"chat": 1}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
--- unknown activity, zero and fractional counts, no touches at all
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"Chat": 1}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 0}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 1.5}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {}, "contacts": []}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
--- contacts not ascending, too many for the exact list, bad sketch
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 1}, "contacts": [5, 3]}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 1},
-         "contacts": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
-SELECT '{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
-         "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
-         "touches": {"chat": 1}, "contacts_sketch": "00ff"}'::abm_engagement;
-\echo :LAST_ERROR_SQLSTATE
+
+-- bad input: clean errors, and the session goes on.  Each case runs in a
+-- subtransaction of pg_temp.error_of, which returns what it raised; the
+-- tables show the SQLSTATE beside the expected one, then the message,
+-- detail and hint.
+CREATE FUNCTION pg_temp.error_of(query text, OUT got text, OUT message text, OUT detail text, OUT hint text)
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    EXECUTE query;
+    got := '00000';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS got = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                            detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+END $fn$;
+\x on
+-- the aggregates and accessors: half_life <= 0, as_of or half_life changing
+-- within a group, NaN weight, infinite as_of or occurred_at (22023); a
+-- score beyond float8 range, for the score and for the state (22003);
+-- merging different half-lives, as_of before the last touch of a state, an
+-- activity that is not counted separately (22023)
+SELECT c.n, c.query, e.got, c.expected, e.got = c.expected AS ok, e.message, e.detail, e.hint
+FROM (VALUES
+  (1, $q$SELECT abm_engagement_score(1.0, now(), now(), '0 days')$q$, '22023'),
+  (2, $q$SELECT abm_engagement_score('chat', now(), now(), '-1 day')$q$, '22023'),
+  (3, $q$SELECT abm_engagement_agg('chat', now(), 1, '0 seconds')$q$, '22023'),
+  (4, $q$SELECT abm_engagement_score(1.0, t, t, '1 day') FROM (VALUES ('2026-01-01'::timestamptz), ('2026-01-02')) v(t)$q$, '22023'),
+  (5, $q$SELECT abm_engagement_score(1.0, '2026-01-01', '2026-01-02', h) FROM (VALUES ('1 day'::interval), ('2 days')) v(h)$q$, '22023'),
+  (6, $q$SELECT abm_engagement_agg('chat', '2026-01-01', 1, h) FROM (VALUES ('1 day'::interval), ('2 days')) v(h)$q$, '22023'),
+  (7, $q$SELECT abm_engagement_score('NaN'::float8, now(), now(), '1 day')$q$, '22023'),
+  (8, $q$SELECT abm_engagement_score(1.0, now(), 'infinity', '1 day')$q$, '22023'),
+  (9, $q$SELECT abm_engagement_agg('chat', '-infinity', 1, '1 day')$q$, '22023'),
+  (10, $q$SELECT abm_engagement_score(1e308, t, '2026-01-02', '1 day') FROM (VALUES ('2026-01-02'::timestamptz), ('2026-01-02')) v(t)$q$, '22003'),
+  (11, $q$SELECT abm_engagement_agg('chat', 1e308, t, NULL, '1 day') FROM (VALUES ('2026-01-02'::timestamptz), ('2026-01-02')) v(t)$q$, '22003'),
+  (12, $q$SELECT abm_rollup(e) FROM (SELECT e FROM eng_states WHERE account_id = 1 UNION ALL SELECT e FROM eng_small) s$q$, '22023'),
+  (13, $q$SELECT abm_engagement_merge(s.e, x.e) FROM eng_states s, eng_small x WHERE s.account_id = 1$q$, '22023'),
+  (14, $q$SELECT abm_rollup(e) OVER (ROWS 1 PRECEDING) FROM (SELECT e FROM eng_states WHERE account_id = 1 UNION ALL SELECT e FROM eng_small) s$q$, '22023'),
+  (15, $q$SELECT abm_score(e, '2026-01-31 09:59:59+00') FROM eng_small$q$, '22023'),
+  (16, $q$SELECT abm_touches(e, 'webinar_registered') FROM eng_small$q$, '22023')
+  ) c(n, query, expected),
+  LATERAL pg_temp.error_of(c.query) e
+ORDER BY c.n;
+-- literals (22P02): three malformed ones, then a valid value with one
+-- change each (a key removed and/or a key set); the message quotes the
+-- literal, shown here as <literal>
+CREATE TABLE eng_bad_literals (n int, change text, literal text);
+INSERT INTO eng_bad_literals
+SELECT n, change,
+       coalesce(literal,
+                ('{"version": 1, "half_life": "1 day", "first_touch": "2026-01-01 00:00:00+00",
+                   "last_touch": "2026-01-01 00:00:00+00", "score_at_last_touch": 1,
+                   "touches": {"chat": 1}, "contacts": []}'::jsonb - coalesce(remove, '') || coalesce(set, '{}'))::text)
+FROM (VALUES
+  (1, 'not JSON', 'not json', NULL, NULL::jsonb),
+  (2, 'not an object', '[1, 2]', NULL, NULL),
+  (3, 'one key', '{"version": 1}', NULL, NULL),
+  (4, 'unknown key in place of a known one', NULL, 'contacts', '{"contactz": []}'),
+  (5, 'a version from the future', NULL, NULL, '{"version": 99}'),
+  (6, 'half_life not positive', NULL, NULL, '{"half_life": "-1 day"}'),
+  (7, 'first touch after last touch', NULL, NULL, '{"first_touch": "2026-01-02 00:00:00+00"}'),
+  (8, 'infinite timestamp', NULL, NULL, '{"first_touch": "-infinity"}'),
+  (9, 'score as a string', NULL, NULL, '{"score_at_last_touch": "NaN"}'),
+  (10, 'score beyond float8 range', NULL, NULL, '{"score_at_last_touch": 1e400}'),
+  (11, 'unknown activity', NULL, NULL, '{"touches": {"Chat": 1}}'),
+  (12, 'zero count', NULL, NULL, '{"touches": {"chat": 0}}'),
+  (13, 'fractional count', NULL, NULL, '{"touches": {"chat": 1.5}}'),
+  (14, 'no touches at all', NULL, NULL, '{"touches": {}}'),
+  (15, 'contacts not ascending', NULL, NULL, '{"contacts": [5, 3]}'),
+  (16, 'too many contacts for the exact list', NULL, NULL, '{"contacts": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]}'),
+  (17, 'bad sketch', NULL, 'contacts', '{"contacts_sketch": "00ff"}')
+  ) v(n, change, literal, remove, set);
+SELECT b.n, b.change, e.got, '22P02' AS expected, e.got = '22P02' AS ok,
+       replace(e.message, b.literal, '<literal>') AS message, e.detail, e.hint
+FROM eng_bad_literals b, LATERAL pg_temp.error_of(format('SELECT %L::abm_engagement', b.literal)) e
+ORDER BY b.n;
+\x off
 SELECT 'session still alive' AS status;
