@@ -16,21 +16,35 @@ SELECT abm_funnel(j) AS funnel FROM (SELECT abm_journey(stage, entered_at) AS j 
 -- furthest stage is engaged) with durations 2 and 4 (account 4 entered it
 -- before target: no duration); opportunity 2 (accounts 1, 2) with 3 days
 -- (account 2 has no engaged time); won 1 with 10 days; retained, expanded 0
-SELECT s.* FROM (SELECT abm_funnel(j) AS f
-                 FROM (SELECT abm_journey(stage, entered_at) AS j FROM fstages GROUP BY account_id) x) y,
-                abm_funnel_steps(y.f) s;
 -- by hand: pct_of_first 1, 1, .5, .25, 0, 0; pct_of_previous NULL, 1,
 -- .5, .5, 0, NULL (no account at retained: 0 / 0); dropped 0, 0, 2, 1, 1,
 -- 0; engaged median (2 + 4) / 2 = 3, p90 2 + 0.9 * 2 = 3.8
+SELECT s.*, (s.stage, s.accounts, s.pct_of_first, s.pct_of_previous, s.dropped,
+             s.median_days_from_previous, s.p90_days_from_previous)
+            IS NOT DISTINCT FROM (e.stage, e.accounts, e.pct_of_first, e.pct_of_previous, e.dropped, e.med, e.p90) AS ok
+FROM (SELECT abm_funnel(j) AS f
+      FROM (SELECT abm_journey(stage, entered_at) AS j FROM fstages GROUP BY account_id) x) y
+     CROSS JOIN abm_funnel_steps(y.f) s
+     FULL JOIN (VALUES (1, 'target', 4::bigint, 1::float8, NULL::float8, 0::bigint, NULL::float8, NULL::float8),
+                       (2, 'engaged', 4, 1, 1, 0, 3, 3.8),
+                       (3, 'opportunity', 2, 0.5, 0.5, 2, 3, 3),
+                       (4, 'won', 1, 0.25, 0.5, 1, 10, 10),
+                       (5, 'retained', 0, 0, 0, 1, NULL, NULL),
+                       (6, 'expanded', 0, 0, NULL, 0, NULL, NULL))
+       e(step, stage, accounts, pct_of_first, pct_of_previous, dropped, med, p90) USING (step)
+ORDER BY step;
 
 -- the one-call form equals the two-step form
 SELECT * FROM abm_funnel_steps('fstages', 'account_id', 'stage', 'entered_at');
 -- with quoted identifiers and your own stages
 CREATE TABLE "Stage History" ("Account" int, "Stage Name" text, "When" timestamptz);
 INSERT INTO "Stage History" VALUES (1, 'lead', '2024-01-01'), (1, 'deal', '2024-01-31'), (2, 'lead', '2024-01-01');
-SELECT step, stage, accounts, pct_of_previous, median_days_from_previous, bar
-FROM abm_funnel_steps('"Stage History"', 'Account', 'Stage Name', 'When', ARRAY['lead', 'deal']);
 -- by hand: lead 2, deal 1 (0.5, 30 days)
+SELECT step, stage, accounts, pct_of_previous, median_days_from_previous, bar,
+       (stage, accounts, pct_of_previous, median_days_from_previous)
+         IS NOT DISTINCT FROM (CASE step WHEN 1 THEN ('lead'::text, 2::bigint, NULL::float8, NULL::float8)
+                                         ELSE ('deal'::text, 1::bigint, 0.5::float8, 30::float8) END) AS ok
+FROM abm_funnel_steps('"Stage History"', 'Account', 'Stage Name', 'When', ARRAY['lead', 'deal']);
 
 -- text and binary I/O round-trip
 CREATE TABLE fstore AS
@@ -81,10 +95,16 @@ FULL JOIN (SELECT s.* FROM parts, abm_funnel_steps(parts.f) s) b USING (step)
 WHERE (a.*) IS DISTINCT FROM (b.*);
 
 -- abm_funnel_report: per-account levels, e.g. from abm_window_funnel
-SELECT step, stage, accounts, pct_of_first, pct_of_previous, dropped, bar
+-- by hand: levels >= 1: 7, >= 2: 5, >= 3: 3 (the 0 and NULL not counted);
+-- pct_of_first 1, 5/7, 3/7; pct_of_previous NULL, 5/7, 3/5; dropped 0, 2, 2
+SELECT step, stage, accounts, pct_of_first, pct_of_previous, dropped, bar,
+       (accounts, pct_of_first, pct_of_previous, dropped)
+         IS NOT DISTINCT FROM (CASE step WHEN 1 THEN (7::bigint, 1::float8, NULL::float8, 0::bigint)
+                                         WHEN 2 THEN (5::bigint, 5 / 7.0::float8, 5 / 7.0::float8, 2::bigint)
+                                         ELSE (3::bigint, 3 / 7.0::float8, 3 / 5.0::float8, 2::bigint) END) AS ok
 FROM abm_funnel_report(ARRAY[0, 1, 1, 2, 3, 3, 3, NULL, 2], ARRAY['visit', 'demo', 'trial']);
--- by hand: levels >= 1: 7, >= 2: 5, >= 3: 3 (the 0 and NULL not counted)
-SELECT step, stage, accounts FROM abm_funnel_report(ARRAY[2, 1]);
+-- without stage names: levels >= 1: 2, >= 2: 1
+SELECT step, stage, accounts, accounts = 3 - step AS ok FROM abm_funnel_report(ARRAY[2, 1]);
 -- against plain SQL on the window funnel levels of the generated journeys
 SELECT step, accounts
 FROM abm_funnel_report(ARRAY(
