@@ -12,12 +12,16 @@ INSERT INTO jstages VALUES
 -- earlier of its two rows, 2024-01-01); account 1 skipped opportunity
 SELECT account_id, abm_journey(stage, entered_at) AS journey
 FROM jstages GROUP BY account_id ORDER BY account_id;
-SELECT account_id, abm_stage(j) AS furthest, abm_entered(j, 'target') AS target_at,
-       abm_entered(j, 'opportunity') AS opportunity_at
-FROM (SELECT account_id, abm_journey(stage, entered_at) AS j FROM jstages GROUP BY account_id) s
-ORDER BY account_id;
 -- by hand: 1 -> won, 2024-01-01, NULL; 2 -> target, 2024-03-01, NULL;
 -- 3 -> engaged (NULL rows skipped), NULL, NULL
+SELECT account_id, abm_stage(j) AS furthest, abm_entered(j, 'target') AS target_at,
+       abm_entered(j, 'opportunity') AS opportunity_at,
+       (abm_stage(j), abm_entered(j, 'target'), abm_entered(j, 'opportunity'))
+         IS NOT DISTINCT FROM (e.furthest, e.target_at, e.opportunity_at) AS ok
+FROM (SELECT account_id, abm_journey(stage, entered_at) AS j FROM jstages GROUP BY account_id) s
+FULL JOIN (VALUES (1, 'won', '2024-01-01'::timestamptz, NULL::timestamptz), (2, 'target', '2024-03-01', NULL),
+                  (3, 'engaged', NULL, NULL)) e(account_id, furthest, target_at, opportunity_at) USING (account_id)
+ORDER BY account_id;
 
 -- text I/O round-trips exactly, whatever the time zone and DateStyle
 CREATE TABLE jstore AS

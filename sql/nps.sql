@@ -1,14 +1,16 @@
 -- abm_nps
 -- typical data: 3 promoters, 2 passives, 3 detractors of 8 -> 0
-SELECT abm_nps(s) FROM (VALUES (10), (9), (9), (8), (7), (6), (0), (3)) v(s);
+SELECT abm_nps(s), 0 AS expected FROM (VALUES (10), (9), (9), (8), (7), (6), (0), (3)) v(s);
 -- 2 promoters, 1 detractor of 4 -> 25
-SELECT abm_nps(s) FROM (VALUES (10), (9), (7), (6)) v(s);
+SELECT abm_nps(s), 25 AS expected FROM (VALUES (10), (9), (7), (6)) v(s);
 -- bounds: all promoters 100, all detractors -100
-SELECT abm_nps(10) AS all_promoters, abm_nps(0) AS all_detractors;
+SELECT abm_nps(10) AS all_promoters, abm_nps(0) AS all_detractors,
+       (abm_nps(10), abm_nps(0)) = (100, -100) AS ok;
 
 -- empty input and NULLs
 SELECT abm_nps(s) IS NULL AS empty_is_null FROM (VALUES (1)) v(s) WHERE false;
-SELECT abm_nps(s) FROM (VALUES (10), (NULL), (NULL), (0), (9)) v(s);
+-- NULLs skipped: 2 promoters, 1 detractor of 3 -> 100 / 3
+SELECT abm_nps(s), 100 / 3.0::float8 AS expected FROM (VALUES (10), (NULL), (NULL), (0), (9)) v(s);
 
 -- grouped, against the plain-SQL formulation
 CREATE TABLE nps_data AS

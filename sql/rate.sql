@@ -4,7 +4,7 @@
 SELECT abm_win_rate(w) AS win_rate,
        abm_win_rate(w) = 2.0 / 3 AS equals_two_thirds
 FROM (VALUES (true), (false), (NULL), (true), (NULL)) v(w);
-SELECT abm_rate(b) FROM (VALUES (true), (true), (true), (false)) v(b);
+SELECT abm_rate(b), 0.75 AS expected FROM (VALUES (true), (true), (true), (false)) v(b);
 
 -- empty input and all-NULL input give NULL, never NaN
 SELECT abm_rate(b) IS NULL AS empty_is_null FROM (VALUES (true)) v(b) WHERE false;

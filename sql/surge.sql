@@ -20,21 +20,21 @@ FROM (SELECT '2026-01-26'::timestamptz + i * interval '6 hours' AS t FROM genera
 -- the one just before the baseline are outside; the one at as_of - 7 days is
 -- recent and the one at as_of - 35 days is baseline: recent 1, baseline 1,
 -- expected 0.25, z = (1 - 0.25) / sqrt(1) = 0.75
-SELECT abm_surge(t, '2026-02-01', '7 days', '28 days') AS z
+SELECT abm_surge(t, '2026-02-01', '7 days', '28 days') AS z, 0.75 AS expected
 FROM (VALUES ('2026-02-01'::timestamptz), ('2026-01-25'), ('2025-12-28'),
              ('2025-12-27 23:59:59.999999')) v(t);
 -- no history: expected 0 floors at 1, so one new event gives z = 1
-SELECT abm_surge(t, '2026-02-01', '7 days', '28 days') AS z
+SELECT abm_surge(t, '2026-02-01', '7 days', '28 days') AS z, 1 AS expected
 FROM (VALUES ('2026-01-30'::timestamptz)) v(t);
 -- rows outside both windows give z = 0; empty input and all-NULL rows give NULL
-SELECT abm_surge(t, '2026-02-01', '7 days', '28 days') AS z
+SELECT abm_surge(t, '2026-02-01', '7 days', '28 days') AS z, 0 AS expected
 FROM (VALUES ('2025-01-01'::timestamptz)) v(t);
 SELECT abm_surge(t, '2026-02-01', '7 days', '28 days') IS NULL AS empty_is_null
 FROM (VALUES ('2026-01-30'::timestamptz)) v(t) WHERE false;
 SELECT abm_surge(NULL, '2026-02-01', '7 days', '28 days') IS NULL AS nulls_are_null
 FROM generate_series(1, 3);
 -- a NULL row among others is skipped: as the no-history case, z = 1
-SELECT abm_surge(t, '2026-02-01', '7 days', '28 days') AS z
+SELECT abm_surge(t, '2026-02-01', '7 days', '28 days') AS z, 1 AS expected
 FROM (VALUES ('2026-01-30'::timestamptz), (NULL)) v(t);
 
 -- grouped, against the plain-SQL formulation

@@ -12,7 +12,7 @@
 --   day 30 impression, day 37 conversion        -> counts (exactly 7 days)
 --   day 40 impression, day 45 click+conversion  -> no: a click at the conversion's instant
 -- expected: 3
-SELECT abm_view_through(at, imp, clk, cnv, '7 days') AS view_through
+SELECT abm_view_through(at, imp, clk, cnv, '7 days') AS view_through, 3 AS expected
 FROM (VALUES ('2026-01-01'::timestamptz, true, false, false),
              ('2026-01-03', false, false, true),
              ('2026-01-04', false, true, false),
@@ -27,27 +27,27 @@ FROM (VALUES ('2026-01-01'::timestamptz, true, false, false),
              ('2026-02-09', true, false, false),
              ('2026-02-14', false, true, true)) v(at, imp, clk, cnv);
 -- rows fed in another order: day-3 and day-6 conversions count (2)
-SELECT abm_view_through(at, imp, clk, cnv, '7 days' ORDER BY at DESC) AS view_through
+SELECT abm_view_through(at, imp, clk, cnv, '7 days' ORDER BY at DESC) AS view_through, 2 AS expected
 FROM (VALUES ('2026-01-01'::timestamptz, true, false, false),
              ('2026-01-03', false, false, true),
              ('2026-01-06', false, false, true),
              ('2026-01-06', true, false, false)) v(at, imp, clk, cnv);
 -- within 0: only an impression at the conversion's instant counts (1)
-SELECT abm_view_through(at, imp, false, cnv, '0') AS view_through
+SELECT abm_view_through(at, imp, false, cnv, '0') AS view_through, 1 AS expected
 FROM (VALUES ('2026-01-01'::timestamptz, true, false), ('2026-01-01 00:00:01', false, true),
              ('2026-01-02', true, true)) v(at, imp, cnv);
 
 -- infinite times do not overflow: an impression and a conversion at
 -- -infinity, and a row that is both at infinity: 2
-SELECT abm_view_through(at, imp, false, cnv, '7 days') AS infinite_times
+SELECT abm_view_through(at, imp, false, cnv, '7 days') AS infinite_times, 2 AS expected
 FROM (VALUES ('-infinity'::timestamptz, true, false), ('-infinity', false, true),
              ('infinity', true, true)) v(at, imp, cnv);
 
 -- empty input counts 0; NULL times and NULL windows skip the row; NULL flags are false
-SELECT abm_view_through(now(), true, false, true, '1 day') AS empty FROM generate_series(1, 0);
+SELECT abm_view_through(now(), true, false, true, '1 day') AS empty, 0 AS expected FROM generate_series(1, 0);
 -- the click (NULL window) and the NULL-time row are skipped, so both
 -- conversions follow the impression with no click between: 2
-SELECT abm_view_through(at, imp, clk, cnv, w) AS nulls_skipped
+SELECT abm_view_through(at, imp, clk, cnv, w) AS nulls_skipped, 2 AS expected
 FROM (VALUES ('2026-01-01'::timestamptz, true, NULL::bool, NULL::bool, '1 day'::interval),
              ('2026-01-01 12:00', NULL, NULL, true, '1 day'),
              (NULL, NULL, true, NULL, '1 day'),
