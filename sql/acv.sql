@@ -13,7 +13,7 @@ FROM (VALUES (12000, date '2026-01-01', date '2027-01-01'),
              (5000, NULL, '2026-07-02'),
              (5000, '2026-01-01', NULL)) v(amount, starts_on, ends_on);
 -- a contract of exactly 365.25 days' worth: 1461 days for 4000 is 1000 a year
-SELECT abm_acv(4000, '2026-01-01', date '2026-01-01' + 1461) AS one_thousand;
+SELECT abm_acv(4000, '2026-01-01', date '2026-01-01' + 1461) AS one_thousand, 1000 AS expected;
 
 -- empty and all-NULL input give NULL
 SELECT abm_acv(amount, starts_on, ends_on) IS NULL AS empty_is_null

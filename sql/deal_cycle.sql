@@ -5,19 +5,23 @@
 --   p90: position 0.9 * 4 = 3.6, so 4 + (10 - 4) * 0.6 = 7.6
 SELECT (c).deals, (c).mean_days, (c).median_days,
        abs((c).p90_days - 7.6) < 1e-12 AS p90_is_7_6,
-       (c).min_days, (c).max_days, len AS median_alone
+       (c).min_days, (c).max_days, len AS median_alone,
+       ((c).deals, (c).mean_days, (c).median_days, (c).min_days, (c).max_days, len)
+         = (5::bigint, 4::float8, 3::float8, 1::float8, 10::float8, 3::float8) AS others_ok
 FROM (SELECT abm_deal_cycle(s, s + d * interval '1 day') AS c,
              abm_deal_cycle_length(s, s + d * interval '1 day') AS len
       FROM (VALUES (1), (2), (3), (4), (10)) v(d),
            (VALUES (timestamptz '2026-01-01')) t(s)) q;
 -- 36 hours is 1.5 days; an even count interpolates: median of 1.5 and 2.5 is 2
-SELECT (abm_deal_cycle(s, e)).*
+SELECT (abm_deal_cycle(s, e)).*, (abm_deal_cycle(s, e)).median_days = 2 AS median_ok
 FROM (VALUES (timestamptz '2026-03-01 00:00', timestamptz '2026-03-02 12:00'),
              ('2026-03-01 00:00', '2026-03-03 12:00')) v(s, e);
 -- one deal: every statistic is its duration; a zero-length deal is fine
-SELECT (abm_deal_cycle(s, s + interval '7 days 6 hours')).*
-FROM (VALUES (timestamptz '2026-01-01')) v(s);
-SELECT (abm_deal_cycle(s, s)).* FROM (VALUES (timestamptz '2026-01-01')) v(s);
+SELECT (c).*, ((c).mean_days, (c).median_days, (c).p90_days, (c).min_days, (c).max_days)
+                = (7.25::float8, 7.25::float8, 7.25::float8, 7.25::float8, 7.25::float8) AS ok
+FROM (SELECT abm_deal_cycle(s, s + interval '7 days 6 hours') AS c FROM (VALUES (timestamptz '2026-01-01')) v(s)) q;
+SELECT (c).*, ((c).deals, (c).mean_days, (c).max_days) = (1::bigint, 0::float8, 0::float8) AS ok
+FROM (SELECT abm_deal_cycle(s, s) AS c FROM (VALUES (timestamptz '2026-01-01')) v(s)) q;
 
 -- empty input and all-NULL input: deals 0, the rest NULL
 SELECT (abm_deal_cycle(s, e)).*

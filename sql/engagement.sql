@@ -4,15 +4,15 @@ SET TimeZone = 'UTC';
 
 -- typical data, by hand with half_life 30 days and as_of 2026-01-31:
 -- 10 * 2^(-30/30) + 5 * 2^0 = 5 + 5 = 10; the touch after as_of is ignored
-SELECT abm_engagement_score(w, t, '2026-01-31', '30 days') AS score
+SELECT abm_engagement_score(w, t, '2026-01-31', '30 days') AS score, 10 AS expected
 FROM (VALUES (10.0::float8, '2026-01-01'::timestamptz), (5, '2026-01-31'),
              (1000, '2026-02-05')) v(w, t);
 -- default weights: form_fill 10 * 2^(-1) + email_open 1 * 2^0 + unknown 0 = 6
-SELECT abm_engagement_score(a, t, '2026-01-31', '30 days') AS score
+SELECT abm_engagement_score(a, t, '2026-01-31', '30 days') AS score, 6 AS expected
 FROM (VALUES ('form_fill', '2026-01-01'::timestamptz), ('Email_Open', '2026-01-31'),
              ('webinar_registered', '2026-01-30')) v(a, t);
 -- negative weights count too: 4 * 2^(-60/30) - 1 * 2^(-30/30) = 1 - 0.5 = 0.5
-SELECT abm_engagement_score(w, t, '2026-01-31', '30 days') AS score
+SELECT abm_engagement_score(w, t, '2026-01-31', '30 days') AS score, 0.5 AS expected
 FROM (VALUES (4::float8, '2025-12-02'::timestamptz), (-1, '2026-01-01')) v(w, t);
 
 -- empty input, all-NULL rows and rows all after as_of give NULL
@@ -23,11 +23,11 @@ FROM (VALUES (NULL::float8, '2026-01-01'::timestamptz), (1, NULL)) v(w, t);
 SELECT abm_engagement_score(1.0, '2026-03-01'::timestamptz, '2026-01-31', '30 days') IS NULL
        AS future_only_is_null;
 -- a NULL row among others is skipped: 3 * 2^0 = 3
-SELECT abm_engagement_score(w, t, '2026-01-31', '30 days') AS score
+SELECT abm_engagement_score(w, t, '2026-01-31', '30 days') AS score, 3 AS expected
 FROM (VALUES (NULL::float8, '2026-01-01'::timestamptz), (3, '2026-01-31'),
              (7, NULL)) v(w, t);
 -- a touch far older than 1074 half-lives underflows to 0, never overflows
-SELECT abm_engagement_score(w, t, '2026-01-31', '1 hour') AS score
+SELECT abm_engagement_score(w, t, '2026-01-31', '1 hour') AS score, 2 AS expected
 FROM (VALUES (1e300::float8, '1900-01-01'::timestamptz), (2, '2026-01-31')) v(w, t);
 
 -- generated data: several thousand touches over 60 accounts and 120 days
@@ -119,7 +119,10 @@ FROM (SELECT account_id,
 -- empty input and NULL rows
 SELECT abm_engagement_agg(a, t, c, '1 day') IS NULL AS empty_is_null
 FROM (VALUES ('chat', '2026-01-01'::timestamptz, 1::bigint)) v(a, t, c) WHERE false;
-SELECT abm_touches(e) AS touches, abm_engaged_contacts(e) AS contacts
+-- a NULL activity or time skips the row, a NULL contact counts the touch
+-- but no contact: 2 touches, 1 contact
+SELECT abm_touches(e) AS touches, abm_engaged_contacts(e) AS contacts,
+       (abm_touches(e), abm_engaged_contacts(e)) = (2, 1) AS ok
 FROM (SELECT abm_engagement_agg(a, t, c, '1 day') AS e
       FROM (VALUES ('chat', '2026-01-01'::timestamptz, NULL::bigint), (NULL, '2026-01-02', 5),
                    ('chat', NULL, 6), ('chat', '2026-01-03', 7)) v(a, t, c)) s;
@@ -133,7 +136,7 @@ FROM (VALUES ('form_fill', '2026-01-01 10:00:00+00'::timestamptz, 7::bigint),
              ('webinar_registered', '2026-01-15 10:00:00.000001+00', NULL)) v(a, t, c);
 SELECT e FROM eng_small;
 SELECT jsonb_pretty(e::jsonb) FROM eng_small;
-SELECT abm_score(e, '2026-03-02 10:00:00+00') AS score, abm_touches(e) AS touches,
+SELECT abm_score(e, '2026-03-02 10:00:00+00') AS score, 3 AS score_expected, abm_touches(e) AS touches,
        abm_touches(e, 'other') AS other, abm_engaged_contacts(e) AS contacts,
        abm_first_touch(e), abm_last_touch(e), abm_half_life(e)
 FROM eng_small;
