@@ -115,7 +115,7 @@ WHERE h.w = h.n AND a.touch_id = h.pos;
 -- days 1..4, lead created at day 2.5 (-> touch 2), opportunity created
 -- before any touch (-> touch 1): touch 1 = F+O 0.6, touch 2 = L 0.3,
 -- touches 3, 4 = 0.05
-SELECT touch_id, credit
+SELECT touch_id, credit, abs(credit - CASE touch_id WHEN 1 THEN 0.6 WHEN 2 THEN 0.3 ELSE 0.05 END) < 1e-15 AS ok
 FROM abm_attribute('w_shaped', '{1,2,3,4}', '{2026-01-01,2026-01-02,2026-01-03,2026-01-04}',
                    '2026-01-05', lead_created_at => '2026-01-02 12:00',
                    opportunity_created_at => '2025-12-01');
@@ -211,7 +211,7 @@ FROM (VALUES (1, '2026-01-01'::timestamptz), (2, '2026-01-01')) v(id, at) ORDER 
 -- touches after the conversion get 0; a touch at the conversion instant counts;
 -- unsorted input; rows come back in array order
 -- (1, 3, 5, 7 count: 0.4, 0.1, 0.1, 0.4; 9 is late)
-SELECT touch_id, credit
+SELECT touch_id, credit, abs(credit - CASE touch_id WHEN 1 THEN 0.4 WHEN 7 THEN 0.4 WHEN 9 THEN 0 ELSE 0.1 END) < 1e-15 AS ok
 FROM abm_attribute('u_shaped', '{5,1,9,3,7}',
                    '{2026-01-05,2026-01-01,2026-01-09,2026-01-03,2026-01-07}', '2026-01-07');
 
@@ -233,8 +233,9 @@ SELECT sum(credit) AS total FROM abm_attribute('linear', '{1,2}', '{2026-01-09,2
 
 -- infinite times do not overflow: a touch at -infinity is infinitely old
 -- (time_decay: 0 and 1), linear still splits 1/2, 1/2
-SELECT touch_id, credit FROM abm_attribute('time_decay', '{1,2}', '{-infinity,2026-01-01}', '2026-01-02');
-SELECT touch_id, credit FROM abm_attribute('linear', '{1,2}', '{-infinity,2026-01-01}', 'infinity');
+SELECT touch_id, credit, credit = touch_id - 1 AS ok
+FROM abm_attribute('time_decay', '{1,2}', '{-infinity,2026-01-01}', '2026-01-02');
+SELECT touch_id, credit, credit = 0.5 AS ok FROM abm_attribute('linear', '{1,2}', '{-infinity,2026-01-01}', 'infinity');
 
 -- bad input: SQLSTATE 22023, and the session goes on
 SELECT abm_attribution_credit('position_based', 1, 3);

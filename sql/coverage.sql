@@ -7,7 +7,9 @@
 -- covered = {champion, technical_buyer}, coverage = 2 / 4 = 0.5,
 -- penetration = 3 / 6.8 = 0.441176...
 SELECT (c).contacts, (c).engaged_contacts, (c).roles_covered, (c).roles_missing,
-       (c).coverage, (c).penetration = 3 / 6.8 AS penetration_is_3_over_6_8
+       (c).coverage, (c).penetration = 3 / 6.8 AS penetration_is_3_over_6_8,
+       ((c).contacts, (c).engaged_contacts, (c).roles_covered, (c).coverage)
+         = (4, 3, '{champion,technical_buyer}'::text[], 0.5::float8) AS others_ok
 FROM (SELECT abm_coverage(contact_id, role, engaged) AS c
       FROM (VALUES (1, 'champion', false), (2, 'economic_buyer', false),
                    (1, 'champion', true), (3, 'user', true),
@@ -18,7 +20,9 @@ FROM (SELECT abm_coverage(contact_id, role, engaged) AS c
 -- the same rows with other required roles and committee size:
 -- covered = {user}, missing = {economic_buyer}, coverage = 1 / 2,
 -- penetration = 3 / 4
-SELECT abm_coverage(contact_id, role, engaged, ARRAY['user', 'economic_buyer'], 4)
+SELECT abm_coverage(contact_id, role, engaged, ARRAY['user', 'economic_buyer'], 4),
+       abm_coverage(contact_id, role, engaged, ARRAY['user', 'economic_buyer'], 4)
+         = ROW(4, 3, '{user}', '{economic_buyer}', 0.5, 0.75)::abm_coverage_result AS ok
 FROM (VALUES (1, 'champion', false), (2, 'economic_buyer', false),
              (1, 'champion', true), (3, 'user', true),
              (4, 'technical_buyer', true), (4, 'technical_buyer', false),
@@ -26,14 +30,16 @@ FROM (VALUES (1, 'champion', false), (2, 'economic_buyer', false),
      v(contact_id, role, engaged);
 
 -- a contact holding several roles covers each role it was engaged in:
--- contact 7 is engaged as influencer only, so champion is not covered
-SELECT (c).contacts, (c).engaged_contacts, (c).roles_covered
+-- contact 7 is engaged as influencer only, so influencer is covered and
+-- champion is not
+SELECT (c).contacts, (c).engaged_contacts, (c).roles_covered,
+       ((c).contacts, (c).engaged_contacts, (c).roles_covered) = (1, 1, '{influencer}'::text[]) AS ok
 FROM (SELECT abm_coverage(contact_id, role, engaged) AS c
       FROM (VALUES (7, 'champion', false), (7, 'influencer', true)) v(contact_id, role, engaged)) s;
 
 -- roles outside the required list never count, matching is exact
 -- ('Champion' is not 'champion'): coverage 0, every role missing
-SELECT abm_coverage(contact_id, role, true)
+SELECT abm_coverage(contact_id, role, true), (abm_coverage(contact_id, role, true)).coverage = 0 AS coverage_ok
 FROM (VALUES (1, 'user'), (2, 'other'), (3, 'Champion'), (4, NULL)) v(contact_id, role);
 
 -- an empty required list: coverage is NULL (no denominator), penetration 2 / 6.8
