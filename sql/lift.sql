@@ -22,7 +22,9 @@ LANGUAGE sql AS $$
 --   = 3.0860669992418384, p-value = 2 (1 - Phi(3.0861)) = erfc(z / sqrt 2)
 --   = 0.0020282311484521.
 SELECT treated_rate, control_rate, lift, round(lift_low::numeric, 10) AS lift_low,
-       round(lift_high::numeric, 10) AS lift_high, round(p_value::numeric, 16) AS p_value
+       round(lift_high::numeric, 10) AS lift_high, round(p_value::numeric, 16) AS p_value,
+       (treated_rate, control_rate, lift, round(lift_low::numeric, 10), round(lift_high::numeric, 10),
+        round(p_value::numeric, 16)) = (0.4, 0.2, 1, 0.2630063644, 2.1670465904, 0.0020282311484521) AS ok
 FROM (SELECT (abm_lift(treated, converted)).* FROM lf_rows(100, 40, 100, 20)) r;
 
 -- The same numbers in plain SQL, for three confidence levels.

@@ -13,7 +13,9 @@ CREATE TABLE sh_two AS
 SELECT ch::text[] AS channels, i <= conv AS converted
 FROM (VALUES ('{A}', 4), ('{B}', 2), ('{A,B}', 6)) s(ch, conv), generate_series(1, 10) i;
 SELECT abm_shapley_attribution(channels, converted) FROM sh_two;
-SELECT channel, round(credit::numeric, 12) AS credit, round(conversions::numeric, 12) AS conversions
+SELECT channel, round(credit::numeric, 12) AS credit, round(conversions::numeric, 12) AS conversions,
+       abs(conversions - CASE channel WHEN 'A' THEN 7 ELSE 5 END) < 1e-12
+         AND abs(credit - CASE channel WHEN 'A' THEN 7 ELSE 5 END / 12.0) < 1e-12 AS ok
 FROM abm_shapley_credits((SELECT abm_shapley_attribution(channels, converted) FROM sh_two));
 
 -- 2. Three channels by hand.  Conversions per exact set: A 3, B 1, C 0,
@@ -29,7 +31,9 @@ FROM (VALUES ('{A}', 3), ('{B}', 1), ('{C}', 0), ('{A,B}', 4), ('{C,A}', 2), ('{
      generate_series(1, 5) i
 UNION ALL SELECT '{A,B,C}', true;
 SELECT abm_shapley_attribution(channels, converted) FROM sh_three;
-SELECT channel, round(credit::numeric, 12) AS credit, round(conversions::numeric, 12) AS conversions
+SELECT channel, round(credit::numeric, 12) AS credit, round(conversions::numeric, 12) AS conversions,
+       abs(conversions - CASE channel WHEN 'A' THEN 8 WHEN 'B' THEN 6 ELSE 4 END) < 1e-12
+         AND abs(credit - CASE channel WHEN 'A' THEN 8 WHEN 'B' THEN 6 ELSE 4 END / 18.0) < 1e-12 AS ok
 FROM abm_shapley_credits((SELECT abm_shapley_attribution(channels, converted) FROM sh_three));
 
 -- 3. Sixteen channels, against the closed form in plain SQL.
