@@ -39,16 +39,19 @@ SELECT abm_icp_fit('{"employees": 800.0, "uses_crm": true, "firmo": {"industry":
                    '{"criteria": [{"attribute": "employees", "eq": 800},
                                   {"attribute": "uses_crm", "eq": true},
                                   {"attribute": ["firmo", "industry"], "eq": "software"},
-                                  {"attribute": ["hq", "city"], "eq": "paris"}]}') AS fit_three_quarters;
+                                  {"attribute": ["hq", "city"], "eq": "paris"}]}') AS fit_three_quarters,
+       0.75 AS expected;
 -- contains is an overlap: one shared element is enough, numbers too
 SELECT abm_icp_fit('{"tags": [3, "b", {"x": 1}]}',
-                   '{"criteria": [{"attribute": "tags", "contains": [1, 2, 3]}]}') AS overlap_fit;
+                   '{"criteria": [{"attribute": "tags", "contains": [1, 2, 3]}]}') AS overlap_fit,
+       1 AS expected;
 
 -- weights of 0: a zero-weight criterion does not count; all zero gives NULL,
 -- as does an empty list of criteria
 SELECT abm_icp_fit('{"region": "emea"}',
                    '{"criteria": [{"attribute": "region", "eq": "emea"},
-                                  {"attribute": "industry", "eq": "software", "weight": 0}]}') AS fit_one;
+                                  {"attribute": "industry", "eq": "software", "weight": 0}]}') AS fit_one,
+       1 AS expected;
 SELECT abm_icp_fit('{"region": "emea"}',
                    '{"criteria": [{"attribute": "region", "eq": "emea", "weight": 0}]}') IS NULL AS zero_weight_is_null;
 SELECT abm_icp_fit('{"region": "emea"}', '{"criteria": []}') IS NULL AS no_criteria_is_null;
