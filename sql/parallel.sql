@@ -238,22 +238,20 @@ SELECT agg, way, groups, differing FROM pq_differences ORDER BY id, way;
 -- gathers partial aggregates from parallel workers, and with partitionwise
 -- aggregation it computes a partial aggregate per partition (cases listed
 -- when their plan is not of that shape).
+CREATE FUNCTION pg_temp.cases_of_other_shape(prefix text, shape text) RETURNS text LANGUAGE sql AS $$
+SELECT string_agg(id::text, ', ' ORDER BY id) FROM pq_cases
+WHERE pg_temp.plan_shape(format('SELECT account_id %% 7, (%s)::text FROM %s%s GROUP BY 1', call, prefix, rel)) !~ shape $$;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-SELECT count(*) AS cases,
-       string_agg(id::text, ', ' ORDER BY id)
-         FILTER (WHERE pg_temp.plan_shape(format('SELECT account_id %% 7, (%s)::text FROM pq.%s GROUP BY 1', call, rel))
-                       !~ '^Finalize \w+ > Gather.* > Partial \w+ > Parallel Seq Scan$') AS not_parallel
-FROM pq_cases;
+SELECT (SELECT count(*) FROM pq_cases) AS cases,
+       pg_temp.cases_of_other_shape('pq.', '^Finalize \w+ > Gather.* > Partial \w+ > Parallel Seq Scan$') AS not_parallel;
 RESET ALL;
 SET max_parallel_workers_per_gather = 0;
 SET enable_partitionwise_aggregate = on;
-SELECT count(*) AS cases,
-       string_agg(id::text, ', ' ORDER BY id)
-         FILTER (WHERE pg_temp.plan_shape(format('SELECT account_id %% 7, (%s)::text FROM pq_part_%s GROUP BY 1', call, rel))
-                       !~ '^Finalize \w+ > .*Append > \(Partial \w+ > Seq Scan; Partial \w+ > Seq Scan; Partial \w+ > Seq Scan\)$') AS not_partitionwise
-FROM pq_cases;
+SELECT (SELECT count(*) FROM pq_cases) AS cases,
+       pg_temp.cases_of_other_shape('pq_part_', '^Finalize \w+ > .*Append > \(Partial \w+ > Seq Scan; Partial \w+ > Seq Scan; Partial \w+ > Seq Scan\)$')
+         AS not_partitionwise;
 RESET ALL;
