@@ -143,13 +143,13 @@ INSERT INTO pq_part_accounts SELECT * FROM pq.accounts;
 -- 200 groups and, for the smaller tables, gathers the raw rows and
 -- aggregates them in the leader (no partial state at all); with them it
 -- knows there are 7 groups and aggregates in parts.
-SELECT format('CREATE STATISTICS %I ON (account_id %% 7) FROM %s', c.relname || '_g', c.oid::regclass)
+SELECT format('CREATE STATISTICS %I ON (account_id %% 7) FROM %s', c.relname || '_g', c.oid::regclass),
+       format('ANALYZE %s', c.oid::regclass)
 FROM pg_class c
 WHERE c.relkind IN ('r', 'p')
   AND (c.relnamespace = 'pq'::regnamespace OR c.relname LIKE 'pq\_part\_%')
 ORDER BY c.relname
 \gexec
-ANALYZE;
 INSERT INTO pq_cases VALUES
   (80, 'abm_markov_attribution(text[],boolean,integer)', 'journeys', 'abm_markov_attribution(path, converted, 3)', 'a::text = b::text'),
   (81, 'abm_sequence_match(text,timestamp with time zone,boolean[])', 'touches',
