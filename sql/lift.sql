@@ -93,3 +93,67 @@ SELECT abm_lift(treated, converted, 'NaN') FROM lf_rows(5, 1, 5, 1);
 SELECT abm_lift(treated, converted, CASE WHEN treated THEN 0.9 ELSE 0.95 END) FROM lf_rows(5, 1, 5, 1);
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'session still alive' AS status;
+
+-- 7. From counts and from means.  abm_lift_counts gives the aggregate's
+-- statistics from the four counts: the textbook example of section 1
+-- (40 of 100 against 20 of 100), and every edge case of section 4 equals
+-- the aggregate over the rows.
+SELECT (round(treated_rate::numeric, 10), round(control_rate::numeric, 10), round(lift::numeric, 10),
+        round(lift_low::numeric, 10), round(lift_high::numeric, 10), round(p_value::numeric, 16))
+       = (0.4, 0.2, 1, 0.2630063644, 2.1670465904, 0.0020282311484521) AS ok
+FROM abm_lift_counts(100, 40, 100, 20);
+SELECT n1, c1, n0, c0, abm_lift_counts(n1, c1, n0, c0)::text IS NOT DISTINCT FROM
+       (SELECT abm_lift(treated, converted)::text FROM lf_rows(n1, c1, n0, c0)) AS same_as_aggregate
+FROM (VALUES (100, 40, 100, 20), (50, 5, 50, 0), (20, 0, 30, 0), (20, 20, 30, 30), (20, 5, 0, 0), (0, 0, 20, 5),
+             (0, 0, 0, 0), (1, 1, 1, 0)) v(n1, c1, n0, c0);
+SELECT (abm_lift_counts(100, 40, 100, 20, 0.9)).lift_low::numeric(10, 6) AS low_90,
+       (SELECT (abm_lift(treated, converted, 0.9)).lift_low::numeric(10, 6) FROM lf_rows(100, 40, 100, 20)) AS aggregate_low_90;
+-- abm_lift_means: 30 deals averaging 88 889 (sd 50 000) against 40
+-- averaging 61 474 (sd 40 000).  By hand: ratio 88889 / 61474 = 1.445961;
+-- se = sqrt(50000^2 / (30 * 88889^2) + 40000^2 / (40 * 61474^2)) =
+-- sqrt(0.0105474 + 0.0105826) = 0.145361; ln ratio = 0.368763;
+-- interval exp(0.368763 -+ 1.959964 * 0.145361) - 1 = 0.087477, 0.922618;
+-- z = 0.368763 / 0.145361 = 2.536880, p = 2 (1 - Phi(z)) = 0.011185.
+SELECT round(lift::numeric, 6) AS lift, round(lift_low::numeric, 6) AS low, round(lift_high::numeric, 6) AS high,
+       round(p_value::numeric, 6) AS p,
+       (round(lift::numeric, 6), round(lift_low::numeric, 6), round(lift_high::numeric, 6), round(p_value::numeric, 6))
+       = (0.445961, 0.087477, 0.922618, 0.011185) AS ok
+FROM abm_lift_means(30, 88889, 50000, 40, 61474, 40000);
+-- and against the same formula in SQL over generated deals
+WITH d AS (SELECT i % 3 = 0 AS treated, 1000 + (i * 7919 % 5000) + CASE WHEN i % 3 = 0 THEN 800 ELSE 0 END AS amount
+           FROM generate_series(1, 600) i),
+g AS (SELECT count(*) FILTER (WHERE treated) n1, avg(amount) FILTER (WHERE treated)::float8 m1,
+             stddev_samp(amount) FILTER (WHERE treated)::float8 s1,
+             count(*) FILTER (WHERE NOT treated) n0, avg(amount) FILTER (WHERE NOT treated)::float8 m0,
+             stddev_samp(amount) FILTER (WHERE NOT treated)::float8 s0 FROM d)
+SELECT abs(l.lift - (m1 / m0 - 1)) < 1e-12 AS lift_ok,
+       abs(l.lift_low - (exp(ln(m1 / m0) - 1.959963984540054 * sqrt(s1 ^ 2 / (n1 * m1 ^ 2) + s0 ^ 2 / (n0 * m0 ^ 2))) - 1)) < 1e-12 AS low_ok,
+       abs(l.lift_high - (exp(ln(m1 / m0) + 1.959963984540054 * sqrt(s1 ^ 2 / (n1 * m1 ^ 2) + s0 ^ 2 / (n0 * m0 ^ 2))) - 1)) < 1e-12 AS high_ok,
+       l.p_value < 1e-6 AS significant
+FROM g, abm_lift_means(n1, m1, s1, n0, m0, s0) l;
+-- edge cases: an empty group, one deal (no deviation), a control mean of
+-- 0, equal deals (a standard error of 0: an interval of one point, no
+-- p-value), both groups empty, NULL confidence (the default)
+SELECT * FROM abm_lift_means(0, NULL, NULL, 5, 100, 10);
+SELECT * FROM abm_lift_means(1, 120, NULL, 5, 100, 10);
+SELECT * FROM abm_lift_means(3, 120, 5, 5, 0, 0);
+SELECT * FROM abm_lift_means(3, 120, 0, 5, 100, 0);
+SELECT abm_lift_means(0, NULL, NULL, 0, NULL, NULL) IS NULL AS both_empty;
+SELECT abm_lift_means(30, 88889, 50000, 40, 61474, 40000, NULL)::text = abm_lift_means(30, 88889, 50000, 40, 61474, 40000)::text AS default_confidence;
+-- bad input
+SELECT abm_lift_counts(-1, 0, 5, 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_lift_counts(5, 6, 5, 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_lift_counts(5, 1, 5, 1, 1.5);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_lift_counts(NULL, 1, 5, 1) IS NULL AS strict;
+SELECT abm_lift_means(NULL, 1, 1, 5, 1, 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_lift_means(5, 1, -1, 5, 1, 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_lift_means(5, 'Infinity', 1, 5, 1, 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_lift_means(5, 1, 1, -5, 1, 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'session still alive' AS status;

@@ -216,6 +216,19 @@ INSERT INTO fx_expected VALUES
 -- 1: 2024-11-15 -> 2025-02-01 = 78; 2: 14; 5: 21; 10: 5; 6: first touch after it.
 (3, 'time from first touch to first opportunity, median', 17.5),
 (3, 'cost per target account with an opportunity created in the period', round(123.0 / 5, 2)),
+-- Lift of target over non-target accounts.  The one non-target account, 9,
+-- has an opportunity created in the period (#8): n0 = 1, c0 = 1; targets
+-- n1 = 9, c1 = 5.  ratio = (5/9) / 1; se of ln(ratio) = sqrt(1/5 - 1/9 + 1 - 1);
+-- pooled rate 6/10, z = (5/9 - 1) / sqrt(0.6 * 0.4 * (1/9 + 1)) = -0.86066,
+-- p = 2 (1 - Phi(0.86066)) = 0.3894 (4 significant digits, from a table).
+(3, 'non-target accounts', 1),
+(3, 'opportunity rate of non-target accounts (with an opportunity created in the period / non-target accounts)', 1),
+(3, 'opportunity-rate lift of target over non-target accounts (target rate / non-target rate - 1)', round(5.0 / 9 - 1, 4)),
+(3, 'opportunity-rate lift, lower bound of its 95 % confidence interval',
+   round((exp(ln(5.0 / 9) - 1.959963984540054 * sqrt(1.0 / 5 - 1.0 / 9)) - 1)::numeric, 4)),
+(3, 'opportunity-rate lift, upper bound of its 95 % confidence interval',
+   round((exp(ln(5.0 / 9) + 1.959963984540054 * sqrt(1.0 / 5 - 1.0 / 9)) - 1)::numeric, 4)),
+(3, 'opportunity-rate lift, p-value (two-sided two-proportion z-test)', 0.3894),
 -- Stage 4.  Won in the period: #1 (42 days), #2 (13), #4 (71); lost #5.
 (4, 'opportunities won in the period', 3),
 (4, 'opportunities lost in the period', 1),
@@ -229,6 +242,24 @@ INSERT INTO fx_expected VALUES
 (4, 'deal cycle (first touch to won), median', 31.0),
 (4, 'deal cycle (first touch to won), p90', 102.2),
 (4, 'target accounts won in the period', 3),
+-- Win rate of the non-target account: #8 won, none lost: 1 of 1.  Targets
+-- 3 of 4.  se = sqrt(1/3 - 1/4 + 1 - 1); pooled rate 4/5,
+-- z = (3/4 - 1) / sqrt(0.8 * 0.2 * (1/4 + 1)) = -0.55902, p = 0.5762.
+(4, 'win rate of non-target accounts (won / closed in the period)', 1),
+(4, 'win-rate lift of target over non-target accounts (target win rate / non-target win rate - 1)', -0.25),
+(4, 'win-rate lift, lower bound of its 95 % confidence interval',
+   round((exp(ln(0.75) - 1.959963984540054 * sqrt(1.0 / 3 - 1.0 / 4)) - 1)::numeric, 4)),
+(4, 'win-rate lift, upper bound of its 95 % confidence interval',
+   round((exp(ln(0.75) + 1.959963984540054 * sqrt(1.0 / 3 - 1.0 / 4)) - 1)::numeric, 4)),
+(4, 'win-rate lift, p-value (two-sided two-proportion z-test)', 0.5762),
+-- Average won deal of the non-target account: #8, 99999 (one deal: no
+-- standard deviation, so no interval and no p-value).  Targets 40000.
+(4, 'average won deal of non-target accounts', 99999),
+(4, 'average-won-deal lift of target over non-target accounts (target average / non-target average - 1)',
+   round(40000.0 / 99999 - 1, 4)),
+(4, 'average-won-deal lift, lower bound of its 95 % confidence interval', NULL),
+(4, 'average-won-deal lift, upper bound of its 95 % confidence interval', NULL),
+(4, 'average-won-deal lift, p-value (normal approximation of the log ratio of the means)', NULL),
 -- touches in the period up to the win: 1 (won 03-15): none; 2 (02-28): #6-#10; 6 (04-01): #15, #16
 (4, 'touches per won account (touches in the period up to the win)', round(7.0 / 3, 2)),
 (4, 'cost per won account', round(123.0 / 3, 2)),

@@ -18,6 +18,12 @@
  * A statistic that is undefined for the counts (an empty group, no
  * conversion where one divides by it) is NULL, never NaN or infinite.
  *
+ * abm_lift_counts(...) gives the same result from the four counts, and
+ * abm_lift_means(...) the lift of one group's mean over the other's (the
+ * average deal): ratio of the means, interval by the normal approximation
+ * of ln(m1 / m0), whose standard error is sqrt(s1^2 / (n1 m1^2) +
+ * s0^2 / (n0 m0^2)) (the delta method), p-value of z = ln(m1 / m0) / se.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -36,6 +42,8 @@ PG_FUNCTION_INFO_V1(abm_lift_combine);
 PG_FUNCTION_INFO_V1(abm_lift_serial);
 PG_FUNCTION_INFO_V1(abm_lift_deserial);
 PG_FUNCTION_INFO_V1(abm_lift_final);
+PG_FUNCTION_INFO_V1(abm_lift_counts);
+PG_FUNCTION_INFO_V1(abm_lift_means);
 
 #define LIFT_DEFAULT_CONFIDENCE 0.95
 
@@ -261,57 +269,58 @@ lift_probit(float8 p)
 	return q < 0 ? -val : val;
 }
 
-/*
- * abm_lift_result(treated_rate, control_rate, lift, lift_low, lift_high,
- * p_value); NULL without any row.
- */
-Datum
-abm_lift_final(PG_FUNCTION_ARGS)
+/* The six values of an abm_lift_result, each NULL until set. */
+typedef struct LiftResult
 {
-	LiftState  *st = PG_ARGISNULL(0) ? NULL : (LiftState *) PG_GETARG_POINTER(0);
-	TupleDesc	tupdesc;
 	Datum		values[6];
-	bool		nulls[6] = {true, true, true, true, true, true};
-	float8		n1,
-				c1,
-				n0,
-				c0;
+	bool		nulls[6];
+} LiftResult;
 
-	if (st == NULL || (st->n[0] == 0 && st->n[1] == 0))
-		PG_RETURN_NULL();
+static void
+lift_set(LiftResult *res, int i, float8 v)
+{
+	res->values[i] = Float8GetDatum(v);
+	res->nulls[i] = false;
+}
+
+static Datum
+lift_tuple(FunctionCallInfo fcinfo, LiftResult *res)
+{
+	TupleDesc	tupdesc;
+
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	n1 = (float8) st->n[1];
-	c1 = (float8) st->c[1];
-	n0 = (float8) st->n[0];
-	c0 = (float8) st->c[0];
+	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), res->values, res->nulls));
+}
+
+/*
+ * The statistics of n1 treated and n0 control accounts of which c1 and c0
+ * converted.
+ */
+static Datum
+lift_of_counts(FunctionCallInfo fcinfo, float8 n1, float8 c1, float8 n0, float8 c0,
+			   float8 confidence)
+{
+	LiftResult	res = {.nulls = {true, true, true, true, true, true}};
 
 	if (n1 > 0)
-	{
-		values[0] = Float8GetDatum(c1 / n1);
-		nulls[0] = false;
-	}
+		lift_set(&res, 0, c1 / n1);
 	if (n0 > 0)
-	{
-		values[1] = Float8GetDatum(c0 / n0);
-		nulls[1] = false;
-	}
+		lift_set(&res, 1, c0 / n0);
 	if (n1 > 0 && c0 > 0)
 	{
 		/* c1 n0 / (c0 n1): one rounding per product, one for the ratio */
 		float8		ratio = (c1 * n0) / (c0 * n1);
 
-		values[2] = Float8GetDatum(ratio - 1);
-		nulls[2] = false;
+		lift_set(&res, 2, ratio - 1);
 		if (c1 > 0)
 		{
-			float8		z = lift_probit(0.5 + st->confidence / 2);
+			float8		z = lift_probit(0.5 + confidence / 2);
 			float8		se = sqrt(1 / c1 - 1 / n1 + 1 / c0 - 1 / n0);
 			float8		ln_ratio = log(ratio);
 
-			values[3] = Float8GetDatum(exp(ln_ratio - z * se) - 1);
-			values[4] = Float8GetDatum(exp(ln_ratio + z * se) - 1);
-			nulls[3] = nulls[4] = false;
+			lift_set(&res, 3, exp(ln_ratio - z * se) - 1);
+			lift_set(&res, 4, exp(ln_ratio + z * se) - 1);
 		}
 	}
 	if (n1 > 0 && n0 > 0)
@@ -321,13 +330,127 @@ abm_lift_final(PG_FUNCTION_ARGS)
 
 		/* every account converted, or none: the test has no variance */
 		if (se > 0)
-		{
-			float8		z = (c1 / n1 - c0 / n0) / se;
-
-			values[5] = Float8GetDatum(erfc(fabs(z) / M_SQRT2));
-			nulls[5] = false;
-		}
+			lift_set(&res, 5, erfc(fabs((c1 / n1 - c0 / n0) / se) / M_SQRT2));
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
-													  values, nulls)));
+	return lift_tuple(fcinfo, &res);
+}
+
+/*
+ * abm_lift_result(treated_rate, control_rate, lift, lift_low, lift_high,
+ * p_value); NULL without any row.
+ */
+Datum
+abm_lift_final(PG_FUNCTION_ARGS)
+{
+	LiftState  *st = PG_ARGISNULL(0) ? NULL : (LiftState *) PG_GETARG_POINTER(0);
+
+	if (st == NULL || (st->n[0] == 0 && st->n[1] == 0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(lift_of_counts(fcinfo, (float8) st->n[1], (float8) st->c[1],
+								   (float8) st->n[0], (float8) st->c[0], st->confidence));
+}
+
+/* A count argument of abm_lift_counts or abm_lift_means: 0 or more. */
+static int64
+lift_count_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	int64		n = PG_GETARG_INT64(argno);
+
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative", name),
+				 errdetail("%s = " INT64_FORMAT ".", name, n)));
+	return n;
+}
+
+/*
+ * abm_lift_counts(treated, treated_converted, control, control_converted
+ * [, confidence]): abm_lift from counts; NULL when both groups are empty.
+ */
+Datum
+abm_lift_counts(PG_FUNCTION_ARGS)
+{
+	int64		n1 = lift_count_arg(fcinfo, 0, "treated");
+	int64		c1 = lift_count_arg(fcinfo, 1, "treated_converted");
+	int64		n0 = lift_count_arg(fcinfo, 2, "control");
+	int64		c0 = lift_count_arg(fcinfo, 3, "control_converted");
+	float8		conf = lift_confidence(fcinfo, 4);
+
+	if (c1 > n1 || c0 > n0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("converted accounts must not outnumber the accounts of their group"),
+				 errdetail("treated = " INT64_FORMAT ", treated_converted = " INT64_FORMAT
+						   ", control = " INT64_FORMAT ", control_converted = " INT64_FORMAT ".",
+						   n1, c1, n0, c0)));
+	if (n1 == 0 && n0 == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(lift_of_counts(fcinfo, (float8) n1, (float8) c1, (float8) n0, (float8) c0, conf));
+}
+
+/*
+ * abm_lift_means(treated_n, treated_mean, treated_sd, control_n,
+ * control_mean, control_sd [, confidence]): the lift of the treated mean
+ * over the control mean (treated_rate and control_rate hold the means).
+ * Not strict: a group's mean is NULL when it has no rows and its standard
+ * deviation when it has one.  The lift needs both means, the control mean
+ * not 0; the interval and the p-value need both means above 0 and both
+ * deviations; a standard error of 0 gives an interval of one point and no
+ * p-value.  NULL when both groups are empty.
+ */
+Datum
+abm_lift_means(PG_FUNCTION_ARGS)
+{
+	LiftResult	res = {.nulls = {true, true, true, true, true, true}};
+	int64		n[2];
+	float8		m[2],
+				sd[2];
+	bool		has_m[2],
+				has_sd[2];
+	float8		conf;
+
+	for (int g = 0; g < 2; g++)
+	{
+		int			a = g == 0 ? 3 : 0; /* treated at 0, control at 3 */
+
+		if (PG_ARGISNULL(a))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not be null", g == 0 ? "control_n" : "treated_n")));
+		n[g] = lift_count_arg(fcinfo, a, g == 0 ? "control_n" : "treated_n");
+		has_m[g] = n[g] > 0 && !PG_ARGISNULL(a + 1);
+		m[g] = has_m[g] ? PG_GETARG_FLOAT8(a + 1) : 0;
+		has_sd[g] = n[g] > 1 && !PG_ARGISNULL(a + 2);
+		sd[g] = has_sd[g] ? PG_GETARG_FLOAT8(a + 2) : 0;
+		if ((has_m[g] && !isfinite(m[g])) || (has_sd[g] && !(sd[g] >= 0 && isfinite(sd[g]))))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("means must be finite and standard deviations finite and not negative"),
+					 errdetail("%s_mean = %g, %s_sd = %g.", g == 0 ? "control" : "treated", m[g],
+							   g == 0 ? "control" : "treated", sd[g])));
+	}
+	conf = PG_ARGISNULL(6) ? LIFT_DEFAULT_CONFIDENCE : lift_confidence(fcinfo, 6);
+	if (n[0] == 0 && n[1] == 0)
+		PG_RETURN_NULL();
+
+	if (has_m[1])
+		lift_set(&res, 0, m[1]);
+	if (has_m[0])
+		lift_set(&res, 1, m[0]);
+	if (has_m[1] && has_m[0] && m[0] != 0)
+		lift_set(&res, 2, m[1] / m[0] - 1);
+	if (has_m[1] && has_m[0] && m[1] > 0 && m[0] > 0 && has_sd[1] && has_sd[0])
+	{
+		float8		ln_ratio = log(m[1] / m[0]);
+		float8		se = sqrt(sd[1] * sd[1] / ((float8) n[1] * m[1] * m[1]) +
+							  sd[0] * sd[0] / ((float8) n[0] * m[0] * m[0]));
+		float8		z = lift_probit(0.5 + conf / 2);
+
+		lift_set(&res, 3, exp(ln_ratio - z * se) - 1);
+		lift_set(&res, 4, exp(ln_ratio + z * se) - 1);
+		if (se > 0)
+			lift_set(&res, 5, erfc(fabs(ln_ratio / se) / M_SQRT2));
+	}
+	PG_RETURN_DATUM(lift_tuple(fcinfo, &res));
 }

@@ -53,3 +53,16 @@ COMMENT ON FUNCTION abm_lift_deserial(bytea, internal) IS 'support: reads a seri
 COMMENT ON FUNCTION abm_lift_final(internal) IS 'support: final function of abm_lift';
 COMMENT ON AGGREGATE abm_lift(bool, bool) IS 'conversion lift of the treated rows over the others, with a 95 % confidence interval and a two-sided p-value; NULL where undefined, never NaN';
 COMMENT ON AGGREGATE abm_lift(bool, bool, float8) IS 'conversion lift of the treated rows over the others, with a confidence interval at the given level (0 to 1) and a two-sided p-value';
+
+-- The same statistics from counts, and the lift of one mean over another.
+CREATE FUNCTION abm_lift_counts(treated bigint, treated_converted bigint, control bigint, control_converted bigint,
+                                confidence float8 DEFAULT 0.95)
+    RETURNS abm_lift_result
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION abm_lift_means(treated_n bigint, treated_mean float8, treated_sd float8,
+                               control_n bigint, control_mean float8, control_sd float8,
+                               confidence float8 DEFAULT 0.95)
+    RETURNS abm_lift_result
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION abm_lift_counts(bigint, bigint, bigint, bigint, float8) IS 'abm_lift from counts: treated and control accounts and how many of each converted';
+COMMENT ON FUNCTION abm_lift_means(bigint, float8, float8, bigint, float8, float8, float8) IS 'lift of the treated mean over the control mean (e.g. average won deal), interval and p-value by the normal approximation of the log ratio (delta method); the means come back as treated_rate and control_rate';

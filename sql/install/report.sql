@@ -128,6 +128,16 @@ DECLARE
     o_closed timestamptz[];
     o_amounts numeric[];
     o_won bool[];
+    -- the other (non-target) accounts, for the lift rows
+    c_ids bigint[];
+    c_ids_text text[];
+    c_accounts bigint;
+    c_opp_accounts bigint[];
+    c_won bigint[];
+    c_lost bigint[];
+    c_won_n bigint[];
+    c_won_mean float8[];
+    c_won_sd float8[];
 BEGIN
     IF bounds IS NULL OR cardinality(bounds) < 2 OR cardinality(bounds) > 1001
        OR array_position(bounds, NULL) IS NOT NULL THEN
@@ -515,6 +525,8 @@ k1 AS (
            count(*) FILTER (WHERE NOT o.is_won AND o.closed_at >= st.s) AS lost,
            sum(o.amount) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS won_amount,
            avg(o.amount) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS avg_won,
+           count(o.amount) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS won_n,
+           stddev_samp(o.amount) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS won_sd,
            @extschema@.abm_deal_cycle(o.created_at, o.closed_at) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS sales_cycle
     FROM st LEFT JOIN o ON o.step = st.step
     GROUP BY st.step
@@ -584,6 +596,12 @@ FROM (
          JOIN k_opp USING (step) LEFT JOIN k_cycle_won USING (step) LEFT JOIN k_cycle_opp USING (step)
          JOIN k_cust USING (step) JOIN k_renewal USING (step) JOIN k_revenue USING (step)
          JOIN k_acv USING (step) JOIN k_nps USING (step) CROSS JOIN k1 CROSS JOIN k_tam,
+         -- target over the other accounts ($30 to $36), 95 %% intervals
+         LATERAL (SELECT @extschema@.abm_lift_counts(k1.targets, k_acct.opp_accounts, $30, $31[st.step]) AS opp,
+                         @extschema@.abm_lift_counts(k_opp.won + k_opp.lost, k_opp.won,
+                                                     $32[st.step] + $33[st.step], $32[st.step]) AS win,
+                         @extschema@.abm_lift_means(k_opp.won_n, k_opp.avg_won::float8, k_opp.won_sd::float8,
+                                                    $34[st.step], $35[st.step], $36[st.step]) AS deal) kl,
          LATERAL (VALUES
     (1, 10, 'target accounts', k1.targets::numeric, 'accounts', '{}'::text[]),
     (1, 11, 'target accounts, tier 1', k1.tier1, 'accounts', '{tier}'),
@@ -649,6 +667,14 @@ FROM (
     (3, 30, 'time from first touch to first opportunity, median', round((k_cycle_opp.to_opp).median_days::numeric, 1), 'days', '{opp,tou}'),
     (3, 40, 'cost per target account with an opportunity created in the period',
      round(k_touch.spend / nullif(k_acct.opp_accounts, 0), 2), 'money', '{opp,tou,cost}'),
+    (3, 50, 'non-target accounts', $30::numeric, 'accounts', '{opp}'),
+    (3, 51, 'opportunity rate of non-target accounts (with an opportunity created in the period / non-target accounts)',
+     round((kl.opp).control_rate::numeric, 4), 'share', '{opp}'),
+    (3, 52, 'opportunity-rate lift of target over non-target accounts (target rate / non-target rate - 1)',
+     round((kl.opp).lift::numeric, 4), 'lift', '{opp}'),
+    (3, 53, 'opportunity-rate lift, lower bound of its 95 %% confidence interval', round((kl.opp).lift_low::numeric, 4), 'lift', '{opp}'),
+    (3, 54, 'opportunity-rate lift, upper bound of its 95 %% confidence interval', round((kl.opp).lift_high::numeric, 4), 'lift', '{opp}'),
+    (3, 55, 'opportunity-rate lift, p-value (two-sided two-proportion z-test)', CASE WHEN (kl.opp).p_value > 0 THEN round((kl.opp).p_value::numeric, 3 - floor(log((kl.opp).p_value::numeric))::int) ELSE (kl.opp).p_value::numeric END, 'p-value', '{opp}'),
     (4, 10, 'opportunities won in the period', k_opp.won, 'opportunities', '{opp}'),
     (4, 11, 'opportunities lost in the period', k_opp.lost, 'opportunities', '{opp}'),
     (4, 12, 'win rate (won / closed in the period)',
@@ -672,6 +698,19 @@ FROM (
     (4, 42, 'new-logo revenue won', k_revenue.new_logo, 'money', '{ctr}'),
     (4, 43, 'customer acquisition cost (spend / new customers)',
      round(k_touch.spend / nullif(k_acct.new_customers, 0), 2), 'money', '{ctr,tou,cost}'),
+    (4, 60, 'win rate of non-target accounts (won / closed in the period)', round((kl.win).control_rate::numeric, 4), 'share', '{opp}'),
+    (4, 61, 'win-rate lift of target over non-target accounts (target win rate / non-target win rate - 1)',
+     round((kl.win).lift::numeric, 4), 'lift', '{opp}'),
+    (4, 62, 'win-rate lift, lower bound of its 95 %% confidence interval', round((kl.win).lift_low::numeric, 4), 'lift', '{opp}'),
+    (4, 63, 'win-rate lift, upper bound of its 95 %% confidence interval', round((kl.win).lift_high::numeric, 4), 'lift', '{opp}'),
+    (4, 64, 'win-rate lift, p-value (two-sided two-proportion z-test)', CASE WHEN (kl.win).p_value > 0 THEN round((kl.win).p_value::numeric, 3 - floor(log((kl.win).p_value::numeric))::int) ELSE (kl.win).p_value::numeric END, 'p-value', '{opp}'),
+    (4, 65, 'average won deal of non-target accounts', round((kl.deal).control_rate::numeric, 2), 'money', '{opp}'),
+    (4, 66, 'average-won-deal lift of target over non-target accounts (target average / non-target average - 1)',
+     round((kl.deal).lift::numeric, 4), 'lift', '{opp}'),
+    (4, 67, 'average-won-deal lift, lower bound of its 95 %% confidence interval', round((kl.deal).lift_low::numeric, 4), 'lift', '{opp}'),
+    (4, 68, 'average-won-deal lift, upper bound of its 95 %% confidence interval', round((kl.deal).lift_high::numeric, 4), 'lift', '{opp}'),
+    (4, 69, 'average-won-deal lift, p-value (normal approximation of the log ratio of the means)',
+     CASE WHEN (kl.deal).p_value > 0 THEN round((kl.deal).p_value::numeric, 3 - floor(log((kl.deal).p_value::numeric))::int) ELSE (kl.deal).p_value::numeric END, 'p-value', '{opp}'),
     (4, 50, 'marketing influence, share of opportunities created in the period',
      round((k_touch.influenced::float8 / nullif(k_opp.created, 0)::float8)::numeric, 4), 'share', '{opp,tou}'),
     (4, 51, 'marketing influence, share of pipeline amount created in the period',
@@ -744,32 +783,69 @@ $q$,
         SELECT coalesce(array_agg(a.account_id%4$s) FILTER (WHERE a.is_target), '{}'),
                coalesce(array_agg(a.tier) FILTER (WHERE a.is_target), '{}'),
                coalesce(array_agg(a.fit) FILTER (WHERE a.is_target), '{}'),
-               count(*) FILTER (WHERE a.fit >= $1)
+               count(*) FILTER (WHERE a.fit >= $1),
+               coalesce(array_agg(a.account_id%4$s) FILTER (WHERE NOT a.is_target), '{}')
         FROM (SELECT a.account_id, coalesce(a.is_target, false) AS is_target,
                      (%1$s)::int AS tier, (%2$s)::float8 AS fit
               FROM %3$s a WHERE a.account_id IS NOT NULL) a$p$,
         CASE WHEN has_tier THEN 'a.tier' ELSE 'NULL::int' END, fit_expr, acc,
         CASE WHEN id_int THEN '::bigint' ELSE '::text' END);
     IF id_int THEN
-        EXECUTE q2 INTO t_ids, t_tiers, t_fits, tam USING mqa_min_fit;
+        EXECUTE q2 INTO t_ids, t_tiers, t_fits, tam, c_ids USING mqa_min_fit;
+        c_accounts := cardinality(c_ids);
     ELSE
-        EXECUTE q2 INTO t_ids_text, t_tiers, t_fits, tam USING mqa_min_fit;
+        EXECUTE q2 INTO t_ids_text, t_tiers, t_fits, tam, c_ids_text USING mqa_min_fit;
+        c_accounts := cardinality(c_ids_text);
     END IF;
+    -- The opportunities created before the end of the last step, read once:
+    -- those of target accounts as arrays for the main statement, and per
+    -- step the counts of the other accounts' the lift rows compare them
+    -- with (as known at the step's end, as for target accounts).
     q2 := format($p$
-        SELECT coalesce(array_agg(x.account_id%2$s), '{}'), coalesce(array_agg(x.created_at), '{}'),
-               coalesce(array_agg(x.closed_at), '{}'), coalesce(array_agg(x.amount), '{}'),
-               coalesce(array_agg(x.is_won), '{}')
-        FROM (SELECT o.account_id, o.created_at::timestamptz AS created_at,
-                     o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
-              FROM %1$s o) x JOIN (SELECT u%3$s AS account_id FROM unnest($1) u) t USING (account_id)
-        WHERE x.created_at < $2$p$, opp_src,
+        WITH x AS MATERIALIZED (
+            SELECT o.account_id%3$s AS account_id, o.created_at::timestamptz AS created_at,
+                   o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
+            FROM %1$s o WHERE o.created_at::timestamptz < $2
+        ), tx AS (
+            SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($1) u) t USING (account_id)
+        ), cx AS (
+            SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($3) u) c USING (account_id)
+        ), steps AS (
+            SELECT i, $4[i] AS s, $4[i + 1] AS e FROM generate_series(1, cardinality($4) - 1) i
+        ), ck AS (
+            SELECT st.i,
+                   (SELECT count(*) FROM unnest($3) c(account_id)
+                    WHERE EXISTS (SELECT FROM x WHERE x.account_id = c.account_id%3$s
+                                    AND x.created_at >= st.s AND x.created_at < st.e)) AS opp_accounts,
+                   count(*) FILTER (WHERE cx.is_won) AS won,
+                   count(*) FILTER (WHERE NOT cx.is_won) AS lost,
+                   count(cx.amount) FILTER (WHERE cx.is_won) AS won_n,
+                   avg(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_mean,
+                   stddev_samp(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_sd
+            FROM steps st
+                 LEFT JOIN cx ON cx.created_at < st.e AND cx.closed_at >= st.s AND cx.closed_at < st.e
+                                 AND cx.is_won IS NOT NULL
+            GROUP BY st.i, st.s, st.e
+        )
+        SELECT (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx),
+               (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx),
+               (SELECT coalesce(array_agg(tx.closed_at), '{}') FROM tx),
+               (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx),
+               (SELECT coalesce(array_agg(tx.is_won), '{}') FROM tx),
+               array_agg(ck.opp_accounts ORDER BY ck.i), array_agg(ck.won ORDER BY ck.i),
+               array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
+               array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i)
+        FROM ck$p$, opp_src,
         CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
         CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
     IF id_int THEN
-        EXECUTE q2 INTO o_accounts, o_created, o_closed, o_amounts, o_won USING t_ids, bounds[cardinality(bounds)];
+        EXECUTE q2 INTO o_accounts, o_created, o_closed, o_amounts, o_won,
+                        c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd
+            USING t_ids, bounds[cardinality(bounds)], c_ids, bounds;
     ELSE
-        EXECUTE q2 INTO o_accounts_text, o_created, o_closed, o_amounts, o_won
-            USING t_ids_text, bounds[cardinality(bounds)];
+        EXECUTE q2 INTO o_accounts_text, o_created, o_closed, o_amounts, o_won,
+                        c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd
+            USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds;
     END IF;
     -- the window starts, in the session's time zone as timestamptz - interval
     -- computes them (the aggregate takes them ready, so it is immutable)
@@ -782,7 +858,8 @@ $q$,
               mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
               view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
               t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
-              t_ids_text, o_accounts_text;
+              t_ids_text, o_accounts_text,
+              c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd;
 END
 $report$;
 
