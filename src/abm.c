@@ -34,8 +34,8 @@ abm_write_end(StringInfo buf)
 	return pq_endtypsend(buf);
 }
 
-static void
-abm_read_fail(AbmReader *r, const char *why)
+void
+abm_read_corrupt(AbmReader *r, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -86,7 +86,7 @@ abm_read_bytes(AbmReader *r, Size len)
 	const char *p = r->cur;
 
 	if (len > (Size) (r->end - r->cur))
-		abm_read_fail(r, "The data ends before the value is complete.");
+		abm_read_corrupt(r, "The data ends before the value is complete.");
 	r->cur += len;
 	return p;
 }
@@ -143,7 +143,7 @@ abm_read_count(AbmReader *r, int32 max)
 				 errmsg("invalid %s value", r->what),
 				 errdetail("Element count %d is outside 0..%d.", n, max)));
 	if ((Size) n > (Size) (r->end - r->cur))
-		abm_read_fail(r, "The element count exceeds the data left.");
+		abm_read_corrupt(r, "The element count exceeds the data left.");
 	return n;
 }
 
@@ -151,7 +151,7 @@ void
 abm_read_end(AbmReader *r)
 {
 	if (r->cur != r->end)
-		abm_read_fail(r, "The data has trailing bytes.");
+		abm_read_corrupt(r, "The data has trailing bytes.");
 }
 
 bytea *
@@ -235,6 +235,19 @@ abm_bool_array_mask(Datum array, int *nitems)
 	uint64		mask = abm_bool_array_mask64(array, nitems);
 
 	return *nitems > 32 ? 0 : (uint32) mask;
+}
+
+void
+abm_check_finite(TimestampTz ts, const char *what, const char *hint)
+{
+	if (TIMESTAMP_NOT_FINITE(ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be finite", what),
+				 errdetail("The timestamp given is %s.",
+						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
+															   TimestampTzGetDatum(ts)))),
+				 errhint("%s", hint ? hint : "Filter out rows with infinite timestamps.")));
 }
 
 float8

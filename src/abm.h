@@ -87,6 +87,12 @@ extern int32 abm_read_count(AbmReader *r, int32 max);
 extern void abm_read_end(AbmReader *r);
 
 /*
+ * A value that passed the reads but breaks a rule of its format: error
+ * 22P03 "invalid <r->what> value", why (a sentence) as the detail.
+ */
+pg_noreturn extern void abm_read_corrupt(AbmReader *r, const char *why);
+
+/*
  * Storable types whose stored bytes are their binary form: send returns
  * the stored bytes; recv hands the message's bytes to the type's reader.
  */
@@ -95,6 +101,22 @@ extern const char *abm_recv_bytes(StringInfo msg, int *len);
 
 /* Aggregates: the memory context a transition state must live in. */
 extern MemoryContext abm_agg_context(FunctionCallInfo fcinfo, const char *fname);
+
+/*
+ * The opening of every combine function over an internal state: when the
+ * second state is NULL, return the first (NULL when both are).  After it
+ * PG_GETARG_POINTER(1) is a state; the first may still be NULL, and the
+ * function then copies the second into the aggregate context.
+ */
+#define ABM_COMBINE_NULLS() \
+	do { \
+		if (PG_ARGISNULL(1)) \
+		{ \
+			if (PG_ARGISNULL(0)) \
+				PG_RETURN_NULL(); \
+			PG_RETURN_POINTER(PG_GETARG_POINTER(0)); \
+		} \
+	} while (0)
 
 /*
  * Counts: every addition of counts in a transition, combine or rollup goes
@@ -207,6 +229,13 @@ extern void abm_append_stage_name(StringInfo buf, const char *name);
 extern AbmJourney *abm_journey_from_datum(Datum d);
 
 /* Time: durations in days, intervals as microseconds. */
+
+/*
+ * An infinite timestamp is error 22023 "<what> must be finite" with the
+ * value as the detail; hint NULL gives "Filter out rows with infinite
+ * timestamps."
+ */
+extern void abm_check_finite(TimestampTz ts, const char *what, const char *hint);
 extern float8 abm_days_between(TimestampTz from, TimestampTz to);
 extern char *abm_usecs_text(int64 usecs);
 extern int64 abm_interval_usecs(const Interval *iv, const char *argname,

@@ -123,10 +123,9 @@ abm_acv_combine(PG_FUNCTION_ARGS)
 	AcvState   *state;
 	AcvState   *other;
 
+	ABM_COMBINE_NULLS();
 	state = PG_ARGISNULL(0) ? acv_new(aggcontext)
 		: (AcvState *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(state);
 	other = (AcvState *) PG_GETARG_POINTER(1);
 	if (pg_add_s64_overflow(state->contracts, other->contracts, &state->contracts))
 		ereport(ERROR,

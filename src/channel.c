@@ -192,15 +192,6 @@ abm_channels_write(StringInfo buf, const AbmChannels *d, const int32 *order)
 	}
 }
 
-static void
-channels_corrupt(AbmReader *r, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid %s value", r->what),
-			 errdetail("%s", why)));
-}
-
 /*
  * Read a dictionary written by abm_channels_write into d (initialised,
  * empty): at most d->max names, each valid text of at most
@@ -217,9 +208,9 @@ abm_channels_read(AbmReader *r, AbmChannels *d)
 		const char *name = abm_read_bytes(r, len);
 
 		if (!pg_verifymbstr(name, len, true))
-			channels_corrupt(r, "A channel name is not valid text.");
+			abm_read_corrupt(r, "A channel name is not valid text.");
 		if (i > 0 && name_cmp(d->name[i - 1], d->len[i - 1], name, len) >= 0)
-			channels_corrupt(r, "The channel names are not in strictly increasing order.");
+			abm_read_corrupt(r, "The channel names are not in strictly increasing order.");
 		abm_channels_add(d, name, len, "");
 	}
 }
@@ -301,40 +292,6 @@ abm_channel_append(StringInfo buf, const char *name, int32 len)
 	appendStringInfoChar(buf, '"');
 }
 
-void
-abm_literal_error(const char *typname, const char *literal, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", typname, literal),
-			 errdetail("%s", why)));
-}
-
-const char *
-abm_skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-/* Skip white space, the token, white space; an error when it is missing. */
-const char *
-abm_expect(const char *p, const char *token, const char *typname,
-		   const char *literal)
-{
-	size_t		len = strlen(token);
-
-	p = abm_skip_ws(p);
-	if (strncmp(p, token, len) != 0)
-	{
-		char	   *why = psprintf("Expected \"%s\".", token);
-
-		abm_literal_error(typname, literal, why);
-	}
-	return abm_skip_ws(p + len);
-}
-
 /*
  * A double-quoted channel name into name (reset first): valid text, at most
  * ABM_CHANNEL_MAX_NAME bytes, backslash escapes the next character.
@@ -361,21 +318,4 @@ abm_channel_parse(const char *p, StringInfo name, const char *typname,
 	if (!pg_verifymbstr(name->data, name->len, true))
 		abm_literal_error(typname, literal, "A channel name is not valid text.");
 	return abm_skip_ws(p + 1);
-}
-
-/* A non-negative decimal integer. */
-const char *
-abm_parse_count(const char *p, int64 *value, const char *typname,
-				const char *literal)
-{
-	int64		v = 0;
-
-	p = abm_skip_ws(p);
-	if (*p < '0' || *p > '9')
-		abm_literal_error(typname, literal, "Expected a count.");
-	for (; *p >= '0' && *p <= '9'; p++)
-		if (pg_mul_s64_overflow(v, 10, &v) || pg_add_s64_overflow(v, *p - '0', &v))
-			abm_literal_error(typname, literal, "A count is out of range.");
-	*value = v;
-	return abm_skip_ws(p);
 }

@@ -500,14 +500,9 @@ abm_coverage_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_coverage_combine");
 	CoverageState *state = PG_ARGISNULL(0) ? NULL : (CoverageState *) PG_GETARG_POINTER(0);
-	CoverageState *other = PG_ARGISNULL(1) ? NULL : (CoverageState *) PG_GETARG_POINTER(1);
+	CoverageState *other = (CoverageState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	ABM_COMBINE_NULLS();
 	if (state == NULL)
 		state = coverage_new(aggcontext,
 							 params_intern(fcinfo, other->params, aggcontext),
@@ -634,15 +629,6 @@ abm_coverage_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
 
-static void
-coverage_corrupt(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid abm_coverage state value"),
-			 errdetail("%s", detail)));
-}
-
 Datum
 abm_coverage_deserial(PG_FUNCTION_ARGS)
 {
@@ -662,24 +648,24 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 	committee_size = abm_read_float8(&r);
 	if (isnan(committee_size) || isinf(committee_size) ||
 		committee_size < COVERAGE_MIN_COMMITTEE)
-		coverage_corrupt("The committee size is not a finite number of at least 1.");
+		abm_read_corrupt(&r, "The committee size is not a finite number of at least 1.");
 	nroles = abm_read_count(&r, COVERAGE_MAX_ROLES);
 	for (int i = 0; i < nroles; i++)
 	{
 		lens[i] = abm_read_count(&r, COVERAGE_MAX_ROLE_LEN);
 		names[i] = abm_read_bytes(&r, lens[i]);
 		if (memchr(names[i], '\0', lens[i]) != NULL)
-			coverage_corrupt("A role name contains a NUL byte.");
+			abm_read_corrupt(&r, "A role name contains a NUL byte.");
 		for (int j = 0; j < i; j++)
 			if (lens[j] == lens[i] && memcmp(names[j], names[i], lens[i]) == 0)
-				coverage_corrupt("A role is listed twice.");
+				abm_read_corrupt(&r, "A role is listed twice.");
 	}
 	params = params_build(CurrentMemoryContext, nroles, names, lens,
 						  committee_size, NULL, 0);
 
 	covered = (uint64) abm_read_int64(&r);
 	if (nroles < 64 && (covered >> nroles) != 0)
-		coverage_corrupt("The covered-role mask names roles beyond the list.");
+		abm_read_corrupt(&r, "The covered-role mask names roles beyond the list.");
 
 	n = abm_read_count(&r, COVERAGE_MAX_CONTACTS);
 	state = coverage_new(CurrentMemoryContext, params, n);
@@ -689,7 +675,7 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		state->contacts[i].id = abm_read_int64(&r);
 		if (i > 0 && state->contacts[i].id <= state->contacts[i - 1].id)
-			coverage_corrupt("The contact ids are not strictly increasing.");
+			abm_read_corrupt(&r, "The contact ids are not strictly increasing.");
 	}
 	bits = abm_read_bytes(&r, (n + 7) / 8);
 	for (int32 i = 0; i < n; i++)
@@ -698,7 +684,7 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 		state->contacts[i].engaged = (bits[i / 8] >> (i % 8)) & 1;
 	}
 	if (n % 8 != 0 && ((uint8) bits[n / 8] >> (n % 8)) != 0)
-		coverage_corrupt("The engaged bitmap has bits set beyond the last contact.");
+		abm_read_corrupt(&r, "The engaged bitmap has bits set beyond the last contact.");
 	abm_read_end(&r);
 	state->ncontacts = state->nsorted = n;
 	PG_RETURN_POINTER(state);

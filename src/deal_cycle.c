@@ -122,10 +122,8 @@ abm_deal_cycle_trans(PG_FUNCTION_ARGS)
 
 	started_at = PG_GETARG_TIMESTAMPTZ(1);
 	ended_at = PG_GETARG_TIMESTAMPTZ(2);
-	if (TIMESTAMP_NOT_FINITE(started_at) || TIMESTAMP_NOT_FINITE(ended_at))
-		cycle_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
-					  "deal dates must be finite",
-					  "Filter out rows with infinite times.");
+	abm_check_finite(started_at, "started_at", NULL);
+	abm_check_finite(ended_at, "ended_at", NULL);
 	if (ended_at < started_at)
 		cycle_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
 					  "deal ended before it started",

@@ -24,6 +24,7 @@
 #include <math.h>
 
 #include "abm.h"
+#include "textform.h"
 #include "common/int.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
@@ -119,17 +120,6 @@ timestamptz_text(TimestampTz t)
 {
 	return DatumGetCString(DirectFunctionCall1(timestamptz_out,
 											   TimestampTzGetDatum(t)));
-}
-
-static void
-check_finite_time(TimestampTz t, const char *argname)
-{
-	if (TIMESTAMP_NOT_FINITE(t))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be finite", argname),
-				 errdetail("%s = %s.", argname, timestamptz_text(t)),
-				 errhint("Filter out rows with infinite timestamps.")));
 }
 
 static void
@@ -245,7 +235,7 @@ score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 		return s;
 	}
 
-	check_finite_time(as_of, "as_of");
+	abm_check_finite(as_of, "as_of", NULL);
 	s = (EngScore *) MemoryContextAllocZero(abm_agg_context(fcinfo, "abm_engagement_score"),
 											sizeof(EngScore));
 	s->as_of = as_of;
@@ -641,15 +631,6 @@ eng_encode(const Engagement *e)
 	return abm_write_end(&buf);
 }
 
-static void
-eng_corrupt(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid abm_engagement value"),
-			 errdetail("%s", detail)));
-}
-
 static inline int64
 load_int64(const char *p)
 {
@@ -701,18 +682,18 @@ eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 	}
 	mask = (uint16) (((uint8) p[32]) << 8 | (uint8) p[33]);
 	if (e->half_life <= 0)
-		eng_corrupt("The half-life is not positive.");
+		abm_read_corrupt(&r, "The half-life is not positive.");
 	if (TIMESTAMP_NOT_FINITE(e->first_touch) || !IS_VALID_TIMESTAMP(e->first_touch) ||
 		TIMESTAMP_NOT_FINITE(e->last_touch) || !IS_VALID_TIMESTAMP(e->last_touch) ||
 		e->first_touch > e->last_touch)
-		eng_corrupt("The first and last touch are not valid and ordered.");
+		abm_read_corrupt(&r, "The first and last touch are not valid and ordered.");
 	if (isnan(e->score) || isinf(e->score))
-		eng_corrupt("The score is not finite.");
+		abm_read_corrupt(&r, "The score is not finite.");
 	/* -0 and 0 are one score: the text form cannot tell them apart */
 	if (e->score == 0.0)
 		e->score = 0.0;
 	if (mask == 0 || (mask >> ENG_BUCKETS) != 0)
-		eng_corrupt("The activity mask is empty or has unknown bits.");
+		abm_read_corrupt(&r, "The activity mask is empty or has unknown bits.");
 	if (part == ENG_HEADER)
 		return;
 	p = abm_read_bytes(&r, pg_popcount32(mask) * sizeof(int64));
@@ -723,7 +704,7 @@ eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 			e->counts[i] = load_int64(p);
 			p += sizeof(int64);
 			if (e->counts[i] <= 0)
-				eng_corrupt("A touch count is not positive.");
+				abm_read_corrupt(&r, "A touch count is not positive.");
 		}
 		else
 			e->counts[i] = 0;
@@ -735,7 +716,7 @@ eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 	}
 	flag = abm_read_uint8(&r);
 	if (flag > 1)
-		eng_corrupt("The contact flag is neither 0 nor 1.");
+		abm_read_corrupt(&r, "The contact flag is neither 0 nor 1.");
 	e->sketch = (flag == 1);
 	e->ncontacts = 0;
 	if (e->sketch)
@@ -748,7 +729,7 @@ eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 		{
 			e->c.ids[i] = load_int64(p + i * sizeof(int64));
 			if (i > 0 && e->c.ids[i] <= e->c.ids[i - 1])
-				eng_corrupt("The contact ids are not strictly ascending.");
+				abm_read_corrupt(&r, "The contact ids are not strictly ascending.");
 		}
 	}
 	abm_read_end(&r);
@@ -780,22 +761,6 @@ eng_decode(Engagement *e, bytea *value, EngPart part)
  */
 
 static void
-append_utc(StringInfo buf, TimestampTz t)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-	char		text[MAXDATELEN + 1];
-
-	if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-	tm.tm_isdst = 0;			/* UTC: have the zone printed */
-	EncodeDateTime(&tm, fsec, true, 0, NULL, USE_ISO_DATES, text);
-	appendStringInfo(buf, "\"%s\"", text);
-}
-
-static void
 append_float8(StringInfo buf, float8 v)
 {
 	char		text[DOUBLE_SHORTEST_DECIMAL_LEN];
@@ -811,12 +776,12 @@ eng_to_text(const Engagement *e, bool derived)
 	bool		first = true;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"version\": %d, \"half_life\": \"%s\", \"first_touch\": ",
+	appendStringInfo(&buf, "{\"version\": %d, \"half_life\": \"%s\", \"first_touch\": \"",
 					 ABM_FORMAT_VERSION, half_life_text(e->half_life));
-	append_utc(&buf, e->first_touch);
-	appendStringInfoString(&buf, ", \"last_touch\": ");
-	append_utc(&buf, e->last_touch);
-	appendStringInfoString(&buf, ", \"score_at_last_touch\": ");
+	abm_append_utc(&buf, e->first_touch);
+	appendStringInfoString(&buf, "\", \"last_touch\": \"");
+	abm_append_utc(&buf, e->last_touch);
+	appendStringInfoString(&buf, "\", \"score_at_last_touch\": ");
 	append_float8(&buf, e->score);
 	appendStringInfoString(&buf, ", \"touches\": {");
 	for (int i = 0; i < ENG_BUCKETS; i++)
@@ -1136,7 +1101,7 @@ agg_step(FunctionCallInfo fcinfo, int bucket, float8 w, int timearg)
 	int64		contact = has_contact ? PG_GETARG_INT64(timearg + 1) : 0;
 	Interval   *hl = PG_GETARG_INTERVAL_P(timearg + 2);
 
-	check_finite_time(t, "occurred_at");
+	abm_check_finite(t, "occurred_at", NULL);
 	if (e == NULL)
 	{
 		e = (Engagement *) MemoryContextAlloc(abm_agg_context(fcinfo, "abm_engagement_agg"),
@@ -1436,7 +1401,7 @@ agg_window_step(FunctionCallInfo fcinfo, bool weighted, bool add)
 	else
 		weight = bucket == ENG_OTHER ? 0.0 : abm_activity_weight_at(bucket);
 	t = PG_GETARG_TIMESTAMPTZ(timearg);
-	check_finite_time(t, "occurred_at");
+	abm_check_finite(t, "occurred_at", NULL);
 	row = (Engagement *) MemoryContextAlloc(aggcontext, sizeof(Engagement));
 	init_touch(row, abm_interval_usecs(PG_GETARG_INTERVAL_P(timearg + 2), "half_life", true),
 			   bucket, weight, t, !PG_ARGISNULL(timearg + 1),
@@ -1504,7 +1469,7 @@ abm_score(PG_FUNCTION_ARGS)
 	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
 
 	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_HEADER);
-	check_finite_time(as_of, "as_of");
+	abm_check_finite(as_of, "as_of", NULL);
 	if (as_of < e.last_touch)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -42,20 +42,6 @@ abm_events_too_many(const char *fname, const char *what, int64 cap)
 			 errhint("Group by a finer key, such as the account, or filter the rows first.")));
 }
 
-int64
-abm_finite_ts(TimestampTz ts, const char *fname)
-{
-	if (TIMESTAMP_NOT_FINITE(ts))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("timestamps of %s must be finite", fname),
-				 errdetail("ts = %s.",
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   TimestampTzGetDatum(ts)))),
-				 errhint("Filter out rows with infinite timestamps.")));
-	return (int64) ts;
-}
-
 void
 abm_events_init(AbmEventList *list)
 {

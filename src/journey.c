@@ -24,6 +24,7 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "textform.h"
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -223,15 +224,6 @@ abm_stages_write(StringInfo buf, const AbmStages *s)
 	}
 }
 
-static void
-stages_corrupt(AbmReader *r, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid %s value", r->what),
-			 errdetail("%s", why)));
-}
-
 void
 abm_stages_read(AbmReader *r, AbmStages *s)
 {
@@ -239,13 +231,13 @@ abm_stages_read(AbmReader *r, AbmStages *s)
 	int			custom = abm_read_uint8(r);
 
 	if (n < 1 || n > ABM_MAX_STAGES)
-		stages_corrupt(r, "The stage count is outside 1..16.");
+		abm_read_corrupt(r, "The stage count is outside 1..16.");
 	if (custom > 1)
-		stages_corrupt(r, "The stage-list flag is invalid.");
+		abm_read_corrupt(r, "The stage-list flag is invalid.");
 	if (!custom)
 	{
 		if (n != DEFAULT_STAGE_COUNT)
-			stages_corrupt(r, "The default stage list has 6 stages.");
+			abm_read_corrupt(r, "The default stage list has 6 stages.");
 		abm_stages_default(s);
 		return;
 	}
@@ -256,32 +248,15 @@ abm_stages_read(AbmReader *r, AbmStages *s)
 		const char *name = abm_read_bytes(r, len);
 
 		if (!stage_name_ok(name, len))
-			stages_corrupt(r, "A stage name is empty, too long or not valid text.");
+			abm_read_corrupt(r, "A stage name is empty, too long or not valid text.");
 		memcpy(s->names[i], name, len);
 		s->names[i][len] = '\0';
 	}
 	if (!stages_finish(s) || !s->custom)
-		stages_corrupt(r, "The stage names repeat or spell the default list.");
+		abm_read_corrupt(r, "The stage names repeat or spell the default list.");
 }
 
 /* ---------- text form ---------- */
-
-static void
-literal_error(const char *typname, const char *literal, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", typname, literal),
-			 errdetail("%s", why)));
-}
-
-static const char *
-skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
 
 static bool
 is_bare_char(char c)
@@ -297,7 +272,7 @@ abm_parse_stage_name(const char *p, char *name, const char *typname,
 {
 	int			len = 0;
 
-	p = skip_ws(p);
+	p = abm_skip_ws(p);
 	if (*p == '"')
 	{
 		for (p++; *p != '"'; p++)
@@ -305,9 +280,9 @@ abm_parse_stage_name(const char *p, char *name, const char *typname,
 			if (*p == '\\')
 				p++;
 			if (*p == '\0')
-				literal_error(typname, literal, "A quoted stage name is not closed.");
+				abm_literal_error(typname, literal, "A quoted stage name is not closed.");
 			if (len >= ABM_MAX_STAGE_NAME)
-				literal_error(typname, literal, "A stage name is longer than 63 bytes.");
+				abm_literal_error(typname, literal, "A stage name is longer than 63 bytes.");
 			name[len++] = *p;
 		}
 		p++;
@@ -317,14 +292,14 @@ abm_parse_stage_name(const char *p, char *name, const char *typname,
 		while (is_bare_char(*p))
 		{
 			if (len >= ABM_MAX_STAGE_NAME)
-				literal_error(typname, literal, "A stage name is longer than 63 bytes.");
+				abm_literal_error(typname, literal, "A stage name is longer than 63 bytes.");
 			name[len++] = *p++;
 		}
 	}
 	if (len == 0)
-		literal_error(typname, literal, "A stage name is expected.");
+		abm_literal_error(typname, literal, "A stage name is expected.");
 	name[len] = '\0';
-	return skip_ws(p);
+	return abm_skip_ws(p);
 }
 
 void
@@ -354,7 +329,7 @@ const char *
 abm_stages_parse(const char *p, AbmStages *s, const char *typname,
 				 const char *literal)
 {
-	p = skip_ws(p);
+	p = abm_skip_ws(p);
 	if (*p != '[')
 	{
 		abm_stages_default(s);
@@ -365,20 +340,20 @@ abm_stages_parse(const char *p, AbmStages *s, const char *typname,
 	for (;;)
 	{
 		if (s->n >= ABM_MAX_STAGES)
-			literal_error(typname, literal, "A stage list holds at most 16 stages.");
+			abm_literal_error(typname, literal, "A stage list holds at most 16 stages.");
 		p = abm_parse_stage_name(p, s->names[s->n], typname, literal);
 		if (!pg_verifymbstr(s->names[s->n], strlen(s->names[s->n]), true))
-			literal_error(typname, literal, "A stage name is not valid text.");
+			abm_literal_error(typname, literal, "A stage name is not valid text.");
 		s->n++;
 		if (*p == ']')
 			break;
 		if (*p != ',')
-			literal_error(typname, literal, "Expected \",\" or \"]\" in the stage list.");
+			abm_literal_error(typname, literal, "Expected \",\" or \"]\" in the stage list.");
 		p++;
 	}
 	if (!stages_finish(s))
-		literal_error(typname, literal, "The stage names repeat.");
-	return skip_ws(p + 1);
+		abm_literal_error(typname, literal, "The stage names repeat.");
+	return abm_skip_ws(p + 1);
 }
 
 void
@@ -397,19 +372,6 @@ abm_stages_append(StringInfo buf, const AbmStages *s)
 }
 
 /* ---------- journeys ---------- */
-
-static void
-journey_check_time(TimestampTz ts)
-{
-	if (TIMESTAMP_NOT_FINITE(ts))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a stage entry time must be finite"),
-				 errdetail("entered_at = %s.",
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   TimestampTzGetDatum(ts)))),
-				 errhint("Filter out rows with infinite timestamps.")));
-}
 
 static void
 journey_enter(AbmJourney *j, int k, TimestampTz ts)
@@ -453,14 +415,14 @@ journey_read(AbmJourney *j, const char *data, Size len)
 	j->stages = abm_stages_keep(&list, CurrentMemoryContext);
 	j->entered = (uint32) abm_read_int32(&r);
 	if (j->entered >> j->stages->n)
-		stages_corrupt(&r, "A stage beyond the list is marked entered.");
+		abm_read_corrupt(&r, "A stage beyond the list is marked entered.");
 	for (int k = 0; k < j->stages->n; k++)
 	{
 		if (!(j->entered & (1U << k)))
 			continue;
 		j->at[k] = abm_read_int64(&r);
 		if (!IS_VALID_TIMESTAMP(j->at[k]))
-			stages_corrupt(&r, "A stage entry time is out of range.");
+			abm_read_corrupt(&r, "A stage entry time is out of range.");
 	}
 	abm_read_end(&r);
 }
@@ -475,22 +437,6 @@ abm_journey_from_datum(Datum d)
 	return j;
 }
 
-static void
-append_timestamp(StringInfo buf, TimestampTz ts)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-	char		out[MAXDATELEN + 1];
-
-	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-	tm.tm_isdst = 0;			/* UTC: print the +00 offset */
-	EncodeDateTime(&tm, fsec, true, 0, NULL, USE_ISO_DATES, out);
-	appendStringInfoString(buf, out);
-}
-
 Datum
 abm_journey_in(PG_FUNCTION_ARGS)
 {
@@ -502,8 +448,8 @@ abm_journey_in(PG_FUNCTION_ARGS)
 	p = abm_stages_parse(literal, &list, "abm_journey", literal);
 	j->stages = abm_stages_keep(&list, CurrentMemoryContext);
 	if (*p != '{')
-		literal_error("abm_journey", literal, "Expected \"{\".");
-	p = skip_ws(p + 1);
+		abm_literal_error("abm_journey", literal, "Expected \"{\".");
+	p = abm_skip_ws(p + 1);
 	while (*p != '}')
 	{
 		char		name[ABM_MAX_STAGE_NAME + 1];
@@ -515,28 +461,29 @@ abm_journey_in(PG_FUNCTION_ARGS)
 		p = abm_parse_stage_name(p, name, "abm_journey", literal);
 		k = abm_stages_find(j->stages, name, strlen(name));
 		if (k < 0)
-			literal_error("abm_journey", literal, "A stage is not in the stage list.");
+			abm_literal_error("abm_journey", literal, "A stage is not in the stage list.");
 		if (j->entered & (1U << k))
-			literal_error("abm_journey", literal, "A stage appears twice.");
+			abm_literal_error("abm_journey", literal, "A stage appears twice.");
 		if (*p != ':')
-			literal_error("abm_journey", literal, "Expected \":\" after a stage name.");
-		start = p = skip_ws(p + 1);
+			abm_literal_error("abm_journey", literal, "Expected \":\" after a stage name.");
+		start = p = abm_skip_ws(p + 1);
 		while (*p && *p != ',' && *p != '}')
 			p++;
 		if (*p == '\0')
-			literal_error("abm_journey", literal, "Expected \"}\".");
+			abm_literal_error("abm_journey", literal, "Expected \"}\".");
 		value = pnstrdup(start, p - start);
 		ts = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
 													 CStringGetDatum(value),
 													 ObjectIdGetDatum(InvalidOid),
 													 Int32GetDatum(-1)));
-		journey_check_time(ts);
+		if (TIMESTAMP_NOT_FINITE(ts))
+			abm_literal_error("abm_journey", literal, "A stage entry time is not finite.");
 		journey_enter(j, k, ts);
 		if (*p == ',')
-			p = skip_ws(p + 1);
+			p = abm_skip_ws(p + 1);
 	}
-	if (*skip_ws(p + 1) != '\0')
-		literal_error("abm_journey", literal, "Unexpected text after \"}\".");
+	if (*abm_skip_ws(p + 1) != '\0')
+		abm_literal_error("abm_journey", literal, "Unexpected text after \"}\".");
 	PG_RETURN_BYTEA_P(journey_write(j));
 }
 
@@ -559,7 +506,7 @@ abm_journey_out(PG_FUNCTION_ARGS)
 		first = false;
 		abm_append_stage_name(&buf, j->stages->names[k]);
 		appendStringInfoString(&buf, ": ");
-		append_timestamp(&buf, j->at[k]);
+		abm_append_utc(&buf, j->at[k]);
 	}
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_CSTRING(buf.data);
@@ -664,7 +611,7 @@ journey_trans(FunctionCallInfo fcinfo, bool has_stages)
 		journey_check_stages(agg, PG_GETARG_DATUM(3));
 	j = &agg->j;
 	ts = PG_GETARG_TIMESTAMPTZ(2);
-	journey_check_time(ts);
+	abm_check_finite(ts, "entered_at", NULL);
 	journey_enter(j, abm_stages_require(j->stages, PG_GETARG_TEXT_PP(1)), ts);
 	PG_RETURN_POINTER(agg);
 }
@@ -686,14 +633,9 @@ abm_journey_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_journey_combine");
 	AbmJourney *j = PG_ARGISNULL(0) ? NULL : (AbmJourney *) PG_GETARG_POINTER(0);
-	AbmJourney *other = PG_ARGISNULL(1) ? NULL : (AbmJourney *) PG_GETARG_POINTER(1);
+	AbmJourney *other = (AbmJourney *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (j == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(j);
-	}
+	ABM_COMBINE_NULLS();
 	if (j == NULL)
 	{
 		j = MemoryContextAlloc(ctx, sizeof(AbmJourney));

@@ -131,14 +131,9 @@ abm_lift_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_lift_combine");
 	LiftState  *st = PG_ARGISNULL(0) ? NULL : (LiftState *) PG_GETARG_POINTER(0);
-	LiftState  *other = PG_ARGISNULL(1) ? NULL : (LiftState *) PG_GETARG_POINTER(1);
+	LiftState  *other = (LiftState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+	ABM_COMBINE_NULLS();
 	if (st == NULL)
 	{
 		st = MemoryContextAlloc(ctx, sizeof(LiftState));

@@ -938,14 +938,9 @@ abm_markov_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_markov_combine");
 	Markov	   *m = PG_ARGISNULL(0) ? NULL : (Markov *) PG_GETARG_POINTER(0);
-	Markov	   *other = PG_ARGISNULL(1) ? NULL : (Markov *) PG_GETARG_POINTER(1);
+	Markov	   *other = (Markov *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (m == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(m);
-	}
+	ABM_COMBINE_NULLS();
 	if (m == NULL)
 		m = mk_new(ctx, other->order);
 	mk_merge(m, other);

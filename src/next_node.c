@@ -409,7 +409,8 @@ abm_sequence_next_node_trans(PG_FUNCTION_ARGS)
 						   nn_direction_names[direction], nn_base_names[base], nconds,
 						   nn_direction_names[state->direction], nn_base_names[state->base],
 						   state->nconds)));
-	ts = abm_finite_ts(PG_GETARG_TIMESTAMPTZ(3), "abm_sequence_next_node");
+	ts = PG_GETARG_TIMESTAMPTZ(3);
+	abm_check_finite(ts, "timestamps of abm_sequence_next_node", NULL);
 	value = PG_GETARG_TEXT_PP(4);
 	nn_add(state, ctx, ts, mask, !PG_ARGISNULL(5) && PG_GETARG_BOOL(5), &state->values,
 		   abm_names_intern(&state->values, ctx, VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)));
@@ -421,14 +422,9 @@ abm_sequence_next_node_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_sequence_next_node_combine");
 	NnState    *state = PG_ARGISNULL(0) ? NULL : (NnState *) PG_GETARG_POINTER(0);
-	NnState    *other = PG_ARGISNULL(1) ? NULL : (NnState *) PG_GETARG_POINTER(1);
+	NnState    *other = (NnState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	ABM_COMBINE_NULLS();
 	if (state == NULL)
 		state = nn_state_new(ctx, other->direction, other->base, other->nconds);
 	else if (state->direction != other->direction || state->base != other->base ||
@@ -470,15 +466,6 @@ abm_sequence_next_node_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
 
-static void
-nn_corrupt(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid sequence next node state value"),
-			 errdetail("%s", why)));
-}
-
 Datum
 abm_sequence_next_node_deserial(PG_FUNCTION_ARGS)
 {
@@ -501,14 +488,14 @@ abm_sequence_next_node_deserial(PG_FUNCTION_ARGS)
 		(base == NN_HEAD && direction == NN_BACKWARD) ||
 		(base == NN_TAIL && direction == NN_FORWARD) ||
 		(nconds < 1 && (base == NN_FIRST_MATCH || base == NN_LAST_MATCH)))
-		nn_corrupt("The direction, base or event condition count is invalid.");
+		abm_read_corrupt(&r, "The direction, base or event condition count is invalid.");
 	valid = nconds == 64 ? PG_UINT64_MAX : (((uint64) 1 << nconds) - 1);
 	s = nn_state_new(CurrentMemoryContext, (NnDirection) direction, (NnBase) base, nconds);
 	/* values are interned again: a repeated one maps to one number */
 	map = abm_names_read(&r, &s->values, CurrentMemoryContext, &nvalues);
 	n = abm_read_count(&r, ABM_MAX_EVENTS);
 	if ((base == NN_HEAD || base == NN_TAIL) && n > nconds + 1)
-		nn_corrupt("A head or tail state holds more nodes than it needs.");
+		abm_read_corrupt(&r, "A head or tail state holds more nodes than it needs.");
 	for (int32 i = 0; i < n; i++)
 	{
 		int64		ts = abm_read_int64(&r);
@@ -519,7 +506,7 @@ abm_sequence_next_node_deserial(PG_FUNCTION_ARGS)
 		ABM_INTERRUPTS_EVERY(i);
 		if (!IS_VALID_TIMESTAMP(ts) || (mask & ~valid) != 0 || isbase > 1 ||
 			val < 0 || val >= nvalues)
-			nn_corrupt("A node's timestamp, conditions, base flag or value is invalid.");
+			abm_read_corrupt(&r, "A node's timestamp, conditions, base flag or value is invalid.");
 		nn_add(s, CurrentMemoryContext, ts, mask, isbase == 1, &s->values, map[val]);
 	}
 	abm_read_end(&r);

@@ -102,10 +102,9 @@ abm_pipeline_trans(PG_FUNCTION_ARGS)
 		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
 						 "opportunity amount must be a finite number",
 						 "Fix the amount, or filter out such rows.");
-	if (TIMESTAMP_NOT_FINITE(created_at) ||
-		(!PG_ARGISNULL(3) && TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(3))))
-		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
-						 "opportunity dates must be finite",
+	abm_check_finite(created_at, "created_at", NULL);
+	if (!PG_ARGISNULL(3))
+		abm_check_finite(PG_GETARG_TIMESTAMPTZ(3), "closed_at",
 						 "Use NULL, not infinity, for an opportunity that is not closed.");
 	if (!PG_ARGISNULL(3) && PG_GETARG_TIMESTAMPTZ(3) < created_at)
 		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
@@ -185,10 +184,9 @@ abm_pipeline_combine(PG_FUNCTION_ARGS)
 	PipelineState *state;
 	PipelineState *other;
 
+	ABM_COMBINE_NULLS();
 	state = PG_ARGISNULL(0) ? pipeline_new(aggcontext)
 		: (PipelineState *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(state);
 	other = (PipelineState *) PG_GETARG_POINTER(1);
 
 	/*

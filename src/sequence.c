@@ -387,7 +387,8 @@ abm_sequence_trans(PG_FUNCTION_ARGS)
 	}
 	else
 		seq_check_same(state, VARDATA_ANY(pattern), VARSIZE_ANY_EXHDR(pattern), nconds);
-	ts = abm_finite_ts(PG_GETARG_TIMESTAMPTZ(2), "a sequence aggregate");
+	ts = PG_GETARG_TIMESTAMPTZ(2);
+	abm_check_finite(ts, "timestamps of a sequence aggregate", NULL);
 	if (mask != 0)
 		abm_events_add(&state->events, ctx, ts, mask, "a sequence aggregate");
 	PG_RETURN_POINTER(state);
@@ -398,14 +399,9 @@ abm_sequence_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_sequence_combine");
 	SeqState   *state = PG_ARGISNULL(0) ? NULL : (SeqState *) PG_GETARG_POINTER(0);
-	SeqState   *other = PG_ARGISNULL(1) ? NULL : (SeqState *) PG_GETARG_POINTER(1);
+	SeqState   *other = (SeqState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	ABM_COMBINE_NULLS();
 	if (state == NULL)
 		state = seq_state_new(ctx, other->pattern, other->patlen, other->nconds, false);
 	else

@@ -460,14 +460,9 @@ abm_shapley_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_shapley_combine");
 	Shapley    *s = PG_ARGISNULL(0) ? NULL : (Shapley *) PG_GETARG_POINTER(0);
-	Shapley    *other = PG_ARGISNULL(1) ? NULL : (Shapley *) PG_GETARG_POINTER(1);
+	Shapley    *other = (Shapley *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (s == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(s);
-	}
+	ABM_COMBINE_NULLS();
 	if (s == NULL)
 		s = sh_new(ctx);
 	sh_merge(s, other);

@@ -90,14 +90,7 @@ abm_surge_trans(PG_FUNCTION_ARGS)
 
 	if (s == NULL)
 	{
-		if (TIMESTAMP_NOT_FINITE(as_of))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("as_of must be finite"),
-					 errdetail("as_of = %s.",
-							   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-																   TimestampTzGetDatum(as_of)))),
-					 errhint("Pass a finite timestamp such as now().")));
+		abm_check_finite(as_of, "as_of", "Pass a finite timestamp such as now().");
 		s = (SurgeState *) MemoryContextAllocZero(abm_agg_context(fcinfo, "abm_surge"),
 												  sizeof(SurgeState));
 		s->as_of = as_of;
@@ -122,12 +115,7 @@ abm_surge_combine(PG_FUNCTION_ARGS)
 	SurgeState *s;
 	SurgeState *other;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
+	ABM_COMBINE_NULLS();
 	other = (SurgeState *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
 	{

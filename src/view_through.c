@@ -143,12 +143,7 @@ abm_view_through_combine(PG_FUNCTION_ARGS)
 	VtState    *other;
 	MemoryContext old;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
+	ABM_COMBINE_NULLS();
 	other = (VtState *) PG_GETARG_POINTER(1);
 	old = MemoryContextSwitchTo(aggcontext);
 	st = PG_ARGISNULL(0) ? vt_new(aggcontext) : (VtState *) PG_GETARG_POINTER(0);

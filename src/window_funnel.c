@@ -297,14 +297,7 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 		wf_check_params(state, window, mode);
 	}
 
-	if (TIMESTAMP_NOT_FINITE(ts))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("window funnel timestamps must be finite"),
-				 errdetail("ts = %s.",
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   TimestampTzGetDatum(ts)))),
-				 errhint("Filter out rows with infinite timestamps.")));
+	abm_check_finite(ts, "timestamps of abm_window_funnel", NULL);
 
 	if (mask != 0 || (state->modes & WF_STRICT_ORDER))
 		wf_append(state, ctx, ts, mask);
@@ -328,14 +321,9 @@ abm_window_funnel_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_window_funnel_combine");
 	WfState    *state = PG_ARGISNULL(0) ? NULL : (WfState *) PG_GETARG_POINTER(0);
-	WfState    *other = PG_ARGISNULL(1) ? NULL : (WfState *) PG_GETARG_POINTER(1);
+	WfState    *other = (WfState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	ABM_COMBINE_NULLS();
 	if (state == NULL)
 	{
 		state = MemoryContextAllocZero(ctx, sizeof(WfState));
@@ -378,15 +366,6 @@ abm_window_funnel_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
 
-static void
-wf_corrupt(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid window funnel state value"),
-			 errdetail("%s", why)));
-}
-
 Datum
 abm_window_funnel_deserial(PG_FUNCTION_ARGS)
 {
@@ -401,12 +380,12 @@ abm_window_funnel_deserial(PG_FUNCTION_ARGS)
 	state->nsteps = abm_read_uint8(&r);
 	state->modes = abm_read_uint8(&r);
 	if (state->window < 0)
-		wf_corrupt("The window is negative.");
+		abm_read_corrupt(&r, "The window is negative.");
 	if (state->nsteps < 1 || state->nsteps > WF_MAX_STEPS)
-		wf_corrupt("The step count is outside 1..32.");
+		abm_read_corrupt(&r, "The step count is outside 1..32.");
 	if ((state->modes & ~WF_ALL_MODES) != 0 ||
 		((state->modes & WF_ALLOW_REENTRY) && !(state->modes & WF_STRICT_ORDER)))
-		wf_corrupt("The mode flags are invalid.");
+		abm_read_corrupt(&r, "The mode flags are invalid.");
 	valid_mask = state->nsteps == 32 ? PG_UINT32_MAX : (((uint32) 1 << state->nsteps) - 1);
 
 	state->nevents = abm_read_count(&r, WF_MAX_EVENTS);
@@ -422,10 +401,10 @@ abm_window_funnel_deserial(PG_FUNCTION_ARGS)
 		mask = (uint32) abm_read_int32(&r);
 
 		if (!IS_VALID_TIMESTAMP(ts))
-			wf_corrupt("An event timestamp is out of range.");
+			abm_read_corrupt(&r, "An event timestamp is out of range.");
 		if ((mask & ~valid_mask) != 0 ||
 			(mask == 0 && !(state->modes & WF_STRICT_ORDER)))
-			wf_corrupt("An event step mask is invalid.");
+			abm_read_corrupt(&r, "An event step mask is invalid.");
 		state->events[i].ts = ts;
 		state->events[i].mask = mask;
 		if (i > 0 && state->sorted)
