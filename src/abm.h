@@ -189,45 +189,6 @@ extern uint32 abm_bool_array_mask(Datum array, int *nitems);
 /* The same for up to 64 conditions (more than 64: 0, the count in *nitems). */
 extern uint64 abm_bool_array_mask64(Datum array, int *nitems);
 
-/*
- * Stage lists and journeys (journey.c), shared with the funnels (funnel.c):
- * an ordered list of at most 16 stage names, by default the six-stage ABM
- * funnel, and the first time an account entered each stage.
- */
-#define ABM_MAX_STAGES		16
-#define ABM_MAX_STAGE_NAME	63
-
-typedef struct AbmStages
-{
-	int			n;
-	bool		custom;			/* not the default list: stored in values */
-	char		names[ABM_MAX_STAGES][ABM_MAX_STAGE_NAME + 1];
-} AbmStages;
-
-typedef struct AbmJourney
-{
-	const AbmStages *stages;	/* the default list is shared, not copied */
-	uint32		entered;		/* bit k: stage k was entered */
-	TimestampTz at[ABM_MAX_STAGES];
-} AbmJourney;
-
-extern void abm_stages_default(AbmStages *s);
-extern const AbmStages *abm_stages_keep(const AbmStages *s, MemoryContext ctx);
-extern void abm_stages_from_array(AbmStages *s, Datum array);
-extern int	abm_stages_find(const AbmStages *s, const char *name, int len);
-extern int	abm_stages_require(const AbmStages *s, text *stage);
-extern void abm_stages_check_same(const AbmStages *a, const AbmStages *b,
-								  const char *what);
-extern void abm_stages_write(StringInfo buf, const AbmStages *s);
-extern void abm_stages_read(AbmReader *r, AbmStages *s);
-extern const char *abm_stages_parse(const char *p, AbmStages *s,
-									const char *typname, const char *literal);
-extern void abm_stages_append(StringInfo buf, const AbmStages *s);
-extern const char *abm_parse_stage_name(const char *p, char *name,
-										const char *typname, const char *literal);
-extern void abm_append_stage_name(StringInfo buf, const char *name);
-extern AbmJourney *abm_journey_from_datum(Datum d);
-
 /* Time: durations in days, intervals as microseconds. */
 
 /*

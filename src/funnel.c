@@ -24,6 +24,7 @@
 #include <math.h>
 
 #include "abm.h"
+#include "stages.h"
 #include "textform.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
