@@ -439,118 +439,14 @@ wf_in_window(int64 first, int64 t, int64 window)
 }
 
 /*
- * The walk of ClickHouse's getEventLevelNonStrictOnce.  level_set[k] says
- * level k + 1 has been reached; first/last are its chain's start and last
- * step times, rows[k] the rows of that chain.
- */
-typedef struct WfLevels
-{
-	bool		set[WF_MAX_STEPS];
-	int64		first[WF_MAX_STEPS];
-	int64		last[WF_MAX_STEPS];
-	uint32		rows[WF_MAX_STEPS][WF_MAX_STEPS];
-} WfLevels;
-
-static void
-wf_levels_result(const WfLevels *lv, int nsteps, WfChain *out)
-{
-	int			level = 0;
-
-	/* levels are reached in order, so the set ones form a prefix */
-	while (level < nsteps && lv->set[level])
-		level++;
-	out->level = level;
-	if (level > 0)
-		memcpy(out->rows, lv->rows[level - 1], sizeof(uint32) * level);
-}
-
-/*
- * Process one (row, step) event; returns true when the walk is over (the
- * result is then in out).  ev is the 0-based step, or -1 for a row that
- * matches no step (strict_order only).
- */
-typedef struct WfWalk
-{
-	const WfState *state;
-	WfLevels   *lv;
-	bool		has_first;
-	bool		done;
-	WfChain    *out;
-} WfWalk;
-
-static void
-wf_step(WfWalk *w, uint32 row, int64 t, int ev)
-{
-	const WfState *st = w->state;
-	WfLevels   *lv = w->lv;
-	int			modes = st->modes;
-
-	if (ev < 0)
-	{
-		/* strict_order: a row matching no step ends the search */
-		if (w->has_first)
-		{
-			wf_levels_result(lv, st->nsteps, w->out);
-			w->done = true;
-		}
-		return;
-	}
-	if (ev == 0)
-	{
-		lv->set[0] = true;
-		lv->first[0] = lv->last[0] = t;
-		lv->rows[0][0] = row;
-		w->has_first = true;
-		if (st->nsteps == 1)
-		{
-			wf_levels_result(lv, 1, w->out);
-			w->done = true;
-		}
-		return;
-	}
-	if ((modes & WF_STRICT_DEDUPLICATION) && lv->set[ev])
-	{
-		wf_levels_result(lv, st->nsteps, w->out);
-		w->done = true;
-		return;
-	}
-	if ((modes & WF_STRICT_ORDER) && w->has_first && !lv->set[ev - 1])
-	{
-		if (modes & WF_ALLOW_REENTRY)
-			return;
-		wf_levels_result(lv, st->nsteps, w->out);
-		w->done = true;
-		return;
-	}
-	if (lv->set[ev - 1])
-	{
-		int64		first = lv->first[ev - 1];
-		bool		matched = wf_in_window(first, t, st->window);
-
-		if (modes & WF_STRICT_INCREASE)
-			matched = matched && lv->last[ev - 1] < t;
-		if (matched)
-		{
-			lv->set[ev] = true;
-			lv->first[ev] = first;
-			lv->last[ev] = t;
-			memcpy(lv->rows[ev], lv->rows[ev - 1], sizeof(uint32) * ev);
-			lv->rows[ev][ev] = row;
-			if (ev + 1 == st->nsteps)
-			{
-				wf_levels_result(lv, st->nsteps, w->out);
-				w->done = true;
-			}
-		}
-	}
-}
-
-/*
- * strict_once: ClickHouse's getEventLevelStrictOnce.  Every level keeps all
- * chains that reached it (oldest first), each with the rows it used, so a
- * row satisfying several steps is used once per chain.  A chain takes 16
- * bytes plus 4 per step (WF_SEQ_SIZE); the chains of all levels together
- * are capped at WF_MAX_CHAINS.
+ * The walk.  Every level keeps chains that reached it, each with its start,
+ * its last step's time and the rows it used.  By default a level keeps only
+ * its latest chain (ClickHouse's getEventLevelNonStrictOnce, where a row may
+ * serve several steps of one chain).  In strict_once mode a level keeps all
+ * its chains, oldest first, and a chain never uses one row twice
+ * (getEventLevelStrictOnce).  A chain takes 16 bytes plus 4 per step
+ * (WF_SEQ_SIZE); the chains of all levels together are capped at
+ * WF_MAX_CHAINS.
  */
 typedef struct WfSeq
 {
@@ -569,33 +465,42 @@ typedef struct WfSeqList
 	char	   *items;			/* n chains of WF_SEQ_SIZE bytes */
 } WfSeqList;
 
-typedef struct WfOnceWalk
+typedef struct WfWalk
 {
 	const WfState *state;
-	WfSeqList  *lists;
+	bool		once;			/* strict_once: every chain of a level */
+	WfSeqList  *lists;			/* one per level */
 	Size		seq_size;
-	int64		nchains;		/* open chains over all levels */
-	bool		has_first;
-	bool		done;
+	int64		nchains;		/* chains kept over all levels */
+	bool		has_first;		/* some row matched step 1 */
+	bool		done;			/* the result is in out */
 	WfChain    *out;
-} WfOnceWalk;
+} WfWalk;
 
 static inline WfSeq *
-wf_seq_at(const WfOnceWalk *w, const WfSeqList *list, int i)
+wf_seq_at(const WfWalk *w, const WfSeqList *list, int i)
 {
 	return (WfSeq *) (list->items + (Size) i * w->seq_size);
 }
 
+/*
+ * Room for a new chain at level k: a new last chain in strict_once mode,
+ * otherwise the level's one chain, which the new one replaces.
+ */
 static WfSeq *
-wf_seq_push(WfOnceWalk *w, WfSeqList *list)
+wf_seq_new(WfWalk *w, int k)
 {
+	WfSeqList  *list = &w->lists[k];
+
+	if (!w->once && list->n > 0)
+		return wf_seq_at(w, list, 0);
 	if (w->nchains >= WF_MAX_CHAINS)
 		abm_cap_exceeded("open chains", "strict_once window funnel group",
 						 WF_MAX_CHAINS,
 						 "Shorten the window, make step 1 rarer, or drop strict_once: every step-2 row may continue every open step-1 chain.");
 	if (list->n >= list->cap)
 	{
-		list->cap = Min(Max(list->cap * 2, 4), WF_MAX_CHAINS);
+		list->cap = Min(Max(list->cap * 2, w->once ? 4 : 1), WF_MAX_CHAINS);
 		list->items = list->items ? repalloc(list->items, w->seq_size * list->cap)
 			: palloc(w->seq_size * list->cap);
 	}
@@ -603,10 +508,15 @@ wf_seq_push(WfOnceWalk *w, WfSeqList *list)
 	return wf_seq_at(w, list, list->n++);
 }
 
+/*
+ * End the walk: the level reached is the deepest with a chain (levels are
+ * reached in order), its chain the latest one there.
+ */
 static void
-wf_lists_result(WfOnceWalk *w, int nsteps)
+wf_finish(WfWalk *w)
 {
 	WfSeqList  *lists = w->lists;
+	int			nsteps = w->state->nsteps;
 	int			level = 0;
 
 	while (level < nsteps && lists[level].n > 0)
@@ -615,97 +525,94 @@ wf_lists_result(WfOnceWalk *w, int nsteps)
 	if (level > 0)
 		memcpy(w->out->rows, wf_seq_at(w, &lists[level - 1], lists[level - 1].n - 1)->rows,
 			   sizeof(uint32) * level);
+	w->done = true;
 }
 
+/*
+ * Process one (row, step) event: ev is the 0-based step, or -1 for a row
+ * that matches no step (strict_order only).
+ */
 static void
-wf_once_step(WfOnceWalk *w, uint32 row, int64 t, int ev)
+wf_step(WfWalk *w, uint32 row, int64 t, int ev)
 {
 	const WfState *st = w->state;
 	WfSeqList  *lists = w->lists;
 	int			modes = st->modes;
+	WfSeqList  *prev;
+	int			kept = 0;
+	int			n;
 
 	if (ev < 0)
 	{
+		/* strict_order: a row matching no step ends the search */
 		if (w->has_first)
-		{
-			wf_lists_result(w, st->nsteps);
-			w->done = true;
-		}
+			wf_finish(w);
 		return;
 	}
 	if (ev == 0)
 	{
-		WfSeq	   *seq = wf_seq_push(w, &lists[0]);
+		WfSeq	   *seq = wf_seq_new(w, 0);
 
 		seq->first = seq->last = t;
 		seq->rows[0] = row;
 		w->has_first = true;
 		if (st->nsteps == 1)
-		{
-			wf_lists_result(w, 1);
-			w->done = true;
-		}
+			wf_finish(w);
 		return;
 	}
 	if ((modes & WF_STRICT_DEDUPLICATION) && lists[ev].n > 0)
 	{
-		wf_lists_result(w, st->nsteps);
-		w->done = true;
+		wf_finish(w);
 		return;
 	}
 	if ((modes & WF_STRICT_ORDER) && w->has_first && lists[ev - 1].n == 0)
 	{
-		if (modes & WF_ALLOW_REENTRY)
-			return;
-		wf_lists_result(w, st->nsteps);
-		w->done = true;
+		if (!(modes & WF_ALLOW_REENTRY))
+			wf_finish(w);
 		return;
 	}
-	if (lists[ev - 1].n > 0)
+
+	/* continue the chains of the level below */
+	prev = &lists[ev - 1];
+	n = prev->n;
+	for (int i = 0; i < n; i++)
 	{
-		WfSeqList  *prev = &lists[ev - 1];
-		int			kept = 0;
-		int			n = prev->n;
+		WfSeq	   *cur = wf_seq_at(w, prev, i);
+		bool		matched = wf_in_window(cur->first, t, st->window);
 
-		for (int i = 0; i < n; i++)
+		CHECK_FOR_INTERRUPTS();
+		/* drop chains that fell out of the window, keeping at least one */
+		if (!matched && kept + (n - i) > 1)
 		{
-			WfSeq	   *cur = wf_seq_at(w, prev, i);
-			bool		matched = wf_in_window(cur->first, t, st->window);
-
-			CHECK_FOR_INTERRUPTS();
-			/* drop chains that fell out of the window, keeping at least one */
-			if (!matched && kept + (n - i) > 1)
-			{
-				w->nchains--;
-				continue;
-			}
+			w->nchains--;
+			continue;
+		}
+		if (w->once)
 			for (int j = 0; matched && j < ev; j++)
 				matched = cur->rows[j] != row;
-			if (matched && (modes & WF_STRICT_INCREASE))
-				matched = cur->last < t;
-			if (matched)
-			{
-				/* another list: pushing never moves cur */
-				WfSeq	   *seq = wf_seq_push(w, &lists[ev]);
+		if (matched && (modes & WF_STRICT_INCREASE))
+			matched = cur->last < t;
+		if (matched)
+		{
+			/* another level's list: its growth never moves cur */
+			WfSeq	   *seq = wf_seq_new(w, ev);
 
-				seq->first = cur->first;
-				seq->last = t;
-				memcpy(seq->rows, cur->rows, sizeof(uint32) * ev);
-				seq->rows[ev] = row;
-				if (ev + 1 == st->nsteps)
-				{
-					/* the walk ends here: prev need not be compacted */
-					wf_lists_result(w, st->nsteps);
-					w->done = true;
-					return;
-				}
+			seq->first = cur->first;
+			seq->last = t;
+			memcpy(seq->rows, cur->rows, sizeof(uint32) * ev);
+			seq->rows[ev] = row;
+			if (ev + 1 == st->nsteps)
+			{
+				/* the walk ends here: prev need not be compacted */
+				wf_finish(w);
+				return;
 			}
-			if (kept < i)
-				memcpy(wf_seq_at(w, prev, kept), cur, w->seq_size);
-			kept++;
 		}
-		prev->n = kept;
+		if (kept < i)
+			memcpy(wf_seq_at(w, prev, kept), cur, w->seq_size);
+		kept++;
 	}
+	prev->n = kept;
 }
 
 /* Sorting in place: interrupts are checked between runs. */
@@ -724,12 +631,7 @@ wf_walk(WfState *state, WfChain *out)
 {
 	WfEvent    *e;
 	int			n = state->nevents;
-	bool		once = (state->modes & WF_STRICT_ONCE) != 0;
-	WfWalk		walk;
-	WfOnceWalk	owalk;
-	WfSeqList  *lists = NULL;
-	WfLevels   *lv = NULL;
-	bool	   *done;
+	WfWalk		w;
 
 	out->level = 0;
 	if (n == 0)
@@ -742,30 +644,16 @@ wf_walk(WfState *state, WfChain *out)
 	}
 	e = state->events;
 
-	if (once)
-	{
-		lists = palloc0(sizeof(WfSeqList) * state->nsteps);
-		owalk.state = state;
-		owalk.lists = lists;
-		owalk.seq_size = WF_SEQ_SIZE(state->nsteps);
-		owalk.nchains = 0;
-		owalk.has_first = false;
-		owalk.done = false;
-		owalk.out = out;
-		done = &owalk.done;
-	}
-	else
-	{
-		lv = palloc0(sizeof(WfLevels));
-		walk.state = state;
-		walk.lv = lv;
-		walk.has_first = false;
-		walk.done = false;
-		walk.out = out;
-		done = &walk.done;
-	}
+	w.state = state;
+	w.once = (state->modes & WF_STRICT_ONCE) != 0;
+	w.lists = palloc0(sizeof(WfSeqList) * state->nsteps);
+	w.seq_size = WF_SEQ_SIZE(state->nsteps);
+	w.nchains = 0;
+	w.has_first = false;
+	w.done = false;
+	w.out = out;
 
-	for (int g = 0; g < n && !*done;)
+	for (int g = 0; g < n && !w.done;)
 	{
 		int			gend = g + 1;
 		uint32		any = e[g].mask;
@@ -775,48 +663,30 @@ wf_walk(WfState *state, WfChain *out)
 			any |= e[gend++].mask;
 
 		/* rows matching no step sort first within their timestamp */
-		for (int j = g; j < gend && e[j].mask == 0 && !*done; j++)
-		{
-			if (once)
-				wf_once_step(&owalk, (uint32) j, e[j].ts, -1);
-			else
-				wf_step(&walk, (uint32) j, e[j].ts, -1);
-		}
-		while (any != 0 && !*done)
+		for (int j = g; j < gend && e[j].mask == 0 && !w.done; j++)
+			wf_step(&w, (uint32) j, e[j].ts, -1);
+		while (any != 0 && !w.done)
 		{
 			int			s = pg_rightmost_one_pos32(any);
 
 			any &= any - 1;
-			for (int j = g; j < gend && !*done; j++)
+			for (int j = g; j < gend && !w.done; j++)
 			{
 				if (!(e[j].mask & ((uint32) 1 << s)))
 					continue;
 				CHECK_FOR_INTERRUPTS();
-				if (once)
-					wf_once_step(&owalk, (uint32) j, e[j].ts, s);
-				else
-					wf_step(&walk, (uint32) j, e[j].ts, s);
+				wf_step(&w, (uint32) j, e[j].ts, s);
 			}
 		}
 		g = gend;
 	}
+	if (!w.done)
+		wf_finish(&w);
 
-	if (!*done)
-	{
-		if (once)
-			wf_lists_result(&owalk, state->nsteps);
-		else
-			wf_levels_result(lv, state->nsteps, out);
-	}
-	if (once)
-	{
-		for (int i = 0; i < state->nsteps; i++)
-			if (lists[i].items)
-				pfree(lists[i].items);
-		pfree(lists);
-	}
-	else
-		pfree(lv);
+	for (int i = 0; i < state->nsteps; i++)
+		if (w.lists[i].items)
+			pfree(w.lists[i].items);
+	pfree(w.lists);
 }
 
 Datum
