@@ -280,7 +280,7 @@ abm_interval_usecs(const Interval *iv, const char *argname, bool must_be_positiv
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be positive", argname),
-				 errdetail("%s = %s.", argname,
+				 errdetail("The input has %s = %s.", argname,
 						   DatumGetCString(DirectFunctionCall1(interval_out,
 															   IntervalPGetDatum(iv)))),
 				 errhint("Pass an interval greater than zero, such as '7 days'.")));

@@ -55,7 +55,7 @@ acv_bad_row(FunctionCallInfo fcinfo, const char *msg, const char *hint)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s", msg),
-			 errdetail("amount = %s, starts_on = %s, ends_on = %s.",
+			 errdetail("The input has amount = %s, starts_on = %s, ends_on = %s.",
 					   DatumGetCString(DirectFunctionCall1(numeric_out,
 														   PG_GETARG_DATUM(1))),
 					   DatumGetCString(DirectFunctionCall1(date_out,

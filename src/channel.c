@@ -108,8 +108,8 @@ abm_channels_add(AbmChannels *d, const char *name, int32 len, const char *hint)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many channels for %s", d->what),
-				 errdetail("%s takes at most %d distinct channels; channel %d is \"%s\".",
-						   d->what, d->max, d->n + 1,
+				 errdetail("At most %d distinct channels fit in %s; channel %d is \"%s\".",
+						   d->max, d->what, d->n + 1,
 						   pnstrdup(name, Min(len, 64))),
 				 errhint("%s", hint)));
 	if (d->n >= d->cap)
@@ -238,7 +238,7 @@ abm_channels_walk(AbmChannels *d, ArrayType *path, const char *argname,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a one-dimensional array", argname),
-				 errdetail("%s has %d dimensions.", argname, ARR_NDIM(path)),
+				 errdetail("The array %s has %d dimensions.", argname, ARR_NDIM(path)),
 				 errhint("Pass the channels of one journey, e.g. array_agg(channel ORDER BY occurred_at).")));
 	if (nitems > ABM_CHANNEL_MAX_PATH)
 		ereport(ERROR,

@@ -215,13 +215,13 @@ params_from_args(ArrayType *roles, float8 committee_size)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("committee_size must be a finite number of at least 1"),
-				 errdetail("committee_size = %g.", committee_size),
+				 errdetail("The input has committee_size = %g.", committee_size),
 				 errhint("Pass the expected number of buying-committee members, such as 6.8.")));
 	if (ARR_NDIM(roles) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("required_roles must be a one-dimensional array"),
-				 errdetail("required_roles has %d dimensions.", ARR_NDIM(roles)),
+				 errdetail("The array required_roles has %d dimensions.", ARR_NDIM(roles)),
 				 errhint("Pass a list such as ARRAY['champion', 'economic_buyer'].")));
 	deconstruct_array(roles, TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, &nelems);
@@ -229,7 +229,7 @@ params_from_args(ArrayType *roles, float8 committee_size)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("required_roles has more than %d roles", COVERAGE_MAX_ROLES),
-				 errdetail("required_roles has %d elements.", nelems),
+				 errdetail("The array required_roles has %d elements.", nelems),
 				 errhint("List only the roles a buying committee must hold.")));
 	for (int i = 0; i < nelems; i++)
 	{
@@ -256,7 +256,7 @@ params_from_args(ArrayType *roles, float8 committee_size)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("required_roles lists a role twice"),
-						 errdetail("role = %s.", text_to_cstring(t)),
+						 errdetail("The input has role = %s.", text_to_cstring(t)),
 						 errhint("List each required role once.")));
 	}
 	return params_build(CurrentMemoryContext, nelems, names, lens,

@@ -514,7 +514,7 @@ abm_funnel_report(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a funnel level must be between 0 and the number of stages"),
-					 errdetail("level = %d, stages = %d.", lvl, limit),
+					 errdetail("The input has level = %d, stages = %d.", lvl, limit),
 					 errhint("Pass one stage name per step of the funnel.")));
 		at_level[lvl]++;
 		max_level = Max(max_level, lvl);

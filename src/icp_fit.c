@@ -74,7 +74,7 @@ bad_criterion(const IcpCriterion *crit, const char *problem, const char *hint)
 					crit->index,
 					crit->attribute ? value_text(crit->attribute) : "(none)",
 					problem),
-			 errdetail("criteria[%d] = %s.", crit->index, json_text(crit->container)),
+			 errdetail("Element %d of criteria is %s.", crit->index, json_text(crit->container)),
 			 errhint("%s", hint)));
 }
 
@@ -84,7 +84,7 @@ bad_profile(Jsonb *profile, const char *problem)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid ICP profile: %s", problem),
-			 errdetail("profile = %s.", json_text(&profile->root)),
+			 errdetail("The input has profile = %s.", json_text(&profile->root)),
 			 errhint("Write the profile as {\"criteria\": [{\"attribute\": \"industry\", \"in\": [\"software\"], \"weight\": 2}, ...]}.")));
 }
 
@@ -341,7 +341,7 @@ evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid ICP profile criterion criteria[%d]: a criterion must be a JSON object",
 						index),
-				 errdetail("criteria[%d] = %s.", index, value_text(item)),
+				 errdetail("Element %d of criteria is %s.", index, value_text(item)),
 				 errhint("Write each criterion as {\"attribute\": \"region\", \"eq\": \"emea\"}.")));
 	crit.container = item->val.binary.data;
 
@@ -433,7 +433,7 @@ abm_icp_fit(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("account must be a JSON object"),
-				 errdetail("account = %s.", json_text(&account->root)),
+				 errdetail("The input has account = %s.", json_text(&account->root)),
 				 errhint("Pass the account's attributes as an object, such as {\"industry\": \"software\", \"employees\": 800}.")));
 
 	n = JsonContainerSize(criteria->val.binary.data);
@@ -479,14 +479,14 @@ abm_is_mqa(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scores, fits and thresholds must be numbers"),
-				 errdetail("score = %g, fit = %g, min_score = %g, min_fit = %g.",
+				 errdetail("The input has score = %g, fit = %g, min_score = %g, min_fit = %g.",
 						   score, fit, min_score, min_fit),
 				 errhint("Replace NaN with a number, or leave the account out.")));
 	if (engaged_contacts < 0 || min_contacts < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("contact counts must not be negative"),
-				 errdetail("engaged_contacts = %d, min_contacts = %d.",
+				 errdetail("The input has engaged_contacts = %d, min_contacts = %d.",
 						   engaged_contacts, min_contacts)));
 	PG_RETURN_BOOL(score >= min_score && engaged_contacts >= min_contacts &&
 				   fit >= min_fit);

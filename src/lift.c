@@ -59,7 +59,7 @@ lift_confidence(FunctionCallInfo fcinfo, int argno)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be between 0 and 1, exclusive"),
-				 errdetail("confidence = %g.", conf),
+				 errdetail("The input has confidence = %g.", conf),
 				 errhint("Pass a level such as 0.95 for a 95 %% interval.")));
 	return conf;
 }
@@ -71,7 +71,7 @@ lift_same_confidence(const LiftState *st, float8 conf)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be the same on every row of abm_lift"),
-				 errdetail("confidence = %g and confidence = %g.", st->confidence, conf),
+				 errdetail("One row has confidence = %g, another confidence = %g.", st->confidence, conf),
 				 errhint("Pass the confidence as a constant.")));
 }
 

@@ -287,7 +287,7 @@ mk_merge(Markov *dst, const Markov *src)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge Markov states of different orders"),
-				 errdetail("order = %d and order = %d.", dst->order, src->order),
+				 errdetail("One value has order = %d, another order = %d.", dst->order, src->order),
 				 errhint("Build every state with the same order.")));
 	map = palloc(Max(src->ch.n, 1) * sizeof(int32));
 	for (int32 k = 0; k < src->ch.n; k++)
@@ -888,7 +888,7 @@ mk_order_arg(FunctionCallInfo fcinfo)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("Markov chain order must be 1, 2 or 3"),
-				 errdetail("order = %d.", order),
+				 errdetail("The input has order = %d.", order),
 				 errhint("Use order 1 (states are channels) unless journeys are long and plentiful.")));
 	return order;
 }
@@ -912,7 +912,7 @@ mk_trans(FunctionCallInfo fcinfo, int32 order)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("order must be the same on every row of abm_markov_attribution"),
-					 errdetail("order = %d and order = %d.", m->order, order),
+					 errdetail("One value has order = %d, another order = %d.", m->order, order),
 					 errhint("Pass the order as a constant.")));
 		mk_add_path(m, PG_GETARG_ARRAYTYPE_P(1), PG_GETARG_BOOL(2));
 	}

@@ -150,7 +150,7 @@ nn_parse_name(text *t, const char *const *names, int nnames, const char *what,
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown sequence next node %s \"%s\"", what, s),
-			 errdetail("%s = '%s'.", what, s),
+			 errdetail("The input has %s = '%s'.", what, s),
 			 errhint("%s", hint)));
 	return -1;
 }
@@ -164,21 +164,21 @@ nn_check_setup(NnDirection direction, NnBase base, int nconds)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("sequence next node base %s cannot go %s",
 						nn_base_names[base], nn_direction_names[direction]),
-				 errdetail("direction = '%s', base = '%s'.",
+				 errdetail("The input has direction = '%s', base = '%s'.",
 						   nn_direction_names[direction], nn_base_names[base]),
 				 errhint("Use head with forward and tail with backward; first_match and last_match go either way.")));
 	if (nconds > NN_MAX_CONDS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("abm_sequence_next_node takes at most %d event conditions", NN_MAX_CONDS),
-				 errdetail("event conditions = %d.", nconds),
+				 errdetail("The input has %d event conditions.", nconds),
 				 errhint("Pass at most %d event conditions.", NN_MAX_CONDS)));
 	if (nconds < 1 && (base == NN_FIRST_MATCH || base == NN_LAST_MATCH))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("sequence next node base %s needs at least one event condition",
 						nn_base_names[base]),
-				 errdetail("base = '%s', event conditions = 0.", nn_base_names[base]),
+				 errdetail("The input has base = '%s' and no event conditions.", nn_base_names[base]),
 				 errhint("Pass the condition of the base event as the first event condition.")));
 }
 
@@ -405,7 +405,7 @@ abm_sequence_next_node_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every row of abm_sequence_next_node must have the same direction, base and number of event conditions"),
-				 errdetail("direction = '%s', base = '%s', event conditions = %d; earlier rows had '%s', '%s', %d.",
+				 errdetail("This row has direction = '%s', base = '%s', event conditions = %d; earlier rows had '%s', '%s', %d.",
 						   nn_direction_names[direction], nn_base_names[base], nconds,
 						   nn_direction_names[state->direction], nn_base_names[state->base],
 						   state->nconds)));

@@ -106,7 +106,7 @@ jp_check_steps(int32 steps)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("abm_path takes 1 to %d steps", PATH_MAX_STEPS),
-				 errdetail("steps = %d.", steps),
+				 errdetail("The input has steps = %d.", steps),
 				 errhint("Pass a number of steps between 1 and %d.", PATH_MAX_STEPS)));
 }
 
@@ -142,7 +142,7 @@ abm_path_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every row of abm_path must have the same number of steps"),
-				 errdetail("steps = %d, earlier rows had %d.", steps, s->steps)));
+				 errdetail("This row has steps = %d, earlier rows had %d.", steps, s->steps)));
 	ts = PG_GETARG_TIMESTAMPTZ(2);
 	abm_check_finite(ts, "timestamps of abm_path", NULL);
 	activity = PG_GETARG_TEXT_PP(3);

@@ -290,7 +290,7 @@ seq_check_nconds(int n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a sequence pattern takes 1 to %d conditions", SEQ_MAX_CONDS),
-				 errdetail("conditions = %d.", n),
+				 errdetail("The input has %d conditions.", n),
 				 errhint("Pass between 1 and %d conditions.", SEQ_MAX_CONDS)));
 }
 
@@ -331,8 +331,8 @@ seq_state_new(MemoryContext ctx, const char *s, int len, int nconds,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid sequence pattern: %s at position %d", err.msg, err.pos + 1),
-				 errdetail("pattern = '%s'.", state->pattern),
-				 errhint("Write a condition as (?N) with N from 1 to %d, \".\" for one event, \".*\" for any events and (?t<=3600) for a time limit in seconds, with no spaces.",
+				 errdetail("The input has pattern = '%s'.", state->pattern),
+				 errhint("Write conditions as (?N) with N from 1 to %d, \".\", \".*\" or (?t<=3600), with no spaces.",
 						 nconds)));
 	}
 	abm_events_init(&state->events);
@@ -346,12 +346,12 @@ seq_check_same(const SeqState *state, const char *s, int len, int nconds)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every row of a sequence aggregate must have the same number of conditions"),
-				 errdetail("conditions = %d, earlier rows had %d.", nconds, state->nconds)));
+				 errdetail("This row has %d conditions, earlier rows had %d.", nconds, state->nconds)));
 	if (len != state->patlen || memcmp(s, state->pattern, len) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every row of a sequence aggregate must have the same pattern"),
-				 errdetail("pattern = '%s', earlier rows had '%s'.",
+				 errdetail("This row has pattern = '%s', earlier rows had '%s'.",
 						   pnstrdup(s, len), state->pattern),
 				 errhint("Pass the pattern as a constant.")));
 }

@@ -90,7 +90,7 @@ abm_stages_require(const AbmStages *s, text *stage)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown stage \"%s\"", text_to_cstring(stage)),
-				 errdetail("stage = '%s'; the stages are: %s.",
+				 errdetail("The input has stage = '%s'; the stages are: %s.",
 						   text_to_cstring(stage), abm_stages_text(s)),
 				 errhint("Map the value to one of the stages, or pass your own stage list.")));
 	return k;
@@ -135,7 +135,7 @@ abm_stages_from_array(AbmStages *s, Datum array)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a stage list holds 1 to %d stages", ABM_MAX_STAGES),
-				 errdetail("stages has %d elements.", n),
+				 errdetail("The array stages has %d elements.", n),
 				 errhint("Pass between 1 and %d stage names.", ABM_MAX_STAGES)));
 	s->n = n;
 	for (int i = 0; i < n; i++)
@@ -147,14 +147,14 @@ abm_stages_from_array(AbmStages *s, Datum array)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a stage name must not be NULL"),
-					 errdetail("stages[%d] is NULL.", i + 1)));
+					 errdetail("Element %d of stages is NULL.", i + 1)));
 		t = DatumGetTextPP(elems[i]);
 		len = VARSIZE_ANY_EXHDR(t);
 		if (len < 1 || len > ABM_MAX_STAGE_NAME)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a stage name must be 1 to %d bytes long", ABM_MAX_STAGE_NAME),
-					 errdetail("stages[%d] = '%s'.", i + 1, text_to_cstring(t))));
+					 errdetail("Element %d of stages is '%s'.", i + 1, text_to_cstring(t))));
 		memcpy(s->names[i], VARDATA_ANY(t), len);
 		s->names[i][len] = '\0';
 	}
@@ -162,7 +162,7 @@ abm_stages_from_array(AbmStages *s, Datum array)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("stage names must be distinct"),
-				 errdetail("stages = %s.", abm_stages_text(s))));
+				 errdetail("The input has stages = %s.", abm_stages_text(s))));
 }
 
 void

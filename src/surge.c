@@ -57,12 +57,12 @@ check_same_windows(const SurgeState *s, TimestampTz as_of, int64 recent,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("as_of, recent and baseline must be the same for every row of a group"),
 			 as_of != s->as_of ?
-			 errdetail("as_of = %s and as_of = %s.",
+			 errdetail("One row has as_of = %s, another as_of = %s.",
 					   surge_time_text(s->as_of), surge_time_text(as_of)) :
 			 recent != s->recent ?
-			 errdetail("recent = %s and recent = %s.",
+			 errdetail("One row has recent = %s, another recent = %s.",
 					   abm_usecs_text(s->recent), abm_usecs_text(recent)) :
-			 errdetail("baseline = %s and baseline = %s.",
+			 errdetail("One row has baseline = %s, another baseline = %s.",
 					   abm_usecs_text(s->baseline), abm_usecs_text(baseline)),
 			 errhint("Pass constants, or group by them.")));
 }
@@ -164,7 +164,7 @@ abm_surge_deserial(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid surge state value"),
-				 errdetail("n_recent = %lld, n_baseline = %lld, recent = %lld, baseline = %lld.",
+				 errdetail("The state has n_recent = %lld, n_baseline = %lld, recent = %lld, baseline = %lld.",
 						   (long long) s->n_recent, (long long) s->n_baseline,
 						   (long long) s->recent, (long long) s->baseline)));
 	PG_RETURN_POINTER(s);

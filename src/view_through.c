@@ -72,7 +72,7 @@ vt_set_within(VtState *st, int64 within)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("within must be the same on every row"),
-				 errdetail("within = %lld and %lld microseconds.",
+				 errdetail("One row has within = %lld microseconds, another %lld.",
 						   (long long) st->within, (long long) within),
 				 errhint("Pass one constant interval, such as '7 days'.")));
 	st->have_within = true;
@@ -118,7 +118,7 @@ abm_view_through_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("within must not be negative"),
-				 errdetail("within = %s.",
+				 errdetail("The input has within = %s.",
 						   DatumGetCString(DirectFunctionCall1(interval_out,
 															   PG_GETARG_DATUM(5)))),
 				 errhint("Pass the look-back from the impression to the conversion, such as '7 days'.")));

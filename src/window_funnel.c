@@ -6,13 +6,14 @@
  *	  sliding window) and abm_window_funnel_times (the timestamps of that
  *	  chain's steps).
  *
- * The algorithm is ClickHouse's windowFunnel as of master after PR #99003
- * (2026, strict_deduplication returns the level reached): events are
+ * The algorithm is ClickHouse's windowFunnel in its current form, where a
+ * repeated step under strict_deduplication returns the level reached
+ * (docs/reference.md lists where ClickHouse versions differ): events are
  * ordered by (timestamp, step number) and walked once, keeping for every
  * level the start and the last timestamp of the latest chain that reached
  * it; the modes change what stops or skips.  strict_once keeps every
  * candidate chain per level, as ClickHouse does, so that one row never
- * serves two steps of one chain.
+ * serves two steps of one chain; one walker serves every mode.
  *
  * The state keeps only rows where some step is true (in strict_order mode
  * also the others, as a step mask of 0, because they break chains): a
@@ -145,7 +146,7 @@ wf_parse_modes(text *mode)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown window funnel mode \"%s\"", tok),
-					 errdetail("mode = '%s'.", text_to_cstring(mode)),
+					 errdetail("The input has mode = '%s'.", text_to_cstring(mode)),
 					 strcmp(tok, "strict") == 0 ?
 					 errhint("ClickHouse renamed \"strict\" to \"strict_deduplication\"; use that.") :
 					 errhint("Valid modes are strict_deduplication, strict_order, strict_increase, strict_once and allow_reentry, comma-separated.")));
@@ -154,7 +155,7 @@ wf_parse_modes(text *mode)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("window funnel mode allow_reentry requires strict_order"),
-				 errdetail("mode = '%s'.", text_to_cstring(mode)),
+				 errdetail("The input has mode = '%s'.", text_to_cstring(mode)),
 				 errhint("Write 'strict_order, allow_reentry'.")));
 	pfree(s);
 	return flags;
@@ -167,7 +168,7 @@ wf_check_steps(int nsteps)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a window funnel takes 1 to %d steps", WF_MAX_STEPS),
-				 errdetail("steps = %d.", nsteps),
+				 errdetail("The input has steps = %d.", nsteps),
 				 errhint("Pass between 1 and %d step conditions.", WF_MAX_STEPS)));
 }
 
@@ -207,9 +208,9 @@ wf_params_mismatch(const WfState *state, int64 window, text *mode)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("window and mode must be the same on every row of a window funnel group"),
 			 window != state->window ?
-			 errdetail("window = %s and window = %s.", abm_usecs_text(state->window),
+			 errdetail("One row has window = %s, another window = %s.", abm_usecs_text(state->window),
 					   abm_usecs_text(window)) :
-			 errdetail("mode = '%s' and mode = '%s'.",
+			 errdetail("One row has mode = '%s', another mode = '%s'.",
 					   text_to_cstring(state->mode_arg), text_to_cstring(mode)),
 			 errhint("Pass constants, or values that depend only on the GROUP BY columns.")));
 }
@@ -270,7 +271,7 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("window funnel window must not be negative"),
-					 errdetail("window = %s.",
+					 errdetail("The input has window = %s.",
 							   DatumGetCString(DirectFunctionCall1(interval_out,
 																   PG_GETARG_DATUM(1)))),
 					 errhint("Pass an interval of zero or more, such as '7 days'.")));
@@ -293,7 +294,7 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("every row of a window funnel must have the same number of steps"),
-					 errdetail("steps = %d, earlier rows had %d.", nsteps, state->nsteps)));
+					 errdetail("This row has steps = %d, earlier rows had %d.", nsteps, state->nsteps)));
 		wf_check_params(state, window, mode);
 	}
 
