@@ -137,7 +137,7 @@ abm_channels_add(AbmChannels *d, const char *name, int32 len, const char *hint)
 }
 
 static int
-name_cmp(const char *a, int32 alen, const char *b, int32 blen)
+channel_name_cmp(const char *a, int32 alen, const char *b, int32 blen)
 {
 	int			c = memcmp(a, b, Min(alen, blen));
 
@@ -147,13 +147,13 @@ name_cmp(const char *a, int32 alen, const char *b, int32 blen)
 }
 
 static int
-order_cmp(const void *a, const void *b, void *arg)
+channel_order_cmp(const void *a, const void *b, void *arg)
 {
 	const AbmChannels *d = (const AbmChannels *) arg;
 	int32		x = *(const int32 *) a;
 	int32		y = *(const int32 *) b;
 
-	return name_cmp(d->name[x], d->len[x], d->name[y], d->len[y]);
+	return channel_name_cmp(d->name[x], d->len[x], d->name[y], d->len[y]);
 }
 
 /* The channel indexes in byte order of their names (palloc'd). */
@@ -164,7 +164,7 @@ abm_channels_order(const AbmChannels *d)
 
 	for (int32 k = 0; k < d->n; k++)
 		order[k] = k;
-	qsort_arg(order, d->n, sizeof(int32), order_cmp, unconstify(AbmChannels *, d));
+	qsort_arg(order, d->n, sizeof(int32), channel_order_cmp, unconstify(AbmChannels *, d));
 	return order;
 }
 
@@ -209,7 +209,7 @@ abm_channels_read(AbmReader *r, AbmChannels *d)
 
 		if (!pg_verifymbstr(name, len, true))
 			abm_read_corrupt(r, "A channel name is not valid text.");
-		if (i > 0 && name_cmp(d->name[i - 1], d->len[i - 1], name, len) >= 0)
+		if (i > 0 && channel_name_cmp(d->name[i - 1], d->len[i - 1], name, len) >= 0)
 			abm_read_corrupt(r, "The channel names are not in strictly increasing order.");
 		abm_channels_add(d, name, len, "");
 	}

@@ -114,7 +114,7 @@ PG_FUNCTION_INFO_V1(abm_coverage_serial);
 PG_FUNCTION_INFO_V1(abm_coverage_deserial);
 
 static bool
-params_equal(const CoverageParams *a, const CoverageParams *b)
+coverage_params_equal(const CoverageParams *a, const CoverageParams *b)
 {
 	return a == b ||
 		(a->committee_size == b->committee_size &&
@@ -127,7 +127,7 @@ params_equal(const CoverageParams *a, const CoverageParams *b)
  * have already been validated.
  */
 static CoverageParams *
-params_build(MemoryContext cxt, int nroles, const char *const *names,
+coverage_params_build(MemoryContext cxt, int nroles, const char *const *names,
 			 const int *lens, float8 committee_size, const char *src,
 			 Size srclen)
 {
@@ -179,21 +179,21 @@ params_build(MemoryContext cxt, int nroles, const char *const *names,
  * it is empty, else a private copy in aggcontext.
  */
 static const CoverageParams *
-params_intern(FunctionCallInfo fcinfo, const CoverageParams *p,
+coverage_params_intern(FunctionCallInfo fcinfo, const CoverageParams *p,
 			  MemoryContext aggcontext)
 {
 	const CoverageParams *cached = fcinfo->flinfo->fn_extra;
 
-	if (cached != NULL && params_equal(cached, p))
+	if (cached != NULL && coverage_params_equal(cached, p))
 		return cached;
 	if (cached == NULL)
 	{
-		cached = params_build(fcinfo->flinfo->fn_mcxt, p->nroles, p->names,
+		cached = coverage_params_build(fcinfo->flinfo->fn_mcxt, p->nroles, p->names,
 							  p->lens, p->committee_size, p->src, p->srclen);
 		fcinfo->flinfo->fn_extra = (void *) cached;
 		return cached;
 	}
-	return params_build(aggcontext, p->nroles, p->names, p->lens,
+	return coverage_params_build(aggcontext, p->nroles, p->names, p->lens,
 						p->committee_size, p->src, p->srclen);
 }
 
@@ -202,7 +202,7 @@ params_intern(FunctionCallInfo fcinfo, const CoverageParams *p,
  * row, into the current memory context.
  */
 static CoverageParams *
-params_from_args(ArrayType *roles, float8 committee_size)
+coverage_params_from_args(ArrayType *roles, float8 committee_size)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -259,13 +259,13 @@ params_from_args(ArrayType *roles, float8 committee_size)
 						 errdetail("The input has role = %s.", text_to_cstring(t)),
 						 errhint("List each required role once.")));
 	}
-	return params_build(CurrentMemoryContext, nelems, names, lens,
+	return coverage_params_build(CurrentMemoryContext, nelems, names, lens,
 						committee_size, VARDATA(roles), VARSIZE(roles) - VARHDRSZ);
 }
 
 /* "{champion,user}, committee_size = 6.8", for error details */
 static char *
-params_text(const CoverageParams *p)
+coverage_params_text(const CoverageParams *p)
 {
 	StringInfoData buf;
 
@@ -282,13 +282,13 @@ params_text(const CoverageParams *p)
 }
 
 static void
-params_mismatch(const CoverageParams *group, const CoverageParams *row)
+coverage_params_mismatch(const CoverageParams *group, const CoverageParams *row)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("required_roles and committee_size must be the same on every row of a group"),
 			 errdetail("The group has required_roles = %s; another row has required_roles = %s.",
-					   params_text(group), params_text(row)),
+					   coverage_params_text(group), coverage_params_text(row)),
 			 errhint("Pass constants, or values that depend only on the GROUP BY columns.")));
 }
 
@@ -298,7 +298,7 @@ params_mismatch(const CoverageParams *group, const CoverageParams *row)
  * compared as bytes first, which is all a constant argument ever needs.
  */
 static const CoverageParams *
-params_of_row(FunctionCallInfo fcinfo, const CoverageState *state,
+coverage_params_of_row(FunctionCallInfo fcinfo, const CoverageState *state,
 			  MemoryContext aggcontext)
 {
 	ArrayType  *roles;
@@ -324,11 +324,11 @@ params_of_row(FunctionCallInfo fcinfo, const CoverageState *state,
 		memcmp(known->src, VARDATA(roles), known->srclen) == 0)
 		return known;
 
-	parsed = params_from_args(roles, committee_size);
+	parsed = coverage_params_from_args(roles, committee_size);
 	if (state == NULL)
-		return params_intern(fcinfo, parsed, aggcontext);
-	if (!params_equal(state->params, parsed))
-		params_mismatch(state->params, parsed);
+		return coverage_params_intern(fcinfo, parsed, aggcontext);
+	if (!coverage_params_equal(state->params, parsed))
+		coverage_params_mismatch(state->params, parsed);
 	return state->params;
 }
 
@@ -353,7 +353,7 @@ coverage_new(MemoryContext cxt, const CoverageParams *params, int32 capacity)
 
 /* Sort a run of contacts and fold duplicates into one; returns its length. */
 static int32
-sort_unique(CoverageContact *c, int32 n)
+coverage_sort_unique(CoverageContact *c, int32 n)
 {
 	int32		out = 0;
 
@@ -380,7 +380,7 @@ sort_unique(CoverageContact *c, int32 n)
 static void
 coverage_compact(CoverageState *s, MemoryContext cxt, int32 extra)
 {
-	int32		ntail = sort_unique(s->contacts + s->nsorted,
+	int32		ntail = coverage_sort_unique(s->contacts + s->nsorted,
 									s->ncontacts - s->nsorted);
 	int32		ndistinct = s->nsorted + ntail;
 	int32		capacity = s->capacity;
@@ -442,7 +442,7 @@ coverage_reserve(CoverageState *s, MemoryContext cxt, int32 extra)
 }
 
 static int
-role_index(const CoverageParams *p, const char *role, int len)
+coverage_role_index(const CoverageParams *p, const char *role, int len)
 {
 	for (int i = 0; i < p->nroles; i++)
 		if (p->lens[i] == len && memcmp(p->names[i], role, len) == 0)
@@ -462,7 +462,7 @@ abm_coverage_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_coverage_trans");
 	CoverageState *state = PG_ARGISNULL(0) ? NULL : (CoverageState *) PG_GETARG_POINTER(0);
-	const CoverageParams *params = params_of_row(fcinfo, state, aggcontext);
+	const CoverageParams *params = coverage_params_of_row(fcinfo, state, aggcontext);
 	int64		id;
 	bool		engaged;
 
@@ -476,7 +476,7 @@ abm_coverage_trans(PG_FUNCTION_ARGS)
 	if (engaged && !PG_ARGISNULL(2))
 	{
 		text	   *role = PG_GETARG_TEXT_PP(2);
-		int			i = role_index(params, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role));
+		int			i = coverage_role_index(params, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role));
 
 		if (i >= 0)
 			state->covered |= UINT64CONST(1) << i;
@@ -505,10 +505,10 @@ abm_coverage_combine(PG_FUNCTION_ARGS)
 	ABM_COMBINE_NULLS();
 	if (state == NULL)
 		state = coverage_new(aggcontext,
-							 params_intern(fcinfo, other->params, aggcontext),
+							 coverage_params_intern(fcinfo, other->params, aggcontext),
 							 other->ncontacts);
-	else if (!params_equal(state->params, other->params))
-		params_mismatch(state->params, other->params);
+	else if (!coverage_params_equal(state->params, other->params))
+		coverage_params_mismatch(state->params, other->params);
 
 	state->covered |= other->covered;
 	coverage_reserve(state, aggcontext, other->ncontacts);
@@ -521,7 +521,7 @@ abm_coverage_combine(PG_FUNCTION_ARGS)
 }
 
 static ArrayType *
-roles_array(const CoverageParams *p, uint64 mask, bool want_set)
+coverage_roles_array(const CoverageParams *p, uint64 mask, bool want_set)
 {
 	Datum		elems[COVERAGE_MAX_ROLES];
 	int			n = 0;
@@ -575,8 +575,8 @@ abm_coverage_final(PG_FUNCTION_ARGS)
 	covered = pg_popcount64(state->covered);
 	values[0] = Int32GetDatum(state->ncontacts);
 	values[1] = Int32GetDatum(engaged);
-	values[2] = PointerGetDatum(roles_array(state->params, state->covered, true));
-	values[3] = PointerGetDatum(roles_array(state->params, state->covered, false));
+	values[2] = PointerGetDatum(coverage_roles_array(state->params, state->covered, true));
+	values[3] = PointerGetDatum(coverage_roles_array(state->params, state->covered, false));
 	if (state->params->nroles == 0)
 		nulls[4] = true;
 	else
@@ -660,7 +660,7 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 			if (lens[j] == lens[i] && memcmp(names[j], names[i], lens[i]) == 0)
 				abm_read_corrupt(&r, "A role is listed twice.");
 	}
-	params = params_build(CurrentMemoryContext, nroles, names, lens,
+	params = coverage_params_build(CurrentMemoryContext, nroles, names, lens,
 						  committee_size, NULL, 0);
 
 	covered = (uint64) abm_read_int64(&r);

@@ -15,7 +15,7 @@
 #include "utils/builtins.h"
 
 static inline int
-event_cmp(const AbmEvent *a, const AbmEvent *b)
+events_cmp(const AbmEvent *a, const AbmEvent *b)
 {
 	if (a->ts != b->ts)
 		return a->ts < b->ts ? -1 : 1;
@@ -27,7 +27,7 @@ event_cmp(const AbmEvent *a, const AbmEvent *b)
 /* An inlined sort of events (PostgreSQL's sort template). */
 #define ST_SORT events_qsort
 #define ST_ELEMENT_TYPE AbmEvent
-#define ST_COMPARE(a, b) event_cmp(a, b)
+#define ST_COMPARE(a, b) events_cmp(a, b)
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
@@ -81,7 +81,7 @@ abm_events_add(AbmEventList *list, MemoryContext ctx, int64 ts, uint32 mask,
 	e = &list->items[list->n];
 	e->ts = ts;
 	e->mask = mask;
-	if (list->sorted && list->n > 0 && event_cmp(e - 1, e) > 0)
+	if (list->sorted && list->n > 0 && events_cmp(e - 1, e) > 0)
 		list->sorted = false;
 	list->n++;
 	list->seen |= mask;
@@ -103,7 +103,7 @@ abm_events_add_all(AbmEventList *list, MemoryContext ctx,
 		return;
 	events_reserve(list, ctx, (int64) n + m, fname);
 	if (list->sorted && other->sorted && n > 0 &&
-		event_cmp(&list->items[n - 1], &other->items[0]) > 0)
+		events_cmp(&list->items[n - 1], &other->items[0]) > 0)
 	{
 		AbmEvent   *merged = MemoryContextAlloc(ctx, sizeof(AbmEvent) * list->cap);
 		int32		i = 0;
@@ -113,7 +113,7 @@ abm_events_add_all(AbmEventList *list, MemoryContext ctx,
 		while (i < n || j < m)
 		{
 			ABM_INTERRUPTS_EVERY(k);
-			if (j >= m || (i < n && event_cmp(&list->items[i], &other->items[j]) <= 0))
+			if (j >= m || (i < n && events_cmp(&list->items[i], &other->items[j]) <= 0))
 				merged[k++] = list->items[i++];
 			else
 				merged[k++] = other->items[j++];
@@ -124,7 +124,7 @@ abm_events_add_all(AbmEventList *list, MemoryContext ctx,
 	else
 	{
 		if (!other->sorted ||
-			(n > 0 && event_cmp(&list->items[n - 1], &other->items[0]) > 0))
+			(n > 0 && events_cmp(&list->items[n - 1], &other->items[0]) > 0))
 			list->sorted = false;
 		memcpy(list->items + n, other->items, sizeof(AbmEvent) * m);
 	}
@@ -193,7 +193,7 @@ abm_events_read(AbmReader *r, AbmEventList *list, uint32 valid_mask)
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid %s value", r->what),
 					 errdetail("An event condition mask is invalid.")));
-		if (i > 0 && list->sorted && event_cmp(e - 1, e) > 0)
+		if (i > 0 && list->sorted && events_cmp(e - 1, e) > 0)
 			list->sorted = false;
 		list->seen |= e->mask;
 		list->n = i + 1;
@@ -231,7 +231,7 @@ abm_names_free(AbmNames *d)
 }
 
 static void
-names_rehash(AbmNames *d)
+events_names_rehash(AbmNames *d)
 {
 	int32		nslots = d->nslots * 2;
 	int32	   *slots = repalloc_huge(d->slots, sizeof(int32) * nslots);
@@ -304,7 +304,7 @@ abm_names_intern(AbmNames *d, MemoryContext ctx, const char *v, int32 len)
 	d->nbytes += len;
 	d->slots[h] = i + 1;
 	if ((int64) d->n * 2 > d->nslots)
-		names_rehash(d);
+		events_names_rehash(d);
 	return d->last = i;
 }
 
@@ -323,7 +323,7 @@ abm_names_cmp(const AbmNames *a, int32 i, const AbmNames *b, int32 j)
 }
 
 static int
-names_order_cmp(const void *x, const void *y, void *arg)
+events_names_order_cmp(const void *x, const void *y, void *arg)
 {
 	const AbmNames *d = (const AbmNames *) arg;
 
@@ -340,7 +340,7 @@ abm_names_ranks(const AbmNames *d)
 	for (int32 i = 0; i < d->n; i++)
 		order[i] = i;
 	CHECK_FOR_INTERRUPTS();
-	qsort_arg(order, d->n, sizeof(int32), names_order_cmp, (void *) d);
+	qsort_arg(order, d->n, sizeof(int32), events_names_order_cmp, (void *) d);
 	for (int32 i = 0; i < d->n; i++)
 		rank[order[i]] = i;
 	pfree(order);

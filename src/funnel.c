@@ -397,7 +397,7 @@ abm_funnel_merge(PG_FUNCTION_ARGS)
 
 /* percentile_cont over sorted values */
 static float8
-percentile(const float8 *sorted, int n, float8 p)
+funnel_percentile(const float8 *sorted, int n, float8 p)
 {
 	float8		pos = p * (n - 1);
 	int			lo = (int) floor(pos);
@@ -448,8 +448,8 @@ funnel_emit(FunctionCallInfo fcinfo, const Funnel *f, bool names_are_stages)
 
 			memcpy(sorted, f->dur[k], sizeof(float8) * f->ndur[k]);
 			sort_durations(sorted, f->ndur[k]);
-			values[6] = Float8GetDatum(percentile(sorted, f->ndur[k], 0.5));
-			values[7] = Float8GetDatum(percentile(sorted, f->ndur[k], 0.9));
+			values[6] = Float8GetDatum(funnel_percentile(sorted, f->ndur[k], 0.5));
+			values[7] = Float8GetDatum(funnel_percentile(sorted, f->ndur[k], 0.9));
 			pfree(sorted);
 		}
 		else

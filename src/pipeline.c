@@ -51,7 +51,7 @@ pipeline_new(MemoryContext cxt)
 }
 
 static const char *
-timestamptz_text(bool isnull, Datum ts)
+pipeline_timestamptz_text(bool isnull, Datum ts)
 {
 	return isnull ? "NULL" : DatumGetCString(DirectFunctionCall1(timestamptz_out, ts));
 }
@@ -67,8 +67,8 @@ pipeline_bad_row(FunctionCallInfo fcinfo, int sqlstate, const char *msg,
 			 errdetail("The input has amount = %s, created_at = %s, closed_at = %s, is_won = %s.",
 					   DatumGetCString(DirectFunctionCall1(numeric_out,
 														   PG_GETARG_DATUM(1))),
-					   timestamptz_text(PG_ARGISNULL(2), PG_GETARG_DATUM(2)),
-					   timestamptz_text(PG_ARGISNULL(3), PG_GETARG_DATUM(3)),
+					   pipeline_timestamptz_text(PG_ARGISNULL(2), PG_GETARG_DATUM(2)),
+					   pipeline_timestamptz_text(PG_ARGISNULL(3), PG_GETARG_DATUM(3)),
 					   PG_ARGISNULL(4) ? "NULL" : (PG_GETARG_BOOL(4) ? "true" : "false")),
 			 errhint("%s", hint)));
 }

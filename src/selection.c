@@ -21,7 +21,7 @@ PG_FUNCTION_INFO_V1(abm_tier_score);
 PG_FUNCTION_INFO_V1(abm_tier_rwas);
 
 static void
-check_share(float8 v, const char *argname)
+selection_check_share(float8 v, const char *argname)
 {
 	if (isnan(v) || v <= 0.0 || v > 1.0)
 		ereport(ERROR,
@@ -67,8 +67,8 @@ abm_mva(PG_FUNCTION_ARGS)
 				 errdetail("The input has avg_deal = %s.",
 						   DatumGetCString(DirectFunctionCall1(numeric_out, avg_deal))),
 				 errhint("Pass the average won deal amount, such as avg(amount) of won opportunities.")));
-	check_share(win_rate, "win_rate");
-	check_share(opportunity_rate, "opportunity_rate");
+	selection_check_share(win_rate, "win_rate");
+	selection_check_share(opportunity_rate, "opportunity_rate");
 
 	per_account = DirectFunctionCall2(numeric_mul, avg_deal,
 									  DirectFunctionCall1(float8_numeric,

@@ -111,7 +111,7 @@ stages_finish(AbmStages *s)
 }
 
 static bool
-stage_name_ok(const char *name, int len)
+stages_name_ok(const char *name, int len)
 {
 	return len >= 1 && len <= ABM_MAX_STAGE_NAME &&
 		memchr(name, '\0', len) == NULL &&
@@ -221,7 +221,7 @@ abm_stages_read(AbmReader *r, AbmStages *s)
 		int			len = abm_read_uint8(r);
 		const char *name = abm_read_bytes(r, len);
 
-		if (!stage_name_ok(name, len))
+		if (!stages_name_ok(name, len))
 			abm_read_corrupt(r, "A stage name is empty, too long or not valid text.");
 		memcpy(s->names[i], name, len);
 		s->names[i][len] = '\0';
@@ -233,7 +233,7 @@ abm_stages_read(AbmReader *r, AbmStages *s)
 /* Text form */
 
 static bool
-is_bare_char(char c)
+stages_is_bare_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		(c >= '0' && c <= '9') || c == '_';
@@ -263,7 +263,7 @@ abm_parse_stage_name(const char *p, char *name, const char *typname,
 	}
 	else
 	{
-		while (is_bare_char(*p))
+		while (stages_is_bare_char(*p))
 		{
 			if (len >= ABM_MAX_STAGE_NAME)
 				abm_literal_error(typname, literal, "A stage name is longer than 63 bytes.");
@@ -282,7 +282,7 @@ abm_append_stage_name(StringInfo buf, const char *name)
 	bool		bare = true;
 
 	for (const char *c = name; *c && bare; c++)
-		bare = is_bare_char(*c);
+		bare = stages_is_bare_char(*c);
 	if (bare)
 	{
 		appendStringInfoString(buf, name);

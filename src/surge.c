@@ -48,7 +48,7 @@ surge_time_text(TimestampTz t)
 
 /* The detail names the first parameter that differs, with both values. */
 static void
-check_same_windows(const SurgeState *s, TimestampTz as_of, int64 recent,
+surge_check_same_windows(const SurgeState *s, TimestampTz as_of, int64 recent,
 				   int64 baseline)
 {
 	if (as_of == s->as_of && recent == s->recent && baseline == s->baseline)
@@ -98,7 +98,7 @@ abm_surge_trans(PG_FUNCTION_ARGS)
 		s->baseline = baseline;
 	}
 	else
-		check_same_windows(s, as_of, recent, baseline);
+		surge_check_same_windows(s, as_of, recent, baseline);
 
 	/* In float8, so window starts far in the past cannot overflow. */
 	before = (float8) as_of - (float8) t;
@@ -125,7 +125,7 @@ abm_surge_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(s);
 	}
 	s = (SurgeState *) PG_GETARG_POINTER(0);
-	check_same_windows(s, other->as_of, other->recent, other->baseline);
+	surge_check_same_windows(s, other->as_of, other->recent, other->baseline);
 	abm_count_add(&s->n_recent, other->n_recent, "event count");
 	abm_count_add(&s->n_baseline, other->n_baseline, "event count");
 	PG_RETURN_POINTER(s);
