@@ -35,12 +35,18 @@ abm_write_end(StringInfo buf)
 }
 
 void
-abm_read_corrupt(AbmReader *r, const char *why)
+abm_corrupt(const char *what, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid %s value", r->what),
+			 errmsg("invalid %s value", what),
 			 errdetail("%s", why)));
+}
+
+void
+abm_read_corrupt(AbmReader *r, const char *why)
+{
+	abm_corrupt(r->what, why);
 }
 
 void

@@ -88,9 +88,11 @@ extern void abm_read_end(AbmReader *r);
 
 /*
  * A value that passed the reads but breaks a rule of its format: error
- * 22P03 "invalid <r->what> value", why (a sentence) as the detail.
+ * 22P03 "invalid <what> value" (the reader's what), why (a sentence) as
+ * the detail.
  */
 pg_noreturn extern void abm_read_corrupt(AbmReader *r, const char *why);
+pg_noreturn extern void abm_corrupt(const char *what, const char *why);
 
 /*
  * Storable types whose stored bytes are their binary form: send returns

@@ -158,11 +158,9 @@ abm_acv_deserial(PG_FUNCTION_ARGS)
 	abm_read_begin_bytea(&r, PG_GETARG_BYTEA_PP(0), ABM_KIND_ACV, "acv state");
 	state->contracts = abm_read_int64(&r);
 	if (state->contracts < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid acv state value"),
-				 errdetail("The contract count is negative: %lld.",
-						   (long long) state->contracts)));
+		abm_corrupt("acv state",
+					psprintf("The contract count is negative: %lld.",
+							 (long long) state->contracts));
 	abm_money_read(&r, &state->annualised, state->contracts);
 	abm_read_end(&r);
 	PG_RETURN_POINTER(state);

@@ -170,10 +170,7 @@ abm_events_read(AbmReader *r, AbmEventList *list, uint32 valid_mask)
 		return;
 	/* 12 bytes per event: check before allocating */
 	if ((Size) n * 12 > (Size) (r->end - r->cur))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid %s value", r->what),
-				 errdetail("The event count exceeds the data left.")));
+		abm_read_corrupt(r, "The event count exceeds the data left.");
 	list->items = palloc(sizeof(AbmEvent) * n);
 	list->cap = n;
 	for (int32 i = 0; i < n; i++)
@@ -184,15 +181,9 @@ abm_events_read(AbmReader *r, AbmEventList *list, uint32 valid_mask)
 		e->ts = abm_read_int64(r);
 		e->mask = (uint32) abm_read_int32(r);
 		if (!IS_VALID_TIMESTAMP(e->ts) || TIMESTAMP_NOT_FINITE(e->ts))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid %s value", r->what),
-					 errdetail("An event timestamp is out of range.")));
+			abm_read_corrupt(r, "An event timestamp is out of range.");
 		if (e->mask == 0 || (e->mask & ~valid_mask) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid %s value", r->what),
-					 errdetail("An event condition mask is invalid.")));
+			abm_read_corrupt(r, "An event condition mask is invalid.");
 		if (i > 0 && list->sorted && events_cmp(e - 1, e) > 0)
 			list->sorted = false;
 		list->seen |= e->mask;

@@ -180,18 +180,14 @@ abm_lift_deserial(PG_FUNCTION_ARGS)
 		st->n[g] = abm_read_int64(&r);
 		st->c[g] = abm_read_int64(&r);
 		if (st->n[g] < 0 || st->c[g] < 0 || st->c[g] > st->n[g])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid abm_lift state value"),
-					 errdetail("Group %d has %lld accounts and %lld conversions.",
-							   g, (long long) st->n[g], (long long) st->c[g])));
+			abm_corrupt("abm_lift state",
+						psprintf("Group %d has %lld accounts and %lld conversions.",
+								 g, (long long) st->n[g], (long long) st->c[g]));
 	}
 	st->confidence = abm_read_float8(&r);
 	if (!(st->confidence > 0 && st->confidence < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid abm_lift state value"),
-				 errdetail("The confidence %g is outside (0, 1).", st->confidence)));
+		abm_corrupt("abm_lift state",
+					psprintf("The confidence %g is outside (0, 1).", st->confidence));
 	abm_read_end(&r);
 	PG_RETURN_POINTER(st);
 }

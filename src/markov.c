@@ -605,10 +605,8 @@ mk_read(const char *data, Size len)
 	abm_read_begin(&r, data, len, ABM_KIND_MARKOV, mk_type);
 	order = abm_read_uint8(&r);
 	if (order < 1 || order > MK_MAX_ORDER)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid abm_markov value"),
-				 errdetail("The order %d is outside 1..%d.", order, MK_MAX_ORDER)));
+		abm_corrupt("abm_markov",
+					psprintf("The order %d is outside 1..%d.", order, MK_MAX_ORDER));
 	m = mk_new(CurrentMemoryContext, order);
 	abm_channels_read(&r, &m->ch);
 	mk_ensure(m);
@@ -627,10 +625,7 @@ mk_read(const char *data, Size len)
 	abm_read_end(&r);
 	why = mk_check(m, list, ntrans);
 	if (why)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid abm_markov value"),
-				 errdetail("%s", why)));
+		abm_corrupt("abm_markov", why);
 	mk_fill(m, list, ntrans);
 	pfree(list);
 	return m;

@@ -249,10 +249,7 @@ abm_pipeline_deserial(PG_FUNCTION_ARGS)
 		state->lost > PG_INT64_MAX - state->open - state->won ||
 		state->won_cycle_usecs < 0 ||
 		state->won_cycle_usecs > (int128) state->won * PG_INT64_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid pipeline state value"),
-				 errdetail("The counts or the cycle sum are out of range or contradict each other.")));
+		abm_corrupt("pipeline state", "The counts or the cycle sum are out of range or contradict each other.");
 	abm_money_read(&r, &state->open_amount, state->open);
 	abm_money_read(&r, &state->won_amount, state->won);
 	abm_read_end(&r);

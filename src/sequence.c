@@ -305,10 +305,8 @@ seq_state_new(MemoryContext ctx, const char *s, int len, int nconds,
 	if (len > SEQ_MAX_PATTERN)
 	{
 		if (from_state)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid sequence state value"),
-					 errdetail("The pattern is longer than %d bytes.", SEQ_MAX_PATTERN)));
+			abm_corrupt("sequence state",
+						psprintf("The pattern is longer than %d bytes.", SEQ_MAX_PATTERN));
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("sequence pattern is too long"),
@@ -324,10 +322,8 @@ seq_state_new(MemoryContext ctx, const char *s, int len, int nconds,
 	if (!seq_parse(state->pattern, len, nconds, ctx, &state->compiled, &err))
 	{
 		if (from_state)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid sequence state value"),
-					 errdetail("The pattern does not parse: %s.", err.msg)));
+			abm_corrupt("sequence state",
+						psprintf("The pattern does not parse: %s.", err.msg));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid sequence pattern: %s at position %d", err.msg, err.pos + 1),
@@ -436,10 +432,8 @@ abm_sequence_deserial(PG_FUNCTION_ARGS)
 	abm_read_begin_bytea(&r, PG_GETARG_BYTEA_PP(0), ABM_KIND_SEQUENCE, "sequence state");
 	nconds = abm_read_uint8(&r);
 	if (nconds < 1 || nconds > SEQ_MAX_CONDS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid sequence state value"),
-				 errdetail("The condition count is outside 1..%d.", SEQ_MAX_CONDS)));
+		abm_corrupt("sequence state",
+					psprintf("The condition count is outside 1..%d.", SEQ_MAX_CONDS));
 	patlen = abm_read_count(&r, SEQ_MAX_PATTERN);
 	pattern = abm_read_bytes(&r, patlen);
 	state = seq_state_new(CurrentMemoryContext, pattern, patlen, nconds, true);

@@ -273,10 +273,7 @@ sh_read(const char *data, Size len)
 	abm_read_end(&r);
 	why = sh_check(s->ch.n, list, nsets);
 	if (why)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid abm_shapley value"),
-				 errdetail("%s", why)));
+		abm_corrupt("abm_shapley", why);
 	for (int32 i = 0; i < nsets; i++)
 		sh_add(s, list[i].mask, list[i].journeys, list[i].conversions);
 	pfree(list);

@@ -161,12 +161,10 @@ abm_surge_deserial(PG_FUNCTION_ARGS)
 	abm_read_end(&r);
 	if (s->n_recent < 0 || s->n_baseline < 0 || TIMESTAMP_NOT_FINITE(s->as_of) ||
 		!IS_VALID_TIMESTAMP(s->as_of) || s->recent <= 0 || s->baseline <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid surge state value"),
-				 errdetail("The state has n_recent = %lld, n_baseline = %lld, recent = %lld, baseline = %lld.",
-						   (long long) s->n_recent, (long long) s->n_baseline,
-						   (long long) s->recent, (long long) s->baseline)));
+		abm_corrupt("surge state",
+					psprintf("The state has n_recent = %lld, n_baseline = %lld, recent = %lld, baseline = %lld.",
+							 (long long) s->n_recent, (long long) s->n_baseline,
+							 (long long) s->recent, (long long) s->baseline));
 	PG_RETURN_POINTER(s);
 }
 

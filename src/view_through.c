@@ -191,11 +191,9 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 	have_within = abm_read_uint8(&r);
 	st->within = abm_read_int64(&r);
 	if (have_within > 1 || st->within < 0 || (!have_within && st->within != 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid view-through state value"),
-				 errdetail("Window flag %d with within = %lld.",
-						   have_within, (long long) st->within)));
+		abm_corrupt("view-through state",
+					psprintf("Window flag %d with within = %lld.",
+							 have_within, (long long) st->within));
 	st->have_within = have_within;
 	st->n = abm_read_count(&r, VT_MAX_EVENTS);
 	st->cap = Max(st->n, 1);
@@ -206,10 +204,8 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 		st->events[i].at = abm_read_int64(&r);
 		st->events[i].kinds = abm_read_uint8(&r);
 		if (st->events[i].kinds == 0 || (st->events[i].kinds & ~VT_KINDS) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid view-through state value"),
-					 errdetail("Event %d has kind bits %d.", i, st->events[i].kinds)));
+			abm_corrupt("view-through state",
+						psprintf("Event %d has kind bits %d.", i, st->events[i].kinds));
 	}
 	abm_read_end(&r);
 	PG_RETURN_POINTER(st);
