@@ -14,9 +14,9 @@ SQL_PARTS = $(addprefix sql/install/, \
 	engagement.sql surge.sql \
 	pipeline.sql deal_cycle.sql acv.sql influenced.sql \
 	coverage.sql icp_fit.sql \
-	journey.sql funnel.sql window_funnel.sql retention.sql sequence.sql paths.sql \
+	journey.sql funnel.sql slide.sql window_funnel.sql retention.sql sequence.sql paths.sql \
 	attribution.sql view_through.sql markov.sql shapley.sql lift.sql \
-	demo.sql report.sql)
+	demo.sql report_touches.sql report.sql)
 
 # Released install scripts are frozen; the update scripts lead from each of
 # them to the current version.  The update script of the version in the

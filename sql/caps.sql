@@ -85,6 +85,24 @@ FROM (SELECT i, abm_engagement_agg('chat', timestamptz '2025-01-01' + i * interv
 ORDER BY i DESC LIMIT 1;
 \echo :LAST_ERROR_SQLSTATE
 
+-- abm_rollup(abm_journey) over a moving frame: 1 000 000 rows per frame.
+-- Row i entered target at 2025-01-01 plus i seconds, so the last frame of
+-- ROWS 999 999 PRECEDING (rows 2 .. 1 000 001) entered it first at row 2's
+-- time; 1 000 000 PRECEDING reaches 1 000 001 rows.
+SELECT abm_entered(j, 'target') = timestamptz '2025-01-01 00:00:02+00' AS last_frame_starts_at_row_2
+FROM (SELECT i, abm_rollup(j) OVER (ORDER BY i ROWS BETWEEN 999999 PRECEDING AND CURRENT ROW) j
+      FROM (SELECT i, ('{target: ' || to_char(timestamp '2025-01-01' + i * interval '1 s', 'YYYY-MM-DD HH24:MI:SS')
+                       || '+00}')::abm_journey j
+            FROM generate_series(1, 1000001) i) s) w
+ORDER BY i DESC LIMIT 1;
+SELECT abm_entered(j, 'target') = timestamptz '2025-01-01 00:00:02+00' AS last_frame_starts_at_row_2
+FROM (SELECT i, abm_rollup(j) OVER (ORDER BY i ROWS BETWEEN 1000000 PRECEDING AND CURRENT ROW) j
+      FROM (SELECT i, ('{target: ' || to_char(timestamp '2025-01-01' + i * interval '1 s', 'YYYY-MM-DD HH24:MI:SS')
+                       || '+00}')::abm_journey j
+            FROM generate_series(1, 1000001) i) s) w
+ORDER BY i DESC LIMIT 1;
+\echo :LAST_ERROR_SQLSTATE
+
 -- The sequence aggregates (one event store, src/events.c): 10 000 000
 -- events per group.  '(?1)' is matched by every event on its own, so the
 -- count of non-overlapping matches is the number of events.
@@ -129,6 +147,28 @@ SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', lpad(i::text
 FROM (SELECT generate_series(1, 64) i) s;
 SELECT (abm_path(3, timestamptz '2025-01-01' + i * interval '1 us', lpad(i::text, 1048576, 'x'), false)).path IS NULL
 FROM (SELECT generate_series(1, 65) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_report_touches (the report's pass): 10 000 000 impressions, clicks
+-- and conversions per account; 1 048 576 distinct contacts per account,
+-- step and set (email openers here, who are also engaged contacts).
+SELECT ((abm_report_touches(timestamptz '2025-01-01' + i * interval '1 us', 'ad_impression', NULL, NULL, 1,
+                            NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+                            '30 days', NULL, '7 days', '7 days', '28 days'))[1]).ad_impressions
+FROM (SELECT generate_series(1, 10000000) i) s;
+SELECT ((abm_report_touches(timestamptz '2025-01-01' + i * interval '1 us', 'ad_impression', NULL, NULL, 1,
+                            NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+                            '30 days', NULL, '7 days', '7 days', '28 days'))[1]).ad_impressions
+FROM (SELECT generate_series(1, 10000001) i) s;
+\echo :LAST_ERROR_SQLSTATE
+SELECT ((abm_report_touches(timestamptz '2025-01-01' + i * interval '1 us', 'email_open', i, NULL, 1,
+                            NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+                            '30 days', NULL, '7 days', '7 days', '28 days'))[1]).email_openers
+FROM (SELECT generate_series(1, 1048576) i) s;
+SELECT ((abm_report_touches(timestamptz '2025-01-01' + i * interval '1 us', 'email_open', i, NULL, 1,
+                            NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+                            '30 days', NULL, '7 days', '7 days', '28 days'))[1]).email_openers
+FROM (SELECT generate_series(1, 1048577) i) s;
 \echo :LAST_ERROR_SQLSTATE
 
 SELECT 'the session goes on' AS after_the_caps;

@@ -410,6 +410,10 @@ INSERT INTO agg_param VALUES
      $$SELECT abm_funnel(p::abm_journey ORDER BY k %s) FROM (VALUES (1, '[a, b] {a: 2025-01-01 00:00:00+00}'), (2, '[a, c] {a: 2025-01-01 00:00:00+00}')) v(k, p)$$),
     ('abm_retention(boolean[])', 'number of conditions',
      $$SELECT abm_retention(VARIADIC p::bool[] ORDER BY k %s) FROM (VALUES (1, '{t,t}'), (2, '{t,t,t}')) v(k, p)$$),
+    ('abm_report_touches(timestamp with time zone,text,bigint,numeric,integer,timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)', 'bounds',
+     $$SELECT abm_report_touches('2025-03-01'::timestamptz, 'web_visit', NULL, NULL, 1, NULL, NULL, NULL, NULL, ARRAY['2025-01-01', p]::timestamptz[], '{2024-12-25}', '{2025-05-27}', '30 days', NULL, '7 days', '7 days', '28 days' ORDER BY k %s) FROM (VALUES (1, '2026-01-01'), (2, '2026-02-01')) v(k, p)$$),
+    ('abm_report_touches(timestamp with time zone,text,bigint,numeric,integer,timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)', 'copies (per account)',
+     $$SELECT abm_report_touches('2025-03-01'::timestamptz, 'web_visit', NULL, NULL, p, NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-05-27}', '30 days', NULL, '7 days', '7 days', '28 days' ORDER BY k %s) FROM (VALUES (1, 1), (2, 2)) v(k, p)$$),
     -- aggregates whose every argument is data of its row, or whose
     -- parameter is applied to its own row only (a NULL call: nothing to check)
     ('abm_rate(boolean)', 'none', NULL),

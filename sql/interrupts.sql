@@ -94,6 +94,16 @@ INSERT INTO worst_case VALUES
     ('abm_engagement_agg(text,double precision,timestamp with time zone,bigint,interval)',
      $$SELECT count(x) FROM (SELECT abm_engagement_agg('chat', 2, timestamptz '2025-01-01' + i * interval '1 s', i, '7 days')
        OVER (ORDER BY i ROWS BETWEEN 999999 PRECEDING AND CURRENT ROW) x FROM (SELECT generate_series(1, 10000000) i) s) w$$),
+    ('abm_rollup(abm_journey)',
+     $$SELECT count(x) FROM (SELECT abm_rollup(j) OVER (ORDER BY i ROWS BETWEEN 999999 PRECEDING AND CURRENT ROW) x
+       FROM (SELECT i, ('{target: 2025-01-01 00:00:00+00, engaged: ' || (timestamptz '2025-01-02' + i * interval '1 s') || '}')::abm_journey j
+             FROM generate_series(1, 5000000) i) s) w$$),
+    -- sliding funnels: every row's final function writes the frame's
+    -- durations (10 000 of them)
+    ('abm_rollup(abm_funnel)',
+     $$SELECT count(x) FROM (SELECT abm_rollup(f) OVER (ORDER BY i ROWS BETWEEN 999 PRECEDING AND CURRENT ROW) x
+       FROM (SELECT i, ('{target: 10, engaged: 10 (' || repeat((i % 7) || ' ', 10) || ')}')::abm_funnel f
+             FROM generate_series(1, 1000000) i) s) w$$),
     ('abm_rollup(abm_engagement)',
      $$SELECT count(x) FROM (SELECT abm_rollup(e) OVER (ORDER BY i ROWS BETWEEN 999999 PRECEDING AND CURRENT ROW) x
        FROM (SELECT i, abm_engagement_agg('chat', timestamptz '2025-01-01' + i * interval '1 s', i, '7 days') e
@@ -136,8 +146,16 @@ INSERT INTO worst_case VALUES
     ('abm_funnel_steps(abm_funnel)',
      $$SELECT count(*) FROM (SELECT generate_series(1, 100) k) r,
        LATERAL abm_funnel_steps(('{target: 10000000, engaged: 10000000 (' || repeat('2 1 ', 5000000) || '), opportunity: ' || k || '}')::abm_funnel)$$),
+    -- the report's pass: a two-way touch before 1 000 steps, in an account
+    -- listed 1 000 times, adds to a million decayed scores
+    ('abm_report_touches(timestamp with time zone,text,bigint,numeric,integer,timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)',
+     $$SELECT abm_report_touches(timestamptz '2024-01-01' + i * interval '1 s', 'chat', NULL, NULL, 1000, NULL, NULL, NULL, NULL,
+                                 b, b[1:1000], b[2:1001], '30 days', NULL, '7 days', '7 days', '28 days')
+       FROM (SELECT array_agg(timestamptz '2025-01-01' + k * interval '1 hour' ORDER BY k) b FROM generate_series(0, 1000) k) s,
+            generate_series(1, 100000) i$$),
     -- aggregates whose state has a fixed size (counters, bounds, a bitmask,
     -- a journey of at most 16 stages, exact money sums): no loop over rows
+    -- (abm_rollup(abm_journey) is listed above for its sliding form)
     -- fixed-size state
     ('abm_lift(boolean,boolean)', NULL),
     ('abm_lift(boolean,boolean,double precision)', NULL),
@@ -151,7 +169,6 @@ INSERT INTO worst_case VALUES
     ('abm_engagement_score(text,timestamp with time zone,timestamp with time zone,interval)', NULL),
     ('abm_journey(text,timestamp with time zone)', NULL),
     ('abm_journey(text,timestamp with time zone,text[])', NULL),
-    ('abm_rollup(abm_journey)', NULL),
     ('abm_pipeline(numeric,timestamp with time zone,timestamp with time zone,boolean)', NULL),
     ('abm_pipeline_velocity(numeric,timestamp with time zone,timestamp with time zone,boolean)', NULL),
     ('abm_acv(numeric,date,date)', NULL);
@@ -171,6 +188,6 @@ ORDER BY 1;
 
 SET statement_timeout = '1s';
 SELECT format('SELECT %L AS function, pg_temp.cancel_verdict(%L) AS verdict', fn, query)
-FROM worst_case WHERE query IS NOT NULL ORDER BY fn
+FROM worst_case WHERE query IS NOT NULL ORDER BY fn, query
 \gexec
 RESET statement_timeout;

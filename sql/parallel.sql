@@ -48,6 +48,8 @@ INSERT INTO pq_part_journeys SELECT * FROM pq.journeys;
 INSERT INTO pq_part_journey_states SELECT * FROM pq.journey_states;
 ANALYZE;
 
+\i sql/include/report_account_near.sql
+
 -- One case per aggregate signature: the relation, the call, and how two
 -- results compare (exact text, unless a float sum whose order may differ).
 CREATE TABLE pq_cases (id int PRIMARY KEY, agg text, rel text, call text, same text);
@@ -127,7 +129,13 @@ INSERT INTO pq_cases VALUES
   (55, 'abm_rollup(abm_shapley)', 'journey_states', 'abm_rollup(s)', 'a::text = b::text'),
   (56, 'abm_lift(boolean,boolean)', 'opportunities', 'abm_lift(amount > 50000, is_won)', 'a = b'),
   (57, 'abm_lift(boolean,boolean,double precision)', 'opportunities',
-   'abm_lift(created_at < ''2025-07-01'', is_won, 0.9)', 'a = b');
+   'abm_lift(created_at < ''2025-07-01'', is_won, 0.9)', 'a = b'),
+  (76, 'abm_report_touches(timestamp with time zone,text,bigint,numeric,integer,timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)',
+   'touches', $$abm_report_touches(occurred_at, activity, contact_id, cost, 1, '{2025-04-01,NULL}', '{2025-03-01,2025-09-01}',
+                                   '{2024-12-01,2025-06-03}', '{100.5,200}', '{2025-01-01,2025-07-01,2026-01-01}',
+                                   '{2024-12-25,2025-06-24}', '{2025-05-27,2025-11-26}', '30 days', NULL, '7 days',
+                                   '7 days', '28 days')$$,
+   'pg_temp.accounts_near(a, b)');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case

@@ -20,6 +20,17 @@
 
 PG_MODULE_MAGIC;
 
+#define ABM_SORT_NAME sort_int64
+#define ABM_SORT_TYPE int64
+#define ABM_SORT_CMP(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#include "abm_sort.h"
+
+void
+abm_sort_int64(int64 *a, size_t n)
+{
+	sort_int64(a, n);
+}
+
 void
 abm_write_begin(StringInfo buf, AbmStateKind kind)
 {
@@ -101,6 +112,15 @@ uint8
 abm_read_uint8(AbmReader *r)
 {
 	return (uint8) *abm_read_bytes(r, 1);
+}
+
+uint16
+abm_read_uint16(AbmReader *r)
+{
+	uint16		v;
+
+	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
+	return pg_ntoh16(v);
 }
 
 int32

@@ -55,7 +55,8 @@ typedef enum AbmStateKind
 	ABM_KIND_VIEW_THROUGH = 50,
 	ABM_KIND_MARKOV = 51,
 	ABM_KIND_SHAPLEY = 52,
-	ABM_KIND_LIFT = 53
+	ABM_KIND_LIFT = 53,
+	ABM_KIND_REPORT_TOUCHES = 60
 } AbmStateKind;
 
 /* Writing: start a buffer with version and kind, append, finish as bytea. */
@@ -79,6 +80,7 @@ extern void abm_read_begin(AbmReader *r, const char *data, Size len,
 extern void abm_read_begin_bytea(AbmReader *r, bytea *b, AbmStateKind kind,
 								 const char *what);
 extern uint8 abm_read_uint8(AbmReader *r);
+extern uint16 abm_read_uint16(AbmReader *r);
 extern int32 abm_read_int32(AbmReader *r);
 extern int64 abm_read_int64(AbmReader *r);
 extern float8 abm_read_float8(AbmReader *r);
@@ -191,6 +193,30 @@ extern uint32 abm_bool_array_mask(Datum array, int *nitems);
 /* The same for up to 64 conditions (more than 64: 0, the count in *nitems). */
 extern uint64 abm_bool_array_mask64(Datum array, int *nitems);
 
+/*
+ * View-through events (view_through.c), shared with the report's pass: an
+ * instant, a caller's tag and kind bits; abm_vt_sweep sorts them by time and
+ * calls found(arg, event, last_impression) for each event at an instant
+ * whose latest impression at or before it is at most within before it with
+ * no click from that impression to the instant (both ends closed).
+ */
+#define ABM_VT_IMPRESSION	0x01
+#define ABM_VT_CLICK		0x02
+
+typedef struct AbmVtEvent
+{
+	TimestampTz at;
+	int32		tag;
+	uint8		kinds;			/* ABM_VT_* and the caller's conversion bits */
+} AbmVtEvent;
+
+typedef void (*AbmVtFound) (void *arg, const AbmVtEvent *ev, TimestampTz last_impression);
+
+extern void abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found, void *arg);
+
+/* Sort int64 values in increasing order (abm_sort.h: answers a cancel). */
+extern void abm_sort_int64(int64 *a, size_t n);
+
 /* Time: durations in days, intervals as microseconds. */
 
 /*
@@ -241,6 +267,9 @@ extern void abm_money_combine(AbmMoneySum *sum, const AbmMoneySum *other,
 extern Datum abm_money_result(const AbmMoneySum *sum);
 extern void abm_money_write(StringInfo buf, const AbmMoneySum *sum);
 extern void abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count);
+extern void abm_money_read_any(AbmReader *r, AbmMoneySum *sum);
+extern void abm_write_numeric(StringInfo buf, Datum num);
+extern Numeric abm_read_numeric(AbmReader *r);
 extern Datum abm_int128_numeric(int128 value, int point, int dscale);
 
 #endif							/* ABM_H */

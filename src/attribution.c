@@ -28,7 +28,6 @@
 #include "abm.h"
 #include "catalog/pg_type.h"
 #include "common/int.h"
-#include "access/htup_details.h"
 #include "funcapi.h"
 #include "windowapi.h"
 #include "utils/array.h"
@@ -565,15 +564,6 @@ abm_attribution_credit_window(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(part->credit[WinGetCurrentPosition(winobj)]);
 }
 
-/* What abm_attribute hands from call to call. */
-typedef struct AttrSrfState
-{
-	int64		n;
-	Datum	   *ids;
-	bool	   *id_null;
-	float8	   *credit;
-} AttrSrfState;
-
 /*
  * abm_attribute(model, touch_ids[], occurred_at[], converted_at
  *				 [, half_life [, lead_created_at, opportunity_created_at]])
@@ -585,109 +575,88 @@ typedef struct AttrSrfState
 Datum
 abm_attribute(PG_FUNCTION_ARGS)
 {
-	FuncCallContext *funcctx;
-	AttrSrfState *st;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	AttrModel	model;
+	ArrayType  *ids_arr;
+	ArrayType  *at_arr;
+	Datum	   *ids;
+	bool	   *id_null;
+	Datum	   *at_d;
+	bool	   *at_null;
+	int			nids,
+				nat;
+	TimestampTz converted_at;
+	TimestampTz *at;
+	TimestampTz *conv;
+	bool	   *usable;
+	float8	   *credit;
+	int64		half_life = ATTR_DEFAULT_HALF_LIFE_USECS;
+	bool		have_milestones;
 
-	if (SRF_IS_FIRSTCALL())
+	InitMaterializedSRF(fcinfo, 0);
+
+	/* no model, touches or conversion: nothing to credit */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		return (Datum) 0;
+	model = attr_model(PG_GETARG_TEXT_PP(0));
+	ids_arr = PG_GETARG_ARRAYTYPE_P(1);
+	at_arr = PG_GETARG_ARRAYTYPE_P(2);
+	converted_at = PG_GETARG_TIMESTAMPTZ(3);
+	if (ARR_NDIM(ids_arr) > 1 || ARR_NDIM(at_arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("touch_ids and occurred_at must be one-dimensional arrays"),
+				 errdetail("The array touch_ids has %d dimensions, occurred_at has %d.",
+						   ARR_NDIM(ids_arr), ARR_NDIM(at_arr))));
+	/* before any copy of the elements is made */
+	attr_check_touches(ArrayGetNItems(ARR_NDIM(ids_arr), ARR_DIMS(ids_arr)));
+	attr_check_touches(ArrayGetNItems(ARR_NDIM(at_arr), ARR_DIMS(at_arr)));
+	deconstruct_array(ids_arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &ids, &id_null, &nids);
+	deconstruct_array(at_arr, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &at_d, &at_null, &nat);
+	if (nids != nat)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("touch_ids and occurred_at must have the same length"),
+				 errdetail("The array touch_ids has %d elements, occurred_at has %d.",
+						   nids, nat),
+				 errhint("Build both arrays in one aggregate call with the same ORDER BY.")));
+
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+		half_life = attr_half_life(PG_GETARG_INTERVAL_P(4));
+	else if (model == ATTR_TIME_DECAY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("half_life must not be NULL for model time_decay"),
+				 errhint("Pass an interval such as '7 days', or omit it for the default.")));
+	have_milestones = PG_NARGS() > 6 && !PG_ARGISNULL(5) && !PG_ARGISNULL(6);
+
+	credit = palloc(Max(nids, 1) * sizeof(float8));
+	at = palloc(Max(nids, 1) * sizeof(TimestampTz));
+	conv = palloc(Max(nids, 1) * sizeof(TimestampTz));
+	usable = palloc(Max(nids, 1) * sizeof(bool));
+	for (int i = 0; i < nids; i++)
 	{
-		MemoryContext oldcontext;
-		TupleDesc	tupdesc;
-		AttrModel	model;
-		ArrayType  *ids_arr;
-		ArrayType  *at_arr;
-		Datum	   *at_d;
-		bool	   *at_null;
-		int			nids,
-					nat;
-		TimestampTz converted_at;
-		TimestampTz *at;
-		TimestampTz *conv;
-		bool	   *usable;
-		int64		half_life = ATTR_DEFAULT_HALF_LIFE_USECS;
-		bool		have_milestones;
-
-		funcctx = SRF_FIRSTCALL_INIT();
-		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "return type must be a row type");
-		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
-		st = palloc0(sizeof(AttrSrfState));
-		funcctx->user_fctx = st;
-
-		/* no model, touches or conversion: nothing to credit */
-		if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-		{
-			MemoryContextSwitchTo(oldcontext);
-			SRF_RETURN_DONE(funcctx);
-		}
-		model = attr_model(PG_GETARG_TEXT_PP(0));
-		ids_arr = PG_GETARG_ARRAYTYPE_P(1);
-		at_arr = PG_GETARG_ARRAYTYPE_P(2);
-		converted_at = PG_GETARG_TIMESTAMPTZ(3);
-		if (ARR_NDIM(ids_arr) > 1 || ARR_NDIM(at_arr) > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("touch_ids and occurred_at must be one-dimensional arrays"),
-					 errdetail("The array touch_ids has %d dimensions, occurred_at has %d.",
-							   ARR_NDIM(ids_arr), ARR_NDIM(at_arr))));
-		/* before any copy of the elements is made */
-		attr_check_touches(ArrayGetNItems(ARR_NDIM(ids_arr), ARR_DIMS(ids_arr)));
-		attr_check_touches(ArrayGetNItems(ARR_NDIM(at_arr), ARR_DIMS(at_arr)));
-		deconstruct_array(ids_arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
-						  &st->ids, &st->id_null, &nids);
-		deconstruct_array(at_arr, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL,
-						  TYPALIGN_DOUBLE, &at_d, &at_null, &nat);
-		if (nids != nat)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("touch_ids and occurred_at must have the same length"),
-					 errdetail("The array touch_ids has %d elements, occurred_at has %d.",
-							   nids, nat),
-					 errhint("Build both arrays in one aggregate call with the same ORDER BY.")));
-
-		if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
-			half_life = attr_half_life(PG_GETARG_INTERVAL_P(4));
-		else if (model == ATTR_TIME_DECAY)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("half_life must not be NULL for model time_decay"),
-					 errhint("Pass an interval such as '7 days', or omit it for the default.")));
-		have_milestones = PG_NARGS() > 6 && !PG_ARGISNULL(5) && !PG_ARGISNULL(6);
-
-		st->n = nids;
-		st->credit = palloc(Max(nids, 1) * sizeof(float8));
-		at = palloc(Max(nids, 1) * sizeof(TimestampTz));
-		conv = palloc(Max(nids, 1) * sizeof(TimestampTz));
-		usable = palloc(Max(nids, 1) * sizeof(bool));
-		for (int i = 0; i < nids; i++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			at[i] = at_null[i] ? 0 : DatumGetTimestampTz(at_d[i]);
-			conv[i] = converted_at;
-			usable[i] = !at_null[i];
-		}
-		attr_conversion(model, nids, at, conv, usable, half_life,
-						have_milestones,
-						have_milestones ? PG_GETARG_TIMESTAMPTZ(5) : 0,
-						have_milestones ? PG_GETARG_TIMESTAMPTZ(6) : 0,
-						st->credit);
-		MemoryContextSwitchTo(oldcontext);
+		CHECK_FOR_INTERRUPTS();
+		at[i] = at_null[i] ? 0 : DatumGetTimestampTz(at_d[i]);
+		conv[i] = converted_at;
+		usable[i] = !at_null[i];
 	}
-
-	funcctx = SRF_PERCALL_SETUP();
-	st = (AttrSrfState *) funcctx->user_fctx;
-	if (funcctx->call_cntr < (uint64) st->n)
+	attr_conversion(model, nids, at, conv, usable, half_life,
+					have_milestones,
+					have_milestones ? PG_GETARG_TIMESTAMPTZ(5) : 0,
+					have_milestones ? PG_GETARG_TIMESTAMPTZ(6) : 0,
+					credit);
+	for (int i = 0; i < nids; i++)
 	{
-		int64		i = funcctx->call_cntr;
 		Datum		values[2];
-		bool		nulls[2] = {st->id_null[i], false};
+		bool		nulls[2] = {id_null[i], false};
 
-		values[0] = st->ids[i];
-		values[1] = Float8GetDatum(st->credit[i]);
-		SRF_RETURN_NEXT(funcctx,
-						HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc,
-														  values, nulls)));
+		CHECK_FOR_INTERRUPTS();
+		values[0] = ids[i];
+		values[1] = Float8GetDatum(credit[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	SRF_RETURN_DONE(funcctx);
+	return (Datum) 0;
 }

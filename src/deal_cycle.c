@@ -51,11 +51,6 @@ typedef struct DealCycleState
 	int64		usecs[FLEXIBLE_ARRAY_MEMBER];	/* one duration per deal */
 } DealCycleState;
 
-#define ABM_SORT_NAME sort_usecs
-#define ABM_SORT_TYPE int64
-#define ABM_SORT_CMP(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
-#include "abm_sort.h"
-
 static DealCycleState *
 cycle_alloc(MemoryContext cxt, int64 capacity)
 {
@@ -224,7 +219,7 @@ cycle_sort(DealCycleState *state)
 {
 	if (state->nsorted < state->ndeals)
 	{
-		sort_usecs(state->usecs, state->ndeals);
+		abm_sort_int64(state->usecs, state->ndeals);
 		state->nsorted = state->ndeals;
 	}
 }

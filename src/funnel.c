@@ -24,6 +24,7 @@
 #include <math.h>
 
 #include "abm.h"
+#include "slide.h"
 #include "stages.h"
 #include "textform.h"
 #include "catalog/pg_type.h"
@@ -45,6 +46,9 @@ PG_FUNCTION_INFO_V1(abm_funnel_serial);
 PG_FUNCTION_INFO_V1(abm_funnel_deserial);
 PG_FUNCTION_INFO_V1(abm_funnel_final);
 PG_FUNCTION_INFO_V1(abm_funnel_merge);
+PG_FUNCTION_INFO_V1(abm_funnel_mtrans);
+PG_FUNCTION_INFO_V1(abm_funnel_minv);
+PG_FUNCTION_INFO_V1(abm_funnel_mfinal);
 PG_FUNCTION_INFO_V1(abm_funnel_steps);
 PG_FUNCTION_INFO_V1(abm_funnel_report);
 
@@ -387,6 +391,154 @@ abm_funnel_merge(PG_FUNCTION_ARGS)
 
 	funnel_merge_into(f, funnel_from_datum(PG_GETARG_DATUM(1)), CurrentMemoryContext);
 	PG_RETURN_BYTEA_P(funnel_write(f));
+}
+
+/*
+ * Sliding form of abm_rollup(abm_funnel), for frames such as ROWS 6
+ * PRECEDING.  Rows leave the frame in the order they came (slide.h), so the
+ * frame's funnel gives a row back exactly: its account counts are
+ * subtracted, and its durations, appended at the end of each stage's list
+ * when it came, are the first ones of that list when it leaves.  The live
+ * durations of stage k are dur[k][head[k] .. ndur[k]).  A row that does not
+ * match what the frame holds makes the window restart the frame.
+ */
+typedef struct FunnelFrame
+{
+	Funnel		f;
+	int32		head[ABM_MAX_STAGES];
+} FunnelFrame;
+
+/*
+ * Before a row's durations are appended: drop the departed ones when the
+ * list is full, and leave as much room as the list holds, so each duration
+ * is moved a constant number of times on average.  The cap counts live
+ * durations only (funnel_add_duration raises it).
+ */
+static void
+funnel_frame_make_room(FunnelFrame *fr, const Funnel *row, MemoryContext ctx)
+{
+	Funnel	   *f = &fr->f;
+
+	for (int k = 0; k < f->stages->n; k++)
+	{
+		int32		live = f->ndur[k] - fr->head[k];
+		int64		want = (int64) live + row->ndur[k];
+
+		if (fr->head[k] == 0 || (int64) f->ndur[k] + row->ndur[k] <= f->capdur[k])
+			continue;
+		memmove(f->dur[k], f->dur[k] + fr->head[k], sizeof(float8) * live);
+		f->ndur[k] = live;
+		fr->head[k] = 0;
+		if (want * 2 > f->capdur[k] && want <= ABM_FUNNEL_MAX_DURATIONS)
+		{
+			f->capdur[k] = (int32) Min(want * 2, ABM_FUNNEL_MAX_DURATIONS);
+			f->dur[k] = repalloc(f->dur[k], sizeof(float8) * f->capdur[k]);
+		}
+	}
+}
+
+static void
+funnel_slide_merge(void *dst, const void *src, MemoryContext ctx)
+{
+	funnel_frame_make_room((FunnelFrame *) dst, (const Funnel *) src, ctx);
+	funnel_merge_into(&((FunnelFrame *) dst)->f, (const Funnel *) src, ctx);
+}
+
+static void *
+funnel_slide_copy(const void *src, MemoryContext ctx)
+{
+	FunnelFrame *fr = MemoryContextAllocZero(ctx, sizeof(FunnelFrame));
+
+	fr->f.stages = abm_stages_keep(((const Funnel *) src)->stages, ctx);
+	funnel_merge_into(&fr->f, (const Funnel *) src, ctx);
+	return fr;
+}
+
+static bool
+funnel_slide_remove(void *state, const void *row)
+{
+	FunnelFrame *fr = (FunnelFrame *) state;
+	Funnel	   *f = &fr->f;
+	const Funnel *r = (const Funnel *) row;
+
+	if (r->stages->n != f->stages->n)
+		return false;
+	for (int k = 0; k < f->stages->n; k++)
+	{
+		if (strcmp(r->stages->names[k], f->stages->names[k]) != 0 ||
+			r->accounts[k] > f->accounts[k] ||
+			r->ndur[k] > f->ndur[k] - fr->head[k] ||
+			(r->ndur[k] > 0 &&
+			 memcmp(f->dur[k] + fr->head[k], r->dur[k], sizeof(float8) * r->ndur[k]) != 0))
+			return false;
+	}
+	for (int k = 0; k < f->stages->n; k++)
+	{
+		f->accounts[k] -= r->accounts[k];
+		fr->head[k] += r->ndur[k];
+	}
+	return true;
+}
+
+static void
+funnel_slide_release(void *state)
+{
+	FunnelFrame *fr = (FunnelFrame *) state;
+
+	for (int k = 0; k < fr->f.stages->n; k++)
+		if (fr->f.dur[k] != NULL)
+			pfree(fr->f.dur[k]);
+	if (fr->f.stages->custom)
+		pfree((void *) fr->f.stages);
+	pfree(fr);
+}
+
+static const SlideOps funnel_slide = {
+	.merge = funnel_slide_merge,
+	.copy = funnel_slide_copy,
+	.remove = funnel_slide_remove,
+	.release = funnel_slide_release,
+};
+
+Datum
+abm_funnel_mtrans(PG_FUNCTION_ARGS)
+{
+	SlideQueue *q = slide_arg(fcinfo, &funnel_slide, "abm_rollup");
+
+	if (!PG_ARGISNULL(1))
+		slide_push(q, funnel_from_datum(PG_GETARG_DATUM(1)));
+	PG_RETURN_POINTER(q);
+}
+
+static const void *
+funnel_slide_row(Datum value)
+{
+	return funnel_from_datum(value);
+}
+
+Datum
+abm_funnel_minv(PG_FUNCTION_ARGS)
+{
+	return slide_inverse(fcinfo, "abm_rollup", funnel_slide_row);
+}
+
+Datum
+abm_funnel_mfinal(PG_FUNCTION_ARGS)
+{
+	const FunnelFrame *fr = slide_final(fcinfo);
+	Funnel		live;
+
+	if (fr == NULL)
+		PG_RETURN_NULL();
+	live = fr->f;
+	for (int k = 0; k < live.stages->n; k++)
+	{
+		if (fr->head[k] == 0)
+			continue;
+		live.dur[k] += fr->head[k];
+		live.ndur[k] -= fr->head[k];
+	}
+	PG_RETURN_BYTEA_P(funnel_write(&live));
 }
 
 /* Durations are finite and never NaN. */

@@ -24,6 +24,7 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "slide.h"
 #include "stages.h"
 #include "textform.h"
 #include "catalog/pg_type.h"
@@ -46,6 +47,9 @@ PG_FUNCTION_INFO_V1(abm_journey_serial);
 PG_FUNCTION_INFO_V1(abm_journey_deserial);
 PG_FUNCTION_INFO_V1(abm_journey_final);
 PG_FUNCTION_INFO_V1(abm_journey_merge);
+PG_FUNCTION_INFO_V1(abm_journey_mtrans);
+PG_FUNCTION_INFO_V1(abm_journey_minv);
+PG_FUNCTION_INFO_V1(abm_journey_mfinal);
 PG_FUNCTION_INFO_V1(abm_stage);
 PG_FUNCTION_INFO_V1(abm_entered);
 
@@ -352,6 +356,86 @@ abm_journey_merge(PG_FUNCTION_ARGS)
 	AbmJourney *j = abm_journey_from_datum(PG_GETARG_DATUM(0));
 
 	journey_merge_into(j, abm_journey_from_datum(PG_GETARG_DATUM(1)));
+	PG_RETURN_BYTEA_P(journey_write(j));
+}
+
+/*
+ * Sliding form of abm_rollup(abm_journey), for frames such as ROWS 6
+ * PRECEDING: an earliest entry cannot be subtracted, so the frame is a
+ * queue of journeys (slide.h), each result the plain merge of the frame's
+ * rows.  The rows of a frame share one copy of their stage list, kept in
+ * the aggregate context (q->arg).
+ */
+static void
+journey_slide_merge(void *dst, const void *src, MemoryContext ctx)
+{
+	journey_merge_into((AbmJourney *) dst, (const AbmJourney *) src);
+}
+
+static void *
+journey_slide_copy(const void *src, MemoryContext ctx)
+{
+	AbmJourney *j = MemoryContextAlloc(ctx, sizeof(AbmJourney));
+
+	memcpy(j, src, sizeof(AbmJourney));
+	return j;
+}
+
+/*
+ * Rows one frame may hold (each about 150 bytes, so 150 MB); beyond it the
+ * query fails with 54000.
+ */
+#define JOURNEY_MAX_FRAME_ROWS	1000000
+
+static const SlideOps journey_slide = {
+	.merge = journey_slide_merge,
+	.copy = journey_slide_copy,
+	.frame = "abm_journey window frame",
+	.max_rows = JOURNEY_MAX_FRAME_ROWS,
+	.hint = "Use a narrower frame, or roll the journeys up by period first.",
+};
+
+static bool
+journey_same_stages(const AbmStages *a, const AbmStages *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->names[i], b->names[i]) != 0)
+			return false;
+	return true;
+}
+
+Datum
+abm_journey_mtrans(PG_FUNCTION_ARGS)
+{
+	SlideQueue *q = slide_arg(fcinfo, &journey_slide, "abm_rollup");
+
+	if (!PG_ARGISNULL(1))
+	{
+		AbmJourney *j = abm_journey_from_datum(PG_GETARG_DATUM(1));
+
+		if (q->arg == NULL || !journey_same_stages(q->arg, j->stages))
+			q->arg = (void *) abm_stages_keep(j->stages, q->ctx);
+		j->stages = q->arg;
+		slide_push(q, j);
+	}
+	PG_RETURN_POINTER(q);
+}
+
+Datum
+abm_journey_minv(PG_FUNCTION_ARGS)
+{
+	return slide_inverse(fcinfo, "abm_rollup", NULL);
+}
+
+Datum
+abm_journey_mfinal(PG_FUNCTION_ARGS)
+{
+	const AbmJourney *j = slide_final(fcinfo);
+
+	if (j == NULL)
+		PG_RETURN_NULL();
 	PG_RETURN_BYTEA_P(journey_write(j));
 }
 

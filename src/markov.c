@@ -1,39 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * markov.c
- *	  Data-driven attribution by the Markov-chain removal effect: the
- *	  storable type abm_markov (transition counts of journeys), the
- *	  aggregate abm_markov_attribution(path, converted [, order]),
- *	  abm_rollup(abm_markov), and abm_markov_credits(abm_markov).
- *
- * The chain.  A journey c1, c2, ..., cn (one row per account or
- * opportunity) is the walk start -> s1 -> ... -> sn -> conversion (or
- * null, when it did not convert), where state si is the tuple of the last
- * min(i, k) channels for a chain of order k (1 to 3): in first order the
- * states are the channels.  The aggregate counts the transitions (state,
- * next channel or end); a transition's probability is its count over the
- * count of all transitions leaving the same state.
- *
- * Removal effect.  P is the probability of absorption in conversion from
- * start.  Removing channel c turns every state that holds c into a dead
- * end (its incoming transitions go to null); P(-c) is the new absorption
- * probability, and removal_effect(c) = 1 - P(-c) / P.  Credits are the
- * removal effects normalised to sum to 1, over the channels that appear in
- * at least one converting journey: a channel no converting journey passed
- * through gets credit 0 even when the chain, being memoryless, routes some
- * conversion probability through it (its removal_effect column still shows
- * what the chain says).
- *
- * Solving.  The absorption probabilities x satisfy x(s) = sum_t p(s,t)
- * x(t) + p(s, conversion).  States that cannot reach conversion get 0
- * exactly (a reverse breadth-first search); on the others, Gauss-Seidel
- * sweeps (in that search's order, nearest to conversion first, with self
- * loops eliminated exactly) run from below (x = 0) and from above (x = 1,
- * or the full chain's upper bound, which bounds every removal) at once.
- * Both sequences are monotone, so [lo, hi] always brackets the exact
- * answer; sweeps stop when hi - lo <= 1e-12 hi at start, or when neither
- * moves any more (floating-point convergence).  P is reported as their
- * midpoint.
+ *	  Data-driven attribution by the Markov-chain removal effect
+ *	  (markov.h): the state abm_markov (transition counts of journeys), its
+ *	  binary form, the aggregate abm_markov_attribution(path, converted
+ *	  [, order]) and abm_rollup(abm_markov).
  *
  * On disk: version, kind, the order, the channel dictionary in byte order
  * (channel.c), per channel the converting journeys through it, then the
@@ -48,22 +19,13 @@
  */
 #include "postgres.h"
 
-#include <math.h>
-
-#include "abm.h"
-#include "channel.h"
+#include "markov.h"
 #include "common/hashfn.h"
 #include "common/int.h"
-#include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
-#include "utils/builtins.h"
 
-PG_FUNCTION_INFO_V1(abm_markov_in);
-PG_FUNCTION_INFO_V1(abm_markov_out);
-PG_FUNCTION_INFO_V1(abm_markov_recv);
-PG_FUNCTION_INFO_V1(abm_markov_send);
 PG_FUNCTION_INFO_V1(abm_markov_trans);
 PG_FUNCTION_INFO_V1(abm_markov_order_trans);
 PG_FUNCTION_INFO_V1(abm_markov_combine);
@@ -71,52 +33,11 @@ PG_FUNCTION_INFO_V1(abm_markov_serial);
 PG_FUNCTION_INFO_V1(abm_markov_deserial);
 PG_FUNCTION_INFO_V1(abm_markov_final);
 PG_FUNCTION_INFO_V1(abm_markov_merge);
-PG_FUNCTION_INFO_V1(abm_markov_credits);
 
-/* Caps (documented in docs/reference.md); beyond them, error 54000. */
-#define MK_MAX_CHANNELS		1000
-#define MK_MAX_TRANSITIONS	1000000
-#define MK_MAX_SWEEPS		1000000
-#define MK_MAX_ORDER		3
-
-#define MK_NONE		(-1)		/* empty slot of a state tuple */
-#define MK_CONV		(-2)		/* next: conversion */
-#define MK_NULL		(-3)		/* next: no conversion */
-
-#define MK_TOLERANCE	1e-12
-
-static const char *const mk_type = "abm_markov";
 static const char *const mk_hint =
 	"Attribute to fewer distinct channels, for example channel instead of campaign.";
 
-/*
- * One transition: from a state (the last channels, oldest first, MK_NONE
- * padding the front; all MK_NONE is start) to the next channel or the end.
- */
-typedef struct MkTrans
-{
-	int32		from[MK_MAX_ORDER];
-	int32		next;
-	int64		count;			/* 0 marks an empty slot of the hash table */
-} MkTrans;
-
-typedef struct Markov
-{
-	MemoryContext ctx;
-	int32		order;
-	AbmChannels ch;
-	int32		ccap;			/* entries of converted and stamp */
-	int64	   *converted;		/* converting journeys through each channel */
-	int64	   *stamp;			/* the last journey that counted a channel */
-	int64		journey;		/* journeys seen by this backend's transitions */
-	int32		ntrans;
-	uint32		tmask;			/* hash table slots - 1 */
-	MkTrans    *trans;
-	int64		paths;
-	int64		conversions;
-} Markov;
-
-static Markov *
+Markov *
 mk_new(MemoryContext ctx, int32 order)
 {
 	Markov	   *m = MemoryContextAllocZero(ctx, sizeof(Markov));
@@ -148,7 +69,7 @@ mk_ensure(Markov *m)
 	}
 }
 
-static int32
+int32
 mk_channel(Markov *m, const char *name, int32 len)
 {
 	int32		k = abm_channels_add(&m->ch, name, len, mk_hint);
@@ -201,7 +122,7 @@ mk_grow(Markov *m)
  * Add count to the transition (from, next); returns the count it had
  * before (0 when new).
  */
-static int64
+int64
 mk_count(Markov *m, const int32 *from, int32 next, int64 count)
 {
 	uint32		i;
@@ -352,7 +273,7 @@ mk_trans_cmp(const void *a, const void *b, void *arg)
  * order of their names; the transitions come back with channels renumbered
  * by that order, sorted.
  */
-static MkTrans *
+MkTrans *
 mk_canonical(const Markov *m, int32 **order_out)
 {
 	int32	   *order = abm_channels_order(&m->ch);
@@ -380,7 +301,7 @@ mk_canonical(const Markov *m, int32 **order_out)
 	return list;
 }
 
-static bytea *
+bytea *
 mk_write(const Markov *m)
 {
 	StringInfoData buf;
@@ -405,20 +326,7 @@ mk_write(const Markov *m)
 	return abm_write_end(&buf);
 }
 
-/*
- * The states of a canonical transition list: nstates distinct "from"
- * tuples, state s owning transitions first[s] .. first[s + 1] - 1; target[i]
- * is the state transition i leads to (-1 for conversion and null, and for
- * a state that is never left, which only a corrupt value has).
- */
-typedef struct MkStates
-{
-	int32		n;
-	int32	   *first;
-	int32	   *target;
-} MkStates;
-
-static void
+void
 mk_states(const MkTrans *list, int32 ntrans, int32 order, MkStates *st)
 {
 	st->first = palloc((ntrans + 1) * sizeof(int32));
@@ -461,7 +369,7 @@ mk_states(const MkTrans *list, int32 ntrans, int32 order, MkStates *st)
  * possible result of the aggregate?  NULL when it is, else why not.  Sets
  * paths and conversions.
  */
-static const char *
+const char *
 mk_check(Markov *m, const MkTrans *list, int32 ntrans)
 {
 	int32		nch = m->ch.n;
@@ -592,7 +500,7 @@ mk_fill(Markov *m, const MkTrans *list, int32 ntrans)
 	}
 }
 
-static Markov *
+Markov *
 mk_read(const char *data, Size len)
 {
 	AbmReader	r;
@@ -602,7 +510,7 @@ mk_read(const char *data, Size len)
 	MkTrans    *list;
 	const char *why;
 
-	abm_read_begin(&r, data, len, ABM_KIND_MARKOV, mk_type);
+	abm_read_begin(&r, data, len, ABM_KIND_MARKOV, MK_TYPE);
 	order = abm_read_uint8(&r);
 	if (order < 1 || order > MK_MAX_ORDER)
 		abm_corrupt("abm_markov",
@@ -631,7 +539,7 @@ mk_read(const char *data, Size len)
 	return m;
 }
 
-static Markov *
+Markov *
 mk_from_datum(Datum d)
 {
 	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
@@ -639,238 +547,6 @@ mk_from_datum(Datum d)
 	return mk_read(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
 }
 
-/* ---------- text form ---------- */
-
-static void
-mk_append_state(StringInfo buf, const Markov *m, const int32 *order, const int32 *from)
-{
-	int			first = 0;
-	int			len;
-
-	while (first < MK_MAX_ORDER && from[first] == MK_NONE)
-		first++;
-	len = MK_MAX_ORDER - first;
-	if (len == 0)
-	{
-		appendStringInfoString(buf, "start");
-		return;
-	}
-	if (len > 1)
-		appendStringInfoChar(buf, '(');
-	for (int j = first; j < MK_MAX_ORDER; j++)
-	{
-		int32		k = order[from[j]];
-
-		if (j > first)
-			appendStringInfoString(buf, ", ");
-		abm_channel_append(buf, m->ch.name[k], m->ch.len[k]);
-	}
-	if (len > 1)
-		appendStringInfoChar(buf, ')');
-}
-
-Datum
-abm_markov_out(PG_FUNCTION_ARGS)
-{
-	Markov	   *m = mk_from_datum(PG_GETARG_DATUM(0));
-	StringInfoData buf;
-	int32	   *order;
-	MkTrans    *list = mk_canonical(m, &order);
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "{order: %d, channels: {", m->order);
-	for (int32 i = 0; i < m->ch.n; i++)
-	{
-		int32		k = order[i];
-
-		if (i > 0)
-			appendStringInfoString(&buf, ", ");
-		abm_channel_append(&buf, m->ch.name[k], m->ch.len[k]);
-		appendStringInfo(&buf, ": " INT64_FORMAT, m->converted[k]);
-	}
-	appendStringInfoString(&buf, "}, transitions: {");
-	for (int32 i = 0; i < m->ntrans; i++)
-	{
-		if (i > 0)
-			appendStringInfoString(&buf, ", ");
-		mk_append_state(&buf, m, order, list[i].from);
-		appendStringInfoString(&buf, " > ");
-		if (list[i].next == MK_CONV)
-			appendStringInfoString(&buf, "conversion");
-		else if (list[i].next == MK_NULL)
-			appendStringInfoString(&buf, "null");
-		else
-		{
-			int32		k = order[list[i].next];
-
-			abm_channel_append(&buf, m->ch.name[k], m->ch.len[k]);
-		}
-		appendStringInfo(&buf, ": " INT64_FORMAT, list[i].count);
-	}
-	appendStringInfoString(&buf, "}}");
-	PG_RETURN_CSTRING(buf.data);
-}
-
-/* A channel of the literal's dictionary, by name. */
-static const char *
-mk_parse_channel(const char *p, const Markov *m, StringInfo name, int32 *k,
-				 const char *literal)
-{
-	p = abm_channel_parse(p, name, mk_type, literal);
-	*k = abm_channels_find(&m->ch, name->data, name->len);
-	if (*k < 0)
-		abm_literal_error(mk_type, literal, "A transition names a channel that is not listed in channels.");
-	return p;
-}
-
-/* start, "a", or ("a", "b"[, "c"]) into from (oldest first, padded). */
-static const char *
-mk_parse_state(const char *p, const Markov *m, StringInfo name, int32 *from,
-			   const char *literal)
-{
-	int32		tuple[MK_MAX_ORDER];
-	int			len = 0;
-
-	from[0] = from[1] = from[2] = MK_NONE;
-	p = abm_skip_ws(p);
-	if (strncmp(p, "start", 5) == 0)
-		return abm_skip_ws(p + 5);
-	if (*p == '"')
-	{
-		p = mk_parse_channel(p, m, name, &from[MK_MAX_ORDER - 1], literal);
-		return p;
-	}
-	p = abm_expect(p, "(", mk_type, literal);
-	for (;;)
-	{
-		if (len >= m->order)
-			abm_literal_error(mk_type, literal, "A state holds more channels than the order.");
-		p = mk_parse_channel(p, m, name, &tuple[len++], literal);
-		if (*p == ')')
-			break;
-		p = abm_expect(p, ",", mk_type, literal);
-	}
-	for (int j = 0; j < len; j++)
-		from[MK_MAX_ORDER - len + j] = tuple[j];
-	return abm_skip_ws(p + 1);
-}
-
-/*
- * {order: 1, channels: {"a": 1, "b": 0}, transitions: {start > "a": 2,
- * "a" > conversion: 1, ...}}: the same value as the binary form; the
- * channels and transitions may come in any order, each once.
- */
-Datum
-abm_markov_in(PG_FUNCTION_ARGS)
-{
-	const char *literal = PG_GETARG_CSTRING(0);
-	const char *p = literal;
-	StringInfoData name;
-	int64		order;
-	Markov	   *m;
-	MkTrans    *list;
-	int32	   *perm;
-	Markov	   *canon;
-	const char *why;
-
-	initStringInfo(&name);
-	p = abm_expect(p, "{", mk_type, literal);
-	p = abm_expect(p, "order", mk_type, literal);
-	p = abm_expect(p, ":", mk_type, literal);
-	p = abm_parse_count(p, &order, mk_type, literal);
-	if (order < 1 || order > MK_MAX_ORDER)
-		abm_literal_error(mk_type, literal, "The order must be 1, 2 or 3.");
-	m = mk_new(CurrentMemoryContext, (int32) order);
-	p = abm_expect(p, ",", mk_type, literal);
-	p = abm_expect(p, "channels", mk_type, literal);
-	p = abm_expect(p, ":", mk_type, literal);
-	p = abm_expect(p, "{", mk_type, literal);
-	while (*p != '}')
-	{
-		int32		k;
-		int64		c;
-
-		p = abm_channel_parse(p, &name, mk_type, literal);
-		if (abm_channels_find(&m->ch, name.data, name.len) >= 0)
-			abm_literal_error(mk_type, literal, "A channel is listed twice.");
-		k = mk_channel(m, name.data, name.len);
-		p = abm_expect(p, ":", mk_type, literal);
-		p = abm_parse_count(p, &c, mk_type, literal);
-		m->converted[k] = c;
-		if (*p == ',')
-			p = abm_skip_ws(p + 1);
-		else if (*p != '}')
-			abm_literal_error(mk_type, literal, "Expected \",\" or \"}\".");
-	}
-	p = abm_expect(p, "}", mk_type, literal);
-	p = abm_expect(p, ",", mk_type, literal);
-	p = abm_expect(p, "transitions", mk_type, literal);
-	p = abm_expect(p, ":", mk_type, literal);
-	p = abm_expect(p, "{", mk_type, literal);
-	while (*p != '}')
-	{
-		int32		from[MK_MAX_ORDER];
-		int32		next;
-		int64		count;
-
-		p = mk_parse_state(p, m, &name, from, literal);
-		p = abm_expect(p, ">", mk_type, literal);
-		if (strncmp(p, "conversion", 10) == 0)
-		{
-			next = MK_CONV;
-			p = abm_skip_ws(p + 10);
-		}
-		else if (strncmp(p, "null", 4) == 0)
-		{
-			next = MK_NULL;
-			p = abm_skip_ws(p + 4);
-		}
-		else
-			p = mk_parse_channel(p, m, &name, &next, literal);
-		p = abm_expect(p, ":", mk_type, literal);
-		p = abm_parse_count(p, &count, mk_type, literal);
-		if (count == 0)
-			abm_literal_error(mk_type, literal, "A transition count must be positive.");
-		if (mk_count(m, from, next, count) != 0)
-			abm_literal_error(mk_type, literal, "A transition is listed twice.");
-		if (*p == ',')
-			p = abm_skip_ws(p + 1);
-		else if (*p != '}')
-			abm_literal_error(mk_type, literal, "Expected \",\" or \"}\".");
-	}
-	p = abm_expect(p, "}", mk_type, literal);
-	p = abm_expect(p, "}", mk_type, literal);
-	if (*p != '\0')
-		abm_literal_error(mk_type, literal, "Unexpected text after the closing \"}\".");
-
-	/* the canonical copy is what the binary form holds; check it */
-	list = mk_canonical(m, &perm);
-	canon = mk_new(CurrentMemoryContext, m->order);
-	for (int32 i = 0; i < m->ch.n; i++)
-	{
-		mk_channel(canon, m->ch.name[perm[i]], m->ch.len[perm[i]]);
-		canon->converted[i] = m->converted[perm[i]];
-	}
-	why = mk_check(canon, list, m->ntrans);
-	if (why)
-		abm_literal_error(mk_type, literal, why);
-	PG_RETURN_BYTEA_P(mk_write(m));
-}
-
-Datum
-abm_markov_recv(PG_FUNCTION_ARGS)
-{
-	int			len;
-	const char *data = abm_recv_bytes((StringInfo) PG_GETARG_POINTER(0), &len);
-
-	PG_RETURN_BYTEA_P(mk_write(mk_read(data, len)));
-}
-
-Datum
-abm_markov_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(abm_send_stored(PG_GETARG_DATUM(0)));
-}
 
 /* ---------- the aggregate ---------- */
 
@@ -974,231 +650,3 @@ abm_markov_merge(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(mk_write(m));
 }
 
-/* ---------- the absorbing chain ---------- */
-
-typedef struct MkChain
-{
-	int32		n;				/* transient states; 0 is start */
-	int32	  (*tuple)[MK_MAX_ORDER];
-	int32	   *row;			/* edges of s: row[s] .. row[s + 1] - 1 */
-	int32	   *to;
-	float8	   *weight;			/* transition count */
-	float8	   *conv;			/* count to conversion */
-	float8	   *total;			/* count of every transition leaving s */
-	int32	   *rrow;			/* reverse edges: the predecessors of s */
-	int32	   *rfrom;
-	/* work space of one solve */
-	bool	   *active;
-	bool	   *reach;
-	int32	   *queue;
-	float8	   *lo;
-	float8	   *hi;
-} MkChain;
-
-static void
-mk_chain(const MkTrans *list, int32 ntrans, int32 order, MkChain *c)
-{
-	MkStates	st;
-	int32		nedges = 0;
-	int32	   *fill;
-
-	mk_states(list, ntrans, order, &st);
-	c->n = st.n;
-	c->tuple = palloc(Max(st.n, 1) * sizeof(*c->tuple));
-	c->row = palloc((st.n + 1) * sizeof(int32));
-	c->to = palloc(Max(ntrans, 1) * sizeof(int32));
-	c->weight = palloc(Max(ntrans, 1) * sizeof(float8));
-	c->conv = palloc0(Max(st.n, 1) * sizeof(float8));
-	c->total = palloc0(Max(st.n, 1) * sizeof(float8));
-	c->rrow = palloc0((st.n + 1) * sizeof(int32));
-	for (int32 s = 0; s < st.n; s++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		memcpy(c->tuple[s], list[st.first[s]].from, sizeof(c->tuple[s]));
-		c->row[s] = nedges;
-		for (int32 i = st.first[s]; i < st.first[s + 1]; i++)
-		{
-			c->total[s] += (float8) list[i].count;
-			if (list[i].next == MK_CONV)
-				c->conv[s] += (float8) list[i].count;
-			else if (st.target[i] >= 0)
-			{
-				c->to[nedges] = st.target[i];
-				c->weight[nedges] = (float8) list[i].count;
-				c->rrow[st.target[i] + 1]++;
-				nedges++;
-			}
-		}
-	}
-	c->row[st.n] = nedges;
-	for (int32 s = 0; s < st.n; s++)
-		c->rrow[s + 1] += c->rrow[s];
-	c->rfrom = palloc(Max(nedges, 1) * sizeof(int32));
-	fill = palloc(Max(st.n, 1) * sizeof(int32));
-	memcpy(fill, c->rrow, Max(st.n, 1) * sizeof(int32));
-	for (int32 s = 0; s < st.n; s++)
-		for (int32 e = c->row[s]; e < c->row[s + 1]; e++)
-			c->rfrom[fill[c->to[e]]++] = s;
-	pfree(fill);
-	c->active = palloc(Max(st.n, 1) * sizeof(bool));
-	c->reach = palloc(Max(st.n, 1) * sizeof(bool));
-	c->queue = palloc(Max(st.n, 1) * sizeof(int32));
-	c->lo = palloc0(Max(st.n, 1) * sizeof(float8));
-	c->hi = palloc0(Max(st.n, 1) * sizeof(float8));
-	pfree(st.first);
-	pfree(st.target);
-}
-
-/*
- * The probability of absorption in conversion from start over the active
- * states (c->active).  hi_init, when given, is an upper bound of the
- * answer in every state (the full chain's c->hi); c->hi holds the final
- * upper bounds afterwards.
- */
-static float8
-mk_absorb(MkChain *c, const float8 *hi_init)
-{
-	int32		n = 0;
-	float8		prev_lo = -1,
-				prev_hi = -1;
-
-	if (c->n == 0)
-		return 0;
-	/* the states that can reach conversion, nearest first */
-	for (int32 s = 0; s < c->n; s++)
-	{
-		c->reach[s] = c->active[s] && c->conv[s] > 0;
-		if (c->reach[s])
-			c->queue[n++] = s;
-	}
-	for (int32 q = 0; q < n; q++)
-	{
-		int32		t = c->queue[q];
-
-		for (int32 e = c->rrow[t]; e < c->rrow[t + 1]; e++)
-		{
-			int32		s = c->rfrom[e];
-
-			if (c->active[s] && !c->reach[s])
-			{
-				c->reach[s] = true;
-				c->queue[n++] = s;
-			}
-		}
-	}
-	if (!c->reach[0])
-		return 0;
-	for (int32 s = 0; s < c->n; s++)
-	{
-		c->lo[s] = 0;
-		c->hi[s] = !c->reach[s] ? 0 : hi_init ? hi_init[s] : 1;
-	}
-	for (int32 sweep = 0;; sweep++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		for (int32 q = 0; q < n; q++)
-		{
-			int32		s = c->queue[q];
-			float8		num_lo = c->conv[s];
-			float8		num_hi = c->conv[s];
-			float8		denom = c->total[s];
-
-			for (int32 e = c->row[s]; e < c->row[s + 1]; e++)
-			{
-				int32		t = c->to[e];
-
-				if (t == s)
-					denom -= c->weight[e];	/* a self loop only delays */
-				else
-				{
-					/* lo and hi are 0 where t cannot reach conversion */
-					num_lo += c->weight[e] * c->lo[t];
-					num_hi += c->weight[e] * c->hi[t];
-				}
-			}
-			c->lo[s] = num_lo / denom;
-			c->hi[s] = Min(c->hi[s], num_hi / denom);
-		}
-		if (c->hi[0] - c->lo[0] <= MK_TOLERANCE * c->hi[0] ||
-			(c->lo[0] == prev_lo && c->hi[0] == prev_hi))
-			break;
-		if (sweep >= MK_MAX_SWEEPS)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("the Markov chain did not converge"),
-					 errdetail("After %d sweeps the conversion probability is between %.17g and %.17g.",
-							   MK_MAX_SWEEPS, c->lo[0], c->hi[0]),
-					 errhint("Collapse channels repeated in a row in the journeys, or lower the order.")));
-		prev_lo = c->lo[0];
-		prev_hi = c->hi[0];
-	}
-	return (c->lo[0] + c->hi[0]) / 2;
-}
-
-static bool
-mk_holds(const int32 *tuple, int32 k)
-{
-	return tuple[0] == k || tuple[1] == k || tuple[2] == k;
-}
-
-/*
- * abm_markov_credits(abm_markov) -> TABLE(channel, removal_effect, credit,
- * conversions), one row per channel in byte order of the names.
- */
-Datum
-abm_markov_credits(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Markov	   *m = mk_from_datum(PG_GETARG_DATUM(0));
-	int32	   *order;
-	MkTrans    *list = mk_canonical(m, &order);
-	MkChain		c;
-	float8		p;
-	float8	   *hi_full;
-	float8	   *effect = palloc(Max(m->ch.n, 1) * sizeof(float8));
-	float8		sum = 0;
-
-	InitMaterializedSRF(fcinfo, 0);
-	mk_chain(list, m->ntrans, m->order, &c);
-	for (int32 s = 0; s < c.n; s++)
-		c.active[s] = true;
-	p = mk_absorb(&c, NULL);
-	hi_full = palloc(Max(c.n, 1) * sizeof(float8));
-	memcpy(hi_full, c.hi, Max(c.n, 1) * sizeof(float8));
-
-	for (int32 i = 0; i < m->ch.n && p > 0; i++)
-	{
-		float8		without;
-
-		for (int32 s = 0; s < c.n; s++)
-			c.active[s] = s == 0 || !mk_holds(c.tuple[s], i);
-		without = mk_absorb(&c, hi_full);
-		effect[i] = Max(0.0, Min(1.0, 1.0 - without / p));
-		if (m->converted[order[i]] > 0)
-			sum += effect[i];
-	}
-	for (int32 i = 0; i < m->ch.n; i++)
-	{
-		int32		k = order[i];
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
-
-		values[0] = PointerGetDatum(cstring_to_text_with_len(m->ch.name[k], m->ch.len[k]));
-		if (p > 0 && sum > 0)
-		{
-			float8		credit = m->converted[k] > 0 ? effect[i] / sum : 0.0;
-
-			values[1] = Float8GetDatum(effect[i]);
-			values[2] = Float8GetDatum(credit);
-			values[3] = Float8GetDatum(credit * (float8) m->conversions);
-		}
-		else
-		{
-			/* no conversion: nothing to share */
-			nulls[1] = nulls[2] = true;
-			values[3] = Float8GetDatum(0.0);
-		}
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
-}

@@ -327,13 +327,51 @@ abm_money_write(StringInfo buf, const AbmMoneySum *sum)
 		pq_sendbyte(buf, 0);
 	else
 	{
-		bytea	   *rest = DatumGetByteaPP(DirectFunctionCall1(numeric_send,
-															   NumericGetDatum(sum->rest)));
-
 		pq_sendbyte(buf, 1);
-		pq_sendint32(buf, VARSIZE_ANY_EXHDR(rest));
-		pq_sendbytes(buf, VARDATA_ANY(rest), VARSIZE_ANY_EXHDR(rest));
+		abm_write_numeric(buf, NumericGetDatum(sum->rest));
 	}
+}
+
+static void money_read_fail(AbmReader *r, const char *why);
+
+/* A numeric as its length and numeric_send's bytes. */
+void
+abm_write_numeric(StringInfo buf, Datum num)
+{
+	bytea	   *b = DatumGetByteaPP(DirectFunctionCall1(numeric_send, num));
+
+	pq_sendint32(buf, VARSIZE_ANY_EXHDR(b));
+	pq_sendbytes(buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+}
+
+/*
+ * A numeric written by abm_write_numeric, through numeric_recv (which checks
+ * the digits), palloc'd.  The binary format is 4 int16 (digit count,
+ * weight, sign, scale) and the digits: the length is checked first, as
+ * numeric_recv would report a short value as a protocol error.
+ */
+Numeric
+abm_read_numeric(AbmReader *r)
+{
+	int32		len = abm_read_count(r, MaxAllocSize - 1);
+	const char *bytes = abm_read_bytes(r, len);
+	uint16		ndigits;
+	StringInfoData si;
+
+	if (len < 4 * (int32) sizeof(int16))
+		money_read_fail(r, "A numeric value is truncated.");
+	memcpy(&ndigits, bytes, sizeof(ndigits));
+	if (len != (int32) ((4 + pg_ntoh16(ndigits)) * sizeof(int16)))
+		money_read_fail(r, "A numeric value has the wrong length.");
+	si.data = palloc(len + 1);
+	memcpy(si.data, bytes, len);
+	si.data[len] = '\0';
+	si.len = len;
+	si.maxlen = len + 1;
+	si.cursor = 0;
+	return DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&si),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
 }
 
 static void
@@ -346,11 +384,13 @@ money_read_fail(AbmReader *r, const char *why)
 }
 
 /*
- * Read a sum written by abm_money_write, as the sum of `count` amounts that
- * are all >= 0 (every money sum of abm is); the side sum is palloc'd.
+ * Read a sum written by abm_money_write.  any_sign: a sum of any numerics
+ * (negative, NaN and infinite values included, as sum(numeric) takes them);
+ * otherwise the sum of `count` amounts that are all >= 0 (every money sum of
+ * a money KPI is).  The side sum is palloc'd.
  */
-void
-abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count)
+static void
+money_read(AbmReader *r, AbmMoneySum *sum, int64 count, bool any_sign)
 {
 	int64		hi = abm_read_int64(r);
 	uint64		lo = (uint64) abm_read_int64(r);
@@ -358,7 +398,8 @@ abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count)
 
 	sum->scaled = (int128) (((uint128) (uint64) hi << 64) | lo);
 	sum->dscale = abm_read_int32(r);
-	if (sum->scaled < 0 || sum->scaled > MONEY_SCALED_LIMIT)
+	if (sum->scaled > MONEY_SCALED_LIMIT ||
+		sum->scaled < (any_sign ? -MONEY_SCALED_LIMIT : 0))
 		money_read_fail(r, "The money sum is out of range.");
 	if (sum->dscale < 0 || sum->dscale > NUM_DSCALE_MASK)
 		money_read_fail(r, "The display scale of the money sum is out of range.");
@@ -370,35 +411,24 @@ abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count)
 		money_read_fail(r, "Unknown money sum flag.");
 	if (has_rest)
 	{
-		int32		len = abm_read_count(r, MaxAllocSize - 1);
-		const char *bytes = abm_read_bytes(r, len);
-		uint16		ndigits;
-		StringInfoData si;
-
-		/*
-		 * The binary numeric format is 4 int16 (digit count, weight, sign,
-		 * scale) and the digits: check the length first, as numeric_recv
-		 * itself would report a short value as a protocol error.
-		 */
-		if (len < 4 * (int32) sizeof(int16))
-			money_read_fail(r, "The side money sum is truncated.");
-		memcpy(&ndigits, bytes, sizeof(ndigits));
-		if (len != (int32) ((4 + pg_ntoh16(ndigits)) * sizeof(int16)))
-			money_read_fail(r, "The side money sum has the wrong length.");
-		si.data = palloc(len + 1);
-		memcpy(si.data, bytes, len);
-		si.data[len] = '\0';
-		si.len = len;
-		si.maxlen = len + 1;
-		si.cursor = 0;
-		sum->rest = DatumGetNumeric(DirectFunctionCall3(numeric_recv,
-														PointerGetDatum(&si),
-														ObjectIdGetDatum(InvalidOid),
-														Int32GetDatum(-1)));
-		if (numeric_is_nan(sum->rest) || numeric_is_inf(sum->rest) ||
-			abm_numeric_sign(NumericGetDatum(sum->rest)) < 0)
+		sum->rest = abm_read_numeric(r);
+		if (!any_sign &&
+			(numeric_is_nan(sum->rest) || numeric_is_inf(sum->rest) ||
+			 abm_numeric_sign(NumericGetDatum(sum->rest)) < 0))
 			money_read_fail(r, "The side money sum is not a finite number >= 0.");
 	}
-	if (count == 0 && (sum->scaled != 0 || sum->rest != NULL))
+	if (!any_sign && count == 0 && (sum->scaled != 0 || sum->rest != NULL))
 		money_read_fail(r, "A money sum of no amount is not empty.");
+}
+
+void
+abm_money_read(AbmReader *r, AbmMoneySum *sum, int64 count)
+{
+	money_read(r, sum, count, false);
+}
+
+void
+abm_money_read_any(AbmReader *r, AbmMoneySum *sum)
+{
+	money_read(r, sum, 0, true);
 }

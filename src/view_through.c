@@ -33,8 +33,8 @@ PG_FUNCTION_INFO_V1(abm_view_through_serial);
 PG_FUNCTION_INFO_V1(abm_view_through_deserial);
 PG_FUNCTION_INFO_V1(abm_view_through_final);
 
-#define VT_IMPRESSION	0x01
-#define VT_CLICK		0x02
+#define VT_IMPRESSION	ABM_VT_IMPRESSION
+#define VT_CLICK		ABM_VT_CLICK
 #define VT_CONVERSION	0x04
 #define VT_KINDS		(VT_IMPRESSION | VT_CLICK | VT_CONVERSION)
 
@@ -44,11 +44,7 @@ PG_FUNCTION_INFO_V1(abm_view_through_final);
  */
 #define VT_MAX_EVENTS	10000000
 
-typedef struct VtEvent
-{
-	TimestampTz at;
-	uint8		kinds;			/* VT_* bits */
-} VtEvent;
+typedef AbmVtEvent VtEvent;
 
 typedef struct VtState
 {
@@ -211,49 +207,44 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-#define ABM_SORT_NAME sort_events
-#define ABM_SORT_TYPE VtEvent
+/* Events by time (interruptible quicksort, comparison inlined). */
+#define ABM_SORT_NAME vt_sort_events
+#define ABM_SORT_TYPE AbmVtEvent
 #define ABM_SORT_CMP(a, b) (((a)->at > (b)->at) - ((a)->at < (b)->at))
 #include "abm_sort.h"
 
 /*
  * Sort by time, then sweep each instant twice: first its impressions and
- * clicks, then its conversions, so that both ends of the window are
- * closed.  Sorting in place leaves the state's content (a multiset of
- * events) unchanged, so later transitions and finals stay correct.
+ * clicks, then the events the caller counts, so that both ends of the
+ * window are closed.  Sorting in place leaves the content of the caller's
+ * state (a multiset of events) unchanged.
  */
-Datum
-abm_view_through_final(PG_FUNCTION_ARGS)
+void
+abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found, void *arg)
 {
-	VtState    *st;
-	int64		count = 0;
 	bool		have_impression = false;
 	bool		have_click = false;
 	TimestampTz last_impression = 0;
 	TimestampTz last_click = 0;
 	int32		i = 0;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_INT64(0);
-	st = (VtState *) PG_GETARG_POINTER(0);
-	if (st->n > 1)
-		sort_events(st->events, st->n);
-
-	while (i < st->n)
+	if (n > 1)
+		vt_sort_events(ev, n);
+	while (i < n)
 	{
 		int32		end = i;
-		TimestampTz at = st->events[i].at;
+		TimestampTz at = ev[i].at;
 		TimestampTz earliest;
 
 		CHECK_FOR_INTERRUPTS();
-		while (end < st->n && st->events[end].at == at)
+		while (end < n && ev[end].at == at)
 		{
-			if (st->events[end].kinds & VT_IMPRESSION)
+			if (ev[end].kinds & ABM_VT_IMPRESSION)
 			{
 				have_impression = true;
 				last_impression = at;
 			}
-			if (st->events[end].kinds & VT_CLICK)
+			if (ev[end].kinds & ABM_VT_CLICK)
 			{
 				have_click = true;
 				last_click = at;
@@ -261,15 +252,35 @@ abm_view_through_final(PG_FUNCTION_ARGS)
 			end++;
 		}
 		/* an impression as old as this still counts; none older */
-		if (pg_sub_s64_overflow(at, st->within, &earliest))
+		if (pg_sub_s64_overflow(at, within, &earliest))
 			earliest = PG_INT64_MIN;
 		if (have_impression && last_impression >= earliest &&
 			(!have_click || last_click < last_impression))
 		{
 			for (int32 j = i; j < end; j++)
-				count += (st->events[j].kinds & VT_CONVERSION) != 0;
+				found(arg, &ev[j], last_impression);
 		}
 		i = end;
 	}
+}
+
+static void
+vt_count_conversion(void *arg, const AbmVtEvent *ev,
+					TimestampTz last_impression pg_attribute_unused())
+{
+	if (ev->kinds & VT_CONVERSION)
+		(*(int64 *) arg)++;
+}
+
+Datum
+abm_view_through_final(PG_FUNCTION_ARGS)
+{
+	VtState    *st;
+	int64		count = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_INT64(0);
+	st = (VtState *) PG_GETARG_POINTER(0);
+	abm_vt_sweep(st->events, st->n, st->within, vt_count_conversion, &count);
 	PG_RETURN_INT64(count);
 }

@@ -33,11 +33,6 @@ CREATE AGGREGATE abm_funnel(journey abm_journey) (
     COMBINEFUNC = abm_funnel_combine,
     SERIALFUNC = abm_funnel_serial, DESERIALFUNC = abm_funnel_deserial,
     PARALLEL = SAFE);
-CREATE AGGREGATE abm_rollup(abm_funnel) (
-    SFUNC = abm_funnel_merge, STYPE = abm_funnel,
-    COMBINEFUNC = abm_funnel_merge,
-    PARALLEL = SAFE);
-
 CREATE FUNCTION abm_funnel_steps(funnel abm_funnel)
     RETURNS TABLE(step int, stage text, accounts bigint, pct_of_first float8,
                   pct_of_previous float8, dropped bigint,
@@ -89,7 +84,6 @@ COMMENT ON FUNCTION abm_funnel_deserial(bytea, internal) IS 'support: reads a se
 COMMENT ON FUNCTION abm_funnel_final(internal) IS 'support: final function of abm_funnel';
 COMMENT ON FUNCTION abm_funnel_merge(abm_funnel, abm_funnel) IS 'support: merges two funnels; transition and combine of abm_rollup(abm_funnel)';
 COMMENT ON AGGREGATE abm_funnel(abm_journey) IS 'the funnel of a set of account journeys: an account counts at every stage up to its furthest';
-COMMENT ON AGGREGATE abm_rollup(abm_funnel) IS 'merges funnels of disjoint sets of accounts';
 COMMENT ON FUNCTION abm_funnel_steps(abm_funnel) IS 'one row per stage: accounts, share of the first and previous stage, accounts dropped since the previous one, median and p90 days from the previous stage, a bar';
 COMMENT ON FUNCTION abm_funnel_steps(regclass, name, name, name, text[]) IS 'the funnel of a stage history relation (account, stage, entered_at columns) in one call, with the caller''s privileges';
 COMMENT ON FUNCTION abm_funnel_report(int[], text[]) IS 'stage rows from per-account levels such as abm_window_funnel''s: accounts at level k or more per step';

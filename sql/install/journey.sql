@@ -41,11 +41,6 @@ CREATE AGGREGATE abm_journey(stage text, entered_at timestamptz, stages text[]) 
     COMBINEFUNC = abm_journey_combine,
     SERIALFUNC = abm_journey_serial, DESERIALFUNC = abm_journey_deserial,
     PARALLEL = SAFE);
-CREATE AGGREGATE abm_rollup(abm_journey) (
-    SFUNC = abm_journey_merge, STYPE = abm_journey,
-    COMBINEFUNC = abm_journey_merge,
-    PARALLEL = SAFE);
-
 CREATE FUNCTION abm_stage(journey abm_journey) RETURNS text
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION abm_entered(journey abm_journey, stage text) RETURNS timestamptz
@@ -65,6 +60,5 @@ COMMENT ON FUNCTION abm_journey_final(internal) IS 'support: final function of a
 COMMENT ON FUNCTION abm_journey_merge(abm_journey, abm_journey) IS 'support: merges two journeys (earliest entry per stage); transition and combine of abm_rollup(abm_journey)';
 COMMENT ON AGGREGATE abm_journey(text, timestamptz) IS 'the journey of an account from its stage entries, over the default six-stage list';
 COMMENT ON AGGREGATE abm_journey(text, timestamptz, text[]) IS 'the journey of an account from its stage entries, over your own ordered stage list (at most 16)';
-COMMENT ON AGGREGATE abm_rollup(abm_journey) IS 'merges journeys: the earliest entry of each stage';
 COMMENT ON FUNCTION abm_stage(abm_journey) IS 'the furthest stage the journey entered; NULL when none';
 COMMENT ON FUNCTION abm_entered(abm_journey, text) IS 'when the journey first entered the stage; NULL when it did not';

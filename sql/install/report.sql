@@ -1,12 +1,15 @@
 -- The six-stage ABM report: one row per KPI of the target accounts for a
 -- period, every KPI a fact about the period as it was known at its end
--- (docs/kpis.md defines each row).  PL/pgSQL so that optional relations and
--- columns can be left out; it runs with the caller's rights (no SECURITY
--- DEFINER), every relation reaches the SQL through its regclass text, which
--- is quoted and schema-qualified as needed, and the whole report is one SQL
--- statement: each relation is read by one scan (touches by two: the
--- per-account pass and the marketing-influence window).  PARALLEL RESTRICTED:
--- it reads relations the caller names, which may be temporary tables.
+-- (docs/kpis.md defines each row), and its trend form, one report per step.
+-- PL/pgSQL so that optional relations and columns can be left out; it runs
+-- with the caller's rights (no SECURITY DEFINER), every relation reaches the
+-- SQL through its regclass text, which is quoted and schema-qualified as
+-- needed.  abm_report and abm_report_series both run abm_report_steps: one
+-- SQL statement for every step at once, which reads each relation by one
+-- scan; the touches are read by one pass of the aggregate
+-- abm_report_touches per account, for all the steps (docs/performance.md).
+-- PARALLEL RESTRICTED: they read relations the caller names, which may be
+-- temporary tables.
 
 -- True when rel has column col; otherwise a NOTICE saying which KPIs are
 -- left out for want of it.
@@ -48,33 +51,38 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION abm_report(
+-- The report of each step [bounds[i], bounds[i + 1]), every step as known at
+-- its own end, in one statement: one row per step and KPI.  abm_report and
+-- abm_report_series check the period and call it; it checks the rest.
+-- jit = off: the statement is large (compiling it took longer than running
+-- it at a million touches) and its work is done in abm's C aggregates.
+CREATE FUNCTION abm_report_steps(
     accounts regclass,
-    touches regclass DEFAULT NULL,
-    opportunities regclass DEFAULT NULL,
-    contacts regclass DEFAULT NULL,
-    stages regclass DEFAULT NULL,
-    contracts regclass DEFAULT NULL,
-    nps_responses regclass DEFAULT NULL,
-    period_start timestamptz DEFAULT NULL,
-    period_end timestamptz DEFAULT NULL,
-    half_life interval DEFAULT '30 days',
-    engaged_min_score float8 DEFAULT 10,
-    lookback interval DEFAULT '90 days',
-    revenue_goal numeric DEFAULT NULL,
-    icp_profile jsonb DEFAULT NULL,
-    mqa_min_score float8 DEFAULT 30,
-    mqa_min_contacts int DEFAULT 3,
-    mqa_min_fit float8 DEFAULT 0.5,
-    grace interval DEFAULT '30 days',
-    engaged_activities text[] DEFAULT NULL,
-    committee_size float8 DEFAULT 6.8,
-    view_through_window interval DEFAULT '7 days',
-    surge_recent interval DEFAULT '7 days',
-    surge_baseline interval DEFAULT '28 days')
-RETURNS TABLE(stage int, kpi text, value numeric, unit text)
+    touches regclass,
+    opportunities regclass,
+    contacts regclass,
+    stages regclass,
+    contracts regclass,
+    nps_responses regclass,
+    bounds timestamptz[],
+    half_life interval,
+    engaged_min_score float8,
+    lookback interval,
+    revenue_goal numeric,
+    icp_profile jsonb,
+    mqa_min_score float8,
+    mqa_min_contacts int,
+    mqa_min_fit float8,
+    grace interval,
+    engaged_activities text[],
+    committee_size float8,
+    view_through_window interval,
+    surge_recent interval,
+    surge_baseline interval)
+RETURNS TABLE(step int, stage int, kpi text, value numeric, unit text)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $report$
 DECLARE
     acc regclass;
@@ -100,15 +108,42 @@ DECLARE
                     ' NULL::numeric AS amount WHERE false)';
     nps_src text := '(SELECT NULL::bigint AS account_id, NULL::timestamptz AS responded_at, NULL::int AS score WHERE false)';
     q text;
+    q2 text;
+    vt_since timestamptz[];
+    surge_since timestamptz[];
+    t_ids bigint[];
+    t_ids_text text[];
+    t_tiers int[];
+    t_fits float8[];
+    tam bigint;
+    o_accounts bigint[];
+    o_accounts_text text[];
+    rel regclass;
+    col name;
+    col_type regtype;
+    id_type regtype;
+    id_int bool;
+    ints constant regtype[] := '{smallint,integer,bigint}';
+    o_created timestamptz[];
+    o_closed timestamptz[];
+    o_amounts numeric[];
+    o_won bool[];
 BEGIN
-    IF period_start IS NULL OR period_end IS NULL OR period_start >= period_end
-       OR NOT isfinite(period_start) OR NOT isfinite(period_end) THEN
+    IF bounds IS NULL OR cardinality(bounds) < 2 OR cardinality(bounds) > 1001
+       OR array_position(bounds, NULL) IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = 'abm_report needs a finite period with period_start < period_end',
-            DETAIL = format('period_start = %s, period_end = %s.',
-                            coalesce(period_start::text, 'NULL'), coalesce(period_end::text, 'NULL')),
-            HINT = 'Pass period_start => ''2025-01-01'', period_end => ''2026-01-01''.';
+            MESSAGE = 'abm_report_steps needs 2 to 1001 bounds, none NULL',
+            DETAIL = format('bounds = %s.', coalesce(bounds::text, 'NULL')),
+            HINT = 'Pass the start of every step and the end of the last.';
     END IF;
+    FOR i IN 1 .. cardinality(bounds) - 1 LOOP
+        IF NOT bounds[i] < bounds[i + 1] OR NOT isfinite(bounds[i]) OR NOT isfinite(bounds[i + 1]) THEN
+            RAISE EXCEPTION USING ERRCODE = '22023',
+                MESSAGE = 'the bounds of abm_report_steps must be finite and increasing',
+                DETAIL = format('bounds[%s] = %s, bounds[%s] = %s.', i, bounds[i], i + 1, bounds[i + 1]),
+                HINT = 'Pass the start of every step and the end of the last, in order.';
+        END IF;
+    END LOOP;
     IF half_life IS NULL OR half_life <= interval '0' THEN
         RAISE EXCEPTION USING ERRCODE = '22023',
             MESSAGE = 'half_life must be positive',
@@ -137,224 +172,291 @@ BEGIN
             HINT = 'Pass intervals such as ''90 days''.';
     END IF;
 
-    acc := @extschema@.abm_report_relation(accounts, '{account_id,is_target}', 'every KPI');
-    IF acc IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = 'abm_report needs an accounts relation with columns account_id and is_target',
-            DETAIL = format('accounts = %s.', coalesce(accounts::text, 'NULL')),
-            HINT = 'Map your CRM accounts onto these columns with a view (docs/cookbook.md).';
-    END IF;
-    has_tier := @extschema@.abm_report_has_column(acc, 'tier', 'target accounts per tier');
-    IF icp_profile IS NULL THEN
-        RAISE NOTICE 'abm_report: no icp_profile given, leaving out total addressable market, ICP fit and marketing-qualified accounts';
-    ELSIF @extschema@.abm_report_has_column(acc, 'attributes', 'total addressable market, ICP fit and marketing-qualified accounts') THEN
-        has_fit := true;
-        fit_expr := format('@extschema@.abm_icp_fit(a.attributes, %L::jsonb)', icp_profile);
-    END IF;
-    tou := @extschema@.abm_report_relation(touches, '{account_id,occurred_at,activity}',
-                                          'the engagement, intent, influence and cost KPIs');
-    IF tou IS NOT NULL THEN
-        has_contact := @extschema@.abm_report_has_column(tou, 'contact_id',
-                           'engaged contacts, click-to-open rate, de-anonymisation, MQAs and committee coverage');
-        has_cost := @extschema@.abm_report_has_column(tou, 'cost', 'spend and every cost KPI');
-        tou_src := format('(SELECT x.account_id, x.occurred_at, x.activity, %s AS contact_id, %s AS cost FROM %s x)',
-                          CASE WHEN has_contact THEN 'x.contact_id' ELSE 'NULL::bigint' END,
-                          CASE WHEN has_cost THEN 'x.cost' ELSE 'NULL::numeric' END, tou);
-    END IF;
-    opp := @extschema@.abm_report_relation(opportunities,
-               '{account_id,created_at,closed_at,amount,is_won}', 'the opportunity KPIs');
-    IF opp IS NOT NULL THEN
-        opp_src := format('(SELECT o.account_id, o.created_at, o.closed_at, o.amount, o.is_won FROM %s o)', opp);
-    END IF;
-    con := @extschema@.abm_report_relation(contacts, '{contact_id,account_id,role}',
-               'buying-committee size, coverage and penetration');
-    IF con IS NOT NULL THEN
-        con_src := format('(SELECT c.account_id, c.contact_id, c.role FROM %s c)', con);
-    END IF;
-    stg := @extschema@.abm_report_relation(stages, '{account_id,stage,entered_at}', 'the journey-stage counts');
-    IF stg IS NOT NULL THEN
-        stg_src := format('(SELECT s.account_id, s.stage, s.entered_at FROM %s s)', stg);
-    END IF;
-    ctr := @extschema@.abm_report_relation(contracts, '{account_id,starts_on,ends_on,amount}',
-               'the customer, retention and revenue KPIs');
-    IF ctr IS NOT NULL THEN
-        ctr_src := format('(SELECT c.account_id, c.starts_on, c.ends_on, c.amount FROM %s c)', ctr);
-    END IF;
-    nps := @extschema@.abm_report_relation(nps_responses, '{account_id,responded_at,score}', 'NPS');
-    IF nps IS NOT NULL THEN
-        nps_src := format('(SELECT r.account_id, r.responded_at, r.score FROM %s r)', nps);
-    END IF;
+    -- The relations and their optional columns (a NOTICE names what is left
+    -- out), checked once per step: the trend form has always given each
+    -- NOTICE once per step.
+    FOR rep IN 1 .. cardinality(bounds) - 1 LOOP
+        acc := @extschema@.abm_report_relation(accounts, '{account_id,is_target}', 'every KPI');
+        IF acc IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '22023',
+                MESSAGE = 'abm_report needs an accounts relation with columns account_id and is_target',
+                DETAIL = format('accounts = %s.', coalesce(accounts::text, 'NULL')),
+                HINT = 'Map your CRM accounts onto these columns with a view (docs/cookbook.md).';
+        END IF;
+        has_tier := @extschema@.abm_report_has_column(acc, 'tier', 'target accounts per tier');
+        IF icp_profile IS NULL THEN
+            RAISE NOTICE 'abm_report: no icp_profile given, leaving out total addressable market, ICP fit and marketing-qualified accounts';
+        ELSIF @extschema@.abm_report_has_column(acc, 'attributes', 'total addressable market, ICP fit and marketing-qualified accounts') THEN
+            has_fit := true;
+            fit_expr := format('@extschema@.abm_icp_fit(a.attributes, %L::jsonb)', icp_profile);
+        END IF;
+        tou := @extschema@.abm_report_relation(touches, '{account_id,occurred_at,activity}',
+                                              'the engagement, intent, influence and cost KPIs');
+        IF tou IS NOT NULL THEN
+            has_contact := @extschema@.abm_report_has_column(tou, 'contact_id',
+                               'engaged contacts, click-to-open rate, de-anonymisation, MQAs and committee coverage');
+            has_cost := @extschema@.abm_report_has_column(tou, 'cost', 'spend and every cost KPI');
+            -- the types abm_report_touches takes (no-ops on the conventional columns)
+            tou_src := format('(SELECT x.account_id, x.occurred_at::timestamptz AS occurred_at, x.activity::text AS activity,'
+                              ' %s AS contact_id, %s AS cost FROM %s x)',
+                              CASE WHEN has_contact THEN 'x.contact_id::bigint' ELSE 'NULL::bigint' END,
+                              CASE WHEN has_cost THEN 'x.cost::numeric' ELSE 'NULL::numeric' END, tou);
+        END IF;
+        opp := @extschema@.abm_report_relation(opportunities,
+                   '{account_id,created_at,closed_at,amount,is_won}', 'the opportunity KPIs');
+        IF opp IS NOT NULL THEN
+            opp_src := format('(SELECT o.account_id, o.created_at, o.closed_at, o.amount, o.is_won FROM %s o)', opp);
+        END IF;
+        con := @extschema@.abm_report_relation(contacts, '{contact_id,account_id,role}',
+                   'buying-committee size, coverage and penetration');
+        IF con IS NOT NULL THEN
+            con_src := format('(SELECT c.account_id, c.contact_id, c.role FROM %s c)', con);
+        END IF;
+        stg := @extschema@.abm_report_relation(stages, '{account_id,stage,entered_at}', 'the journey-stage counts');
+        IF stg IS NOT NULL THEN
+            stg_src := format('(SELECT s.account_id, s.stage, s.entered_at FROM %s s)', stg);
+        END IF;
+        ctr := @extschema@.abm_report_relation(contracts, '{account_id,starts_on,ends_on,amount}',
+                   'the customer, retention and revenue KPIs');
+        IF ctr IS NOT NULL THEN
+            ctr_src := format('(SELECT c.account_id, c.starts_on, c.ends_on, c.amount FROM %s c)', ctr);
+        END IF;
+        nps := @extschema@.abm_report_relation(nps_responses, '{account_id,responded_at,score}', 'NPS');
+        IF nps IS NOT NULL THEN
+            nps_src := format('(SELECT r.account_id, r.responded_at, r.score FROM %s r)', nps);
+        END IF;
+    END LOOP;
 
-    -- $1 period_start, $2 period_end, $3 half_life, $4 engaged_min_score,
-    -- $5 lookback, $6 revenue_goal, $7 mqa_min_score, $8 mqa_min_contacts,
-    -- $9 mqa_min_fit, $10 grace, $11 engaged_activities, $12 committee_size,
-    -- $13 view_through_window, $14 surge_recent, $15 surge_baseline.
-    -- Contract dates are compared with the period's dates ($1::date, $2::date).
+    -- Ids.  Every relation joins accounts by account_id, so their types
+    -- must compare: all integer types (the ids travel as bigint), or all of
+    -- the accounts' own type, such as text or uuid (they travel as text and
+    -- are cast back).  abm_report_touches and abm_coverage keep contact ids
+    -- as bigint: they must be of an integer type (docs/reference.md).
+    FOR rel, col IN
+        SELECT v.r, v.c FROM (VALUES (acc, 'account_id'), (tou, 'account_id'), (opp, 'account_id'),
+                                     (con, 'account_id'), (stg, 'account_id'), (ctr, 'account_id'),
+                                     (nps, 'account_id'), (CASE WHEN has_contact THEN tou END, 'contact_id'),
+                                     (con, 'contact_id')) v(r, c)
+        WHERE v.r IS NOT NULL
+    LOOP
+        SELECT a.atttypid INTO col_type FROM pg_attribute a
+        WHERE a.attrelid = rel AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+        -- a domain compares as its base type
+        WHILE (SELECT ty.typtype FROM pg_type ty WHERE ty.oid = col_type) = 'd' LOOP
+            SELECT ty.typbasetype INTO col_type FROM pg_type ty WHERE ty.oid = col_type;
+        END LOOP;
+        IF col = 'contact_id' THEN
+            IF NOT col_type = ANY (ints) THEN
+                RAISE EXCEPTION USING ERRCODE = '42804',
+                    MESSAGE = 'abm_report needs contact ids of an integer type',
+                    DETAIL = format('%s.contact_id is %s.', rel, col_type),
+                    HINT = 'Map the contact ids to bigint in a view, for example with a stable hash (docs/cookbook.md).';
+            END IF;
+        ELSIF rel = acc AND id_type IS NULL THEN
+            id_type := col_type;
+            id_int := col_type = ANY (ints);
+        ELSIF (id_int AND NOT col_type = ANY (ints))
+              OR (NOT id_int AND col_type <> id_type
+                  AND NOT (SELECT bool_and(ty.typcategory = 'S') FROM pg_type ty WHERE ty.oid IN (col_type, id_type))) THEN
+            RAISE EXCEPTION USING ERRCODE = '42804',
+                MESSAGE = 'the account_id columns of abm_report''s relations must have one type',
+                DETAIL = format('%s.account_id is %s, %s.account_id is %s.', acc, id_type, rel, col_type),
+                HINT = 'Give every relation the same account ids, cast to one type in the views that feed the report.';
+        END IF;
+    END LOOP;
+    -- the empty relations that stand for those not given, with the ids' type
+    tou_src := replace(tou_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    opp_src := replace(opp_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    con_src := replace(con_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    stg_src := replace(stg_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    ctr_src := replace(ctr_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+    nps_src := replace(nps_src, 'NULL::bigint AS account_id', format('NULL::%s AS account_id', id_type));
+
+    -- $1 the start of the first step, $2 the end of the last, $3 half_life,
+    -- $4 engaged_min_score, $5 lookback, $6 revenue_goal, $7 mqa_min_score,
+    -- $8 mqa_min_contacts, $9 mqa_min_fit, $10 grace, $11 engaged_activities,
+    -- $12 committee_size, $13 view_through_window, $14 surge_recent,
+    -- $15 surge_baseline, $16 bounds, $17 the start of each step's
+    -- view-through buffer, $18 the start of the surge windows at each step's
+    -- end, $19 to $22 the target accounts (ids, tiers, fits) and the total
+    -- addressable market, $23 to $27 their opportunities, $28 and $29 the
+    -- ids of both as text when they are not of an integer type (%11$s and
+    -- %12$s name the arrays of ids, %13$s casts one back).  Contract dates
+    -- are compared with the steps' dates (st.s::date, st.e::date).
     q := format($q$
-WITH acct AS MATERIALIZED (
-    SELECT a.account_id, coalesce(a.is_target, false) AS is_target, %1$s AS tier, %2$s AS fit
-    FROM %3$s a WHERE a.account_id IS NOT NULL
-), t AS MATERIALIZED (
-    SELECT account_id, tier, fit FROM acct WHERE is_target
+WITH st AS NOT MATERIALIZED (
+    SELECT i AS step, $16[i] AS s, $16[i + 1] AS e
+    FROM pg_catalog.generate_series(1, pg_catalog.cardinality($16) - 1) i
 ),
--- Opportunities of target accounts created before period_end, as known at
--- period_end: one closed at or after it is open.
+-- The target accounts, one row per row of accounts (read by the first
+-- statement: $19 ids, $20 tiers, $21 ICP fits), and the opportunities of
+-- target accounts created before the end of the last step ($23 to $27).
+-- Not materialized: the pass below reads them in its parallel workers.
+t AS NOT MATERIALIZED (
+    SELECT t.account_id%13$s AS account_id, t.tier, t.fit
+    FROM unnest(%11$s, $20::int[], $21::float8[]) AS t(account_id, tier, fit)
+), o_all AS NOT MATERIALIZED (
+    SELECT o.account_id%13$s AS account_id, o.created_at, o.closed_at, o.amount, o.is_won
+    FROM unnest(%12$s, $24::timestamptz[], $25::timestamptz[], $26::numeric[], $27::bool[])
+        AS o(account_id, created_at, closed_at, amount, is_won)
+),
+-- Per step, the opportunities created before its end as known at its end
+-- (one closed at or after it is open), those a KPI of the step can use:
+-- created in the step or open at some time in it.
 o AS MATERIALIZED (
-    SELECT row_number() OVER () AS k, x.account_id, x.created_at, x.amount,
-           CASE WHEN x.closed_at < $2 AND x.is_won IS NOT NULL THEN x.closed_at END AS closed_at,
-           CASE WHEN x.closed_at < $2 THEN x.is_won END AS is_won
-    FROM %5$s x JOIN t USING (account_id)
-    WHERE x.created_at < $2
-), won_first AS (
-    SELECT account_id, min(closed_at) AS won_at FROM o
-    WHERE is_won AND closed_at >= $1 GROUP BY account_id
+    SELECT st.step, st.s, x.account_id, x.created_at, x.amount,
+           CASE WHEN x.closed_at < st.e AND x.is_won IS NOT NULL THEN x.closed_at END AS closed_at,
+           CASE WHEN x.closed_at < st.e THEN x.is_won END AS is_won
+    FROM o_all x JOIN st ON x.created_at < st.e
+    WHERE x.created_at >= st.s OR x.closed_at IS NULL OR x.is_won IS NULL OR x.closed_at >= st.s
 ),
--- Touches of target accounts before period_end, one pass per account.
-x AS (
-    SELECT x.account_id, x.occurred_at, lower(x.activity) AS activity, x.contact_id, x.cost,
-           x.occurred_at >= $1 AS in_period,
-           -- a touch of no known activity counts for spend, not as engagement
-           coalesce(CASE WHEN $11::text[] IS NULL THEN lower(x.activity) <> 'ad_impression'
-                         ELSE lower(x.activity) = ANY ($11::text[]) END, false) AS counts
-    FROM %4$s x JOIN t USING (account_id)
-    WHERE x.occurred_at < $2
-), per_touch AS MATERIALIZED (
+-- The first win of each target account in each step, as known at its end.
+won_first AS NOT MATERIALIZED (
+    SELECT st.step, x.account_id, min(x.closed_at) AS won_at
+    FROM o_all x JOIN st ON x.is_won AND x.closed_at >= st.s AND x.closed_at < st.e AND x.created_at < st.e
+    GROUP BY st.step, x.account_id
+), first_opp AS (
+    SELECT account_id, min(created_at) AS created_at FROM o_all GROUP BY account_id
+),
+-- What the pass over the touches needs of each target account: how many
+-- rows it has in accounts (the touches of an account listed twice count
+-- twice), its first win in each step, and its opportunities created in the
+-- steps.  Grouped by account, which also tells the planner that the
+-- accounts are distinct, so that it hashes them rather than the touches.
+acct_in AS (
+    SELECT t.account_id, count(*)::int AS copies, min(w.won_at) AS won_at,
+           min(n.created) AS created, min(n.since) AS since, min(n.amounts) AS amounts
+    FROM t
+    LEFT JOIN (SELECT a.account_id, array_agg(w.won_at ORDER BY st.step) AS won_at
+               FROM (SELECT DISTINCT account_id FROM won_first) a CROSS JOIN st
+                    LEFT JOIN won_first w ON w.account_id = a.account_id AND w.step = st.step
+               GROUP BY a.account_id) w USING (account_id)
+    LEFT JOIN (SELECT account_id, array_agg(created_at) AS created, array_agg(created_at - $5) AS since,
+                      array_agg(amount) AS amounts
+               FROM o_all WHERE created_at >= $1 GROUP BY account_id) n USING (account_id)
+    GROUP BY t.account_id
+),
+-- The touches of target accounts before the end of the last step, one pass
+-- per account for every step: activity counts, first touch, scores,
+-- engagement, contacts, spend, view-through, surge, touches up to the win,
+-- influenced opportunities (abm_report_touches).
+pass AS MATERIALIZED (
     SELECT x.account_id,
-           min(x.occurred_at) AS first_touch,
-           @extschema@.abm_engagement_score(@extschema@.abm_activity_weight(x.activity), x.occurred_at, $2, $3) AS score_end,
-           @extschema@.abm_engagement_score(@extschema@.abm_activity_weight(x.activity), x.occurred_at, $1, $3)
-               FILTER (WHERE NOT x.in_period AND x.activity IN ('meeting_booked', 'chat', 'call', 'email_reply')) AS rel_start,
-           @extschema@.abm_engagement_score(@extschema@.abm_activity_weight(x.activity), x.occurred_at, $2, $3)
-               FILTER (WHERE x.activity IN ('meeting_booked', 'chat', 'call', 'email_reply')) AS rel_end,
-           coalesce(bool_or(x.in_period AND x.counts), false) AS engaged,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'ad_impression') AS impressions,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'ad_click') AS ad_clicks,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'email_open') AS email_opens,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'email_click') AS email_clicks,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'web_visit') AS web_visits,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'high_value_page_visit') AS hvp_visits,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'content_download') AS downloads,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'webinar_attended') AS webinars,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'chat') AS chats,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'form_fill') AS form_fills,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'meeting_booked') AS meetings,
-           count(*) FILTER (WHERE x.in_period AND x.activity = 'event_attended') AS events,
-           count(*) FILTER (WHERE x.in_period AND x.activity IN ('web_visit', 'high_value_page_visit')
-                                              AND x.contact_id IS NOT NULL) AS identified_visits,
-           count(DISTINCT x.contact_id) FILTER (WHERE x.in_period AND x.activity = 'email_open') AS openers,
-           count(DISTINCT x.contact_id) FILTER (WHERE x.in_period AND x.activity = 'email_click') AS clickers,
-           array_agg(DISTINCT x.contact_id) FILTER (WHERE x.in_period AND x.counts AND x.contact_id IS NOT NULL)
-               AS engaged_ids,
-           coalesce(sum(x.cost) FILTER (WHERE x.in_period), 0) AS cost,
-           @extschema@.abm_view_through(x.occurred_at, x.activity = 'ad_impression', x.activity = 'ad_click',
-                                        x.activity = 'form_fill' AND x.in_period, $13)
-               FILTER (WHERE x.occurred_at >= $1 - $13) AS vt_conversions,
-           @extschema@.abm_view_through(x.occurred_at, x.activity = 'ad_impression', x.activity = 'ad_click',
-                                        x.activity IN ('web_visit', 'high_value_page_visit') AND x.in_period, $13)
-               FILTER (WHERE x.occurred_at >= $1 - $13) AS vt_visits,
-           @extschema@.abm_surge(x.occurred_at, $2, $14, $15)
-               FILTER (WHERE x.occurred_at >= $2 - $14 - $15
-                         AND x.activity IN ('web_visit', 'high_value_page_visit', 'content_download',
-                                            'third_party_intent')) AS surge,
-           count(*) FILTER (WHERE x.in_period AND x.occurred_at <= w.won_at) AS touches_to_win
-    FROM x LEFT JOIN won_first w USING (account_id)
+           @extschema@.abm_report_touches(x.occurred_at, x.activity, x.contact_id, x.cost,
+                                          a.copies, a.won_at, a.created, a.since, a.amounts,
+                                          $16, $17, $18, $3, $11, $13, $14, $15) AS r
+    FROM %4$s x JOIN acct_in a USING (account_id)
+    WHERE x.occurred_at < $2
     GROUP BY x.account_id
+), per_touch AS MATERIALIZED (
+    SELECT p.account_id, r.* FROM pass p, unnest(p.r) r
 ),
--- Contracts of target accounts that started before period_end; a
--- contract of no days covers no day and is left out.  One without an
--- amount (a free pilot) makes a customer and adds no money.
+-- Contracts of target accounts that started before the end of the last
+-- step; a contract of no days covers no day and is left out.  A step sees
+-- those that started before its end.  One without an amount (a free
+-- pilot) makes a customer and adds no money.
 c AS MATERIALIZED (
     SELECT row_number() OVER () AS k, x.account_id, x.starts_on, x.ends_on, x.amount,
            round(x.amount * 365.25 / (x.ends_on - x.starts_on), 2) AS arr
     FROM %8$s x JOIN t USING (account_id)
     WHERE x.starts_on < $2::date AND x.ends_on > x.starts_on
+), first_contract AS (
+    SELECT account_id, min(starts_on) AS first_start FROM c GROUP BY account_id
 ), cust AS (
-    SELECT account_id,
-           min(starts_on) AS first_start,
-           coalesce(sum(arr) FILTER (WHERE starts_on < $1::date AND ends_on >= $1::date), 0) AS arr_start,
-           coalesce(sum(arr) FILTER (WHERE starts_on < $2::date AND ends_on >= $2::date), 0) AS arr_end,
-           bool_or(starts_on < $1::date AND ends_on >= $1::date) AS at_start,
-           bool_or(starts_on < $2::date AND ends_on >= $2::date) AS at_end
-    FROM c GROUP BY account_id
+    SELECT st.step, c.account_id,
+           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.s::date AND c.ends_on >= st.s::date), 0) AS arr_start,
+           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.e::date AND c.ends_on >= st.e::date), 0) AS arr_end,
+           bool_or(c.starts_on < st.s::date AND c.ends_on >= st.s::date) AS at_start,
+           bool_or(c.starts_on < st.e::date AND c.ends_on >= st.e::date) AS at_end
+    FROM c JOIN st ON c.starts_on < st.e::date AND c.ends_on >= st.s::date
+    GROUP BY st.step, c.account_id
 ),
--- Renewal: a contract is up in the period when ends_on + grace falls in
--- it; it is renewed when another contract of the account starts by
--- ends_on + grace and runs past ends_on.  A customer counts once, by its
--- contract that ends last among those up in the period.
+-- Renewal: a contract is up in a step when ends_on + grace falls in it; it
+-- is renewed when another contract of the account starts by ends_on + grace
+-- and runs past ends_on.  A customer counts once, by its contract that ends
+-- last among those up in the step.
 up AS (
-    SELECT DISTINCT ON (c.account_id) c.account_id,
+    SELECT DISTINCT ON (st.step, c.account_id) st.step, c.account_id,
            c.k IN (SELECT p.k FROM c p JOIN c n ON n.account_id = p.account_id
                    WHERE n.starts_on <= (p.ends_on + $10)::date AND n.ends_on > p.ends_on) AS renewed
-    FROM c
-    WHERE (c.ends_on + $10)::date >= $1::date AND (c.ends_on + $10)::date < $2::date
-    ORDER BY c.account_id, c.ends_on DESC
+    FROM c JOIN st ON (c.ends_on + $10)::date >= st.s::date AND (c.ends_on + $10)::date < st.e::date
+    ORDER BY st.step, c.account_id, c.ends_on DESC
 ),
--- Revenue won in the period: contracts starting in it.  From an account
--- that had a contract in force on the day before, or ended at most grace
--- before, it is an existing customer's; otherwise new-logo.  An existing
--- customer's contract renews the contracts that end within grace of its
--- start (each renewed by the first contract starting in that window), up to
+-- Revenue won in a step: contracts starting in it.  From an account that
+-- had a contract in force on the day before, or ended at most grace before,
+-- it is an existing customer's; otherwise new-logo.  An existing customer's
+-- contract renews the contracts that end within grace of its start (each
+-- renewed by the first contract starting in that window in the step), up to
 -- their value over its own term; the rest is expansion.
 won_c AS (
-    SELECT c.*,
+    SELECT st.step, c.*,
            c.k IN (SELECT n.k FROM c n JOIN c p ON p.account_id = n.account_id
                    WHERE p.starts_on < n.starts_on AND (p.ends_on + $10)::date >= n.starts_on) AS existing
-    FROM c WHERE c.starts_on >= $1::date
+    FROM c JOIN st ON c.starts_on >= st.s::date AND c.starts_on < st.e::date
 ), claim AS (
-    SELECT DISTINCT ON (p.k) p.k AS renewed_k, n.k AS by_k, p.amount * (n.ends_on - n.starts_on) / (p.ends_on - p.starts_on) AS value
+    SELECT DISTINCT ON (n.step, p.k) n.step, p.k AS renewed_k, n.k AS by_k,
+           p.amount * (n.ends_on - n.starts_on) / (p.ends_on - p.starts_on) AS value
     FROM c p JOIN won_c n ON n.account_id = p.account_id AND n.k <> p.k AND n.starts_on > p.starts_on
          AND n.starts_on >= (p.ends_on - $10)::date AND n.starts_on <= (p.ends_on + $10)::date
-    ORDER BY p.k, n.starts_on, n.amount DESC, n.ends_on DESC, n.k
+    ORDER BY n.step, p.k, n.starts_on, n.amount DESC, n.ends_on DESC, n.k
 ), revenue AS (
-    SELECT w.account_id, w.amount, w.existing,
+    SELECT w.step, w.account_id, w.amount, w.existing,
            CASE WHEN w.amount IS NULL THEN NULL
                 WHEN w.existing THEN least(w.amount, round(coalesce(r.value, 0), 2)) ELSE 0 END AS renewal
     FROM won_c w LEFT JOIN (SELECT by_k, sum(value) AS value FROM claim GROUP BY by_k) r ON r.by_k = w.k
 ),
--- Buying committees of target accounts: engaged = touched in the period.
-committee AS (
-    SELECT k.account_id,
-           @extschema@.abm_coverage(k.contact_id, k.role, k.contact_id = ANY (coalesce(p.engaged_ids, '{}')),
-                                    ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
-    FROM %6$s k JOIN t USING (account_id) LEFT JOIN per_touch p USING (account_id)
+-- Buying committees of target accounts (the known contacts), and per step
+-- the engaged ones: engaged = touched in the step.  A contact counts once
+-- however often its account is listed (grouped, as in acct_in).
+kc AS MATERIALIZED (
+    SELECT k.account_id, k.contact_id, k.role
+    FROM %6$s k JOIN (SELECT account_id FROM t GROUP BY account_id) tt USING (account_id)
     WHERE k.contact_id IS NOT NULL
-    GROUP BY k.account_id
+), committee AS (
+    SELECT k.account_id,
+           (@extschema@.abm_coverage(k.contact_id, k.role, false,
+                                     ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12)).contacts
+    FROM kc k GROUP BY k.account_id
+), committee_engaged AS (
+    SELECT p.step, k.account_id,
+           @extschema@.abm_coverage(k.contact_id, k.role, true,
+                                    ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
+    FROM per_touch p CROSS JOIN LATERAL unnest(p.engaged_contact_ids) e(contact_id)
+         JOIN kc k ON k.account_id = p.account_id AND k.contact_id = e.contact_id
+    GROUP BY p.step, k.account_id
 ),
--- Journeys of target accounts from the stage entries before period_end.
+-- Journeys of target accounts at the end of each step (the first entry of
+-- each stage: an account listed twice has the same journey).
 journey AS (
-    SELECT s.account_id, @extschema@.abm_journey(s.stage, s.entered_at) AS j
-    FROM %7$s s JOIN t USING (account_id)
-    WHERE s.entered_at < $2
-    GROUP BY s.account_id
+    SELECT st.step, s.account_id, @extschema@.abm_journey(s.stage, s.entered_at) AS j
+    FROM %7$s s JOIN (SELECT account_id FROM t GROUP BY account_id) tt USING (account_id)
+         JOIN st ON s.entered_at < st.e
+    GROUP BY st.step, s.account_id
 ),
--- Marketing influence: opportunities created in the period with a touch in
--- the look-back window before their creation.
-influence AS (
-    SELECT o.k, o.amount, count(y.account_id) > 0 AS influenced
-    FROM o LEFT JOIN %4$s y ON y.account_id = o.account_id
-         AND y.occurred_at >= o.created_at - $5 AND y.occurred_at < o.created_at
-    WHERE o.created_at >= $1
-    GROUP BY o.k, o.amount
-),
--- Per target account, everything the KPIs below need.
+-- Per target account and step, everything the KPIs below need.
 acct_kpi AS (
-    SELECT t.account_id, t.fit,
+    SELECT st.step, t.account_id, t.fit,
            coalesce(p.score_end, 0) AS score_end,
-           coalesce(p.rel_start, 0) AS rel_start,
-           coalesce(p.rel_end, 0) AS rel_end,
+           coalesce(p.relationship_start, 0) AS rel_start,
+           coalesce(p.relationship_end, 0) AS rel_end,
            coalesce(p.engaged, false) AS engaged,
-           coalesce(cardinality(p.engaged_ids), 0) AS engaged_contacts,
+           coalesce(cardinality(p.engaged_contact_ids), 0) AS engaged_contacts,
            coalesce(p.surge >= 2, false) AS surging,
            coalesce(oa.created, false) AS opp_created,
            coalesce(oa.active, false) AS opp_active,
            w.won_at IS NOT NULL AS won,
-           coalesce(cu.first_start >= $1::date, false) AS new_customer
-    FROM t LEFT JOIN per_touch p USING (account_id) LEFT JOIN won_first w USING (account_id)
-         LEFT JOIN cust cu USING (account_id)
-         LEFT JOIN (SELECT account_id, bool_or(created_at >= $1) AS created,
-                           bool_or(closed_at IS NULL OR closed_at >= $1) AS active
-                    FROM o GROUP BY account_id) oa USING (account_id)
-), k1 AS (
+           coalesce(fc.first_start >= st.s::date AND fc.first_start < st.e::date, false) AS new_customer
+    FROM t CROSS JOIN st
+         LEFT JOIN per_touch p ON p.account_id = t.account_id AND p.step = st.step
+         LEFT JOIN won_first w ON w.account_id = t.account_id AND w.step = st.step
+         LEFT JOIN first_contract fc ON fc.account_id = t.account_id
+         LEFT JOIN (SELECT step, account_id, bool_or(created_at >= s) AS created,
+                           bool_or(closed_at IS NULL OR closed_at >= s) AS active
+                    FROM o GROUP BY step, account_id) oa ON oa.account_id = t.account_id AND oa.step = st.step
+),
+-- The KPIs, one row per step (each over "st LEFT JOIN", so that a step
+-- without rows still has its counts of 0 and its NULL averages).
+k1 AS (
     SELECT count(*) AS targets,
            count(*) FILTER (WHERE tier = 1) AS tier1,
            count(*) FILTER (WHERE tier = 2) AS tier2,
@@ -362,98 +464,126 @@ acct_kpi AS (
            avg(fit) AS fit
     FROM t
 ), k_tam AS (
-    SELECT count(*) FILTER (WHERE fit >= $9) AS tam FROM acct
+    SELECT $22::bigint AS tam
 ), k_acct AS (
-    SELECT count(*) FILTER (WHERE engaged) AS engaged,
-           count(*) FILTER (WHERE score_end >= $4) AS above_threshold,
-           avg(score_end) AS avg_score,
-           avg(rel_start) AS rel_start, avg(rel_end) AS rel_end,
-           count(*) FILTER (WHERE surging) AS surging,
-           count(*) FILTER (WHERE score_end >= $7 AND engaged_contacts >= $8 AND fit >= $9) AS mqas,
-           count(*) FILTER (WHERE opp_created) AS opp_accounts,
-           count(*) FILTER (WHERE opp_active) AS active_accounts,
-           count(*) FILTER (WHERE won) AS won_accounts,
-           count(*) FILTER (WHERE new_customer) AS new_customers
-    FROM acct_kpi
+    SELECT st.step,
+           count(*) FILTER (WHERE a.engaged) AS engaged,
+           count(*) FILTER (WHERE a.score_end >= $4) AS above_threshold,
+           avg(a.score_end) AS avg_score,
+           avg(a.rel_start) AS rel_start, avg(a.rel_end) AS rel_end,
+           count(*) FILTER (WHERE a.surging) AS surging,
+           count(*) FILTER (WHERE a.score_end >= $7 AND a.engaged_contacts >= $8 AND a.fit >= $9) AS mqas,
+           count(*) FILTER (WHERE a.opp_created) AS opp_accounts,
+           count(*) FILTER (WHERE a.opp_active) AS active_accounts,
+           count(*) FILTER (WHERE a.won) AS won_accounts,
+           count(*) FILTER (WHERE a.new_customer) AS new_customers
+    FROM st LEFT JOIN acct_kpi a ON a.step = st.step
+    GROUP BY st.step
 ), k_touch AS (
-    SELECT coalesce(sum(impressions), 0) AS impressions, coalesce(sum(ad_clicks), 0) AS ad_clicks,
-           coalesce(sum(email_opens), 0) AS email_opens, coalesce(sum(email_clicks), 0) AS email_clicks,
-           coalesce(sum(web_visits), 0) AS web_visits, coalesce(sum(hvp_visits), 0) AS hvp_visits, coalesce(sum(downloads), 0) AS downloads,
-           coalesce(sum(webinars), 0) AS webinars, coalesce(sum(chats), 0) AS chats, coalesce(sum(form_fills), 0) AS form_fills,
-           coalesce(sum(meetings), 0) AS meetings, coalesce(sum(events), 0) AS events, coalesce(sum(identified_visits), 0) AS identified_visits,
-           coalesce(sum(openers), 0) AS openers, coalesce(sum(clickers), 0) AS clickers,
-           coalesce(sum(cost), 0) AS spend, coalesce(sum(vt_conversions), 0) AS vt_conversions, coalesce(sum(vt_visits), 0) AS vt_visits,
-           coalesce(sum(touches_to_win), 0) AS touches_to_win
-    FROM per_touch
+    SELECT st.step,
+           coalesce(sum(p.ad_impressions), 0) AS impressions, coalesce(sum(p.ad_clicks), 0) AS ad_clicks,
+           coalesce(sum(p.email_opens), 0) AS email_opens, coalesce(sum(p.email_clicks), 0) AS email_clicks,
+           coalesce(sum(p.web_visits), 0) AS web_visits, coalesce(sum(p.high_value_page_visits), 0) AS hvp_visits,
+           coalesce(sum(p.content_downloads), 0) AS downloads, coalesce(sum(p.webinars_attended), 0) AS webinars,
+           coalesce(sum(p.chats), 0) AS chats, coalesce(sum(p.form_fills), 0) AS form_fills,
+           coalesce(sum(p.meetings_booked), 0) AS meetings, coalesce(sum(p.events_attended), 0) AS events,
+           coalesce(sum(p.identified_visits), 0) AS identified_visits,
+           coalesce(sum(p.email_openers), 0) AS openers, coalesce(sum(p.email_clickers), 0) AS clickers,
+           coalesce(sum(p.cost), 0) AS spend,
+           coalesce(sum(p.view_through_conversions), 0) AS vt_conversions,
+           coalesce(sum(p.view_through_visits), 0) AS vt_visits,
+           coalesce(sum(p.touches_to_win), 0) AS touches_to_win,
+           coalesce(sum(p.influenced_opportunities), 0) AS influenced,
+           sum(p.influenced_amount) AS influenced_amount
+    FROM st LEFT JOIN per_touch p ON p.step = st.step
+    GROUP BY st.step
 ), k_committee AS (
-    SELECT avg((r).contacts) AS size, avg((r).engaged_contacts) AS engaged_contacts,
-           avg((r).coverage) AS coverage, avg((r).penetration) AS penetration
-    FROM committee
+    SELECT st.step, avg(cm.contacts) AS size,
+           avg(coalesce((ce.r).engaged_contacts, 0)) FILTER (WHERE cm.account_id IS NOT NULL) AS engaged_contacts,
+           avg(coalesce((ce.r).coverage, 0)) FILTER (WHERE cm.account_id IS NOT NULL) AS coverage,
+           avg(coalesce((ce.r).penetration, 0)) FILTER (WHERE cm.account_id IS NOT NULL) AS penetration
+    FROM st LEFT JOIN committee cm ON true
+         LEFT JOIN committee_engaged ce ON ce.step = st.step AND ce.account_id = cm.account_id
+    GROUP BY st.step
 ), k_opp AS (
-    SELECT count(*) FILTER (WHERE created_at >= $1) AS created,
-           count(*) FILTER (WHERE closed_at IS NULL) AS open_at_end,
-           coalesce(sum(amount) FILTER (WHERE closed_at IS NULL), 0) AS open_amount,
-           count(*) FILTER (WHERE is_won AND closed_at >= $1) AS won,
-           count(*) FILTER (WHERE NOT is_won AND closed_at >= $1) AS lost,
-           sum(amount) FILTER (WHERE is_won AND closed_at >= $1) AS won_amount,
-           avg(amount) FILTER (WHERE is_won AND closed_at >= $1) AS avg_won,
-           @extschema@.abm_deal_cycle(created_at, closed_at) FILTER (WHERE is_won AND closed_at >= $1) AS sales_cycle
-    FROM o
-), k_cycle AS (
-    SELECT (SELECT @extschema@.abm_deal_cycle(p.first_touch, o.closed_at)
-            FROM o JOIN per_touch p USING (account_id)
-            WHERE o.is_won AND o.closed_at >= $1 AND p.first_touch <= o.closed_at) AS to_won,
-           (SELECT @extschema@.abm_deal_cycle(p.first_touch, f.created_at)
-            FROM (SELECT account_id, min(created_at) AS created_at FROM o GROUP BY account_id) f
-                 JOIN per_touch p USING (account_id)
-            WHERE f.created_at >= $1 AND p.first_touch <= f.created_at) AS to_opp
-), k_influence AS (
-    SELECT @extschema@.abm_rate(influenced) AS share,
-           sum(amount) FILTER (WHERE influenced) / nullif(sum(amount), 0) AS amount_share
-    FROM influence
+    SELECT st.step,
+           count(*) FILTER (WHERE o.created_at >= st.s) AS created,
+           sum(o.amount) FILTER (WHERE o.created_at >= st.s) AS created_amount,
+           count(*) FILTER (WHERE o.step IS NOT NULL AND o.closed_at IS NULL) AS open_at_end,
+           coalesce(sum(o.amount) FILTER (WHERE o.step IS NOT NULL AND o.closed_at IS NULL), 0) AS open_amount,
+           count(*) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS won,
+           count(*) FILTER (WHERE NOT o.is_won AND o.closed_at >= st.s) AS lost,
+           sum(o.amount) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS won_amount,
+           avg(o.amount) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS avg_won,
+           @extschema@.abm_deal_cycle(o.created_at, o.closed_at) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS sales_cycle
+    FROM st LEFT JOIN o ON o.step = st.step
+    GROUP BY st.step
+), k_cycle_won AS (
+    SELECT o.step, @extschema@.abm_deal_cycle(p.first_touch, o.closed_at) AS to_won
+    FROM o JOIN per_touch p ON p.account_id = o.account_id AND p.step = o.step
+    WHERE o.is_won AND o.closed_at >= o.s AND p.first_touch <= o.closed_at
+    GROUP BY o.step
+), k_cycle_opp AS (
+    SELECT st.step, @extschema@.abm_deal_cycle(p.first_touch, f.created_at) AS to_opp
+    FROM first_opp f JOIN st ON f.created_at >= st.s AND f.created_at < st.e
+         JOIN per_touch p ON p.account_id = f.account_id AND p.step = st.step
+    WHERE p.first_touch <= f.created_at
+    GROUP BY st.step
 ), k_cust AS (
-    SELECT count(*) FILTER (WHERE at_start) AS at_start,
-           count(*) FILTER (WHERE at_end) AS at_end,
-           count(*) FILTER (WHERE at_start AND at_end) AS retained,
-           coalesce(sum(arr_start) FILTER (WHERE at_start), 0) AS arr_start,
-           coalesce(sum(arr_end - arr_start) FILTER (WHERE at_start AND at_end AND arr_end > arr_start), 0) AS arr_expansion,
-           coalesce(sum(arr_start - arr_end) FILTER (WHERE at_start AND at_end AND arr_end < arr_start), 0) AS arr_contraction,
-           coalesce(sum(arr_start) FILTER (WHERE at_start AND NOT at_end), 0) AS arr_churn,
-           coalesce(sum(arr_end) FILTER (WHERE at_start), 0) AS arr_end,
-           coalesce(sum(least(arr_end, arr_start)) FILTER (WHERE at_start), 0) AS arr_kept
-    FROM cust
+    SELECT st.step,
+           count(*) FILTER (WHERE cu.at_start) AS at_start,
+           count(*) FILTER (WHERE cu.at_end) AS at_end,
+           count(*) FILTER (WHERE cu.at_start AND cu.at_end) AS retained,
+           coalesce(sum(cu.arr_start) FILTER (WHERE cu.at_start), 0) AS arr_start,
+           coalesce(sum(cu.arr_end - cu.arr_start) FILTER (WHERE cu.at_start AND cu.at_end AND cu.arr_end > cu.arr_start), 0) AS arr_expansion,
+           coalesce(sum(cu.arr_start - cu.arr_end) FILTER (WHERE cu.at_start AND cu.at_end AND cu.arr_end < cu.arr_start), 0) AS arr_contraction,
+           coalesce(sum(cu.arr_start) FILTER (WHERE cu.at_start AND NOT cu.at_end), 0) AS arr_churn,
+           coalesce(sum(cu.arr_end) FILTER (WHERE cu.at_start), 0) AS arr_end,
+           coalesce(sum(least(cu.arr_end, cu.arr_start)) FILTER (WHERE cu.at_start), 0) AS arr_kept
+    FROM st LEFT JOIN cust cu ON cu.step = st.step
+    GROUP BY st.step
 ), k_renewal AS (
-    SELECT count(*) AS up, count(*) FILTER (WHERE renewed) AS renewed FROM up
+    SELECT st.step, count(u.account_id) AS up, count(*) FILTER (WHERE u.renewed) AS renewed
+    FROM st LEFT JOIN up u ON u.step = st.step
+    GROUP BY st.step
 ), k_revenue AS (
-    SELECT coalesce(sum(amount) FILTER (WHERE NOT existing), 0) AS new_logo,
-           coalesce(sum(renewal), 0) AS renewal,
-           coalesce(sum(amount - renewal) FILTER (WHERE existing), 0) AS expansion,
-           coalesce(sum(amount), 0) AS total,
-           count(DISTINCT account_id) FILTER (WHERE existing AND amount > renewal) AS expanded_accounts
-    FROM revenue
+    SELECT st.step,
+           coalesce(sum(r.amount) FILTER (WHERE NOT r.existing), 0) AS new_logo,
+           coalesce(sum(r.renewal), 0) AS renewal,
+           coalesce(sum(r.amount - r.renewal) FILTER (WHERE r.existing), 0) AS expansion,
+           coalesce(sum(r.amount), 0) AS total,
+           count(DISTINCT r.account_id) FILTER (WHERE r.existing AND r.amount > r.renewal) AS expanded_accounts
+    FROM st LEFT JOIN revenue r ON r.step = st.step
+    GROUP BY st.step
 ), k_acv AS (
-    SELECT @extschema@.abm_acv(amount, starts_on, ends_on) AS acv FROM c WHERE starts_on >= $1::date
+    SELECT st.step, @extschema@.abm_acv(c.amount, c.starts_on, c.ends_on) AS acv
+    FROM st LEFT JOIN c ON c.starts_on >= st.s::date AND c.starts_on < st.e::date
+    GROUP BY st.step
 ), k_nps AS (
-    SELECT @extschema@.abm_nps(r.score) AS nps
-    FROM %9$s r JOIN t USING (account_id)
-    WHERE r.responded_at >= $1 AND r.responded_at < $2
+    SELECT st.step, @extschema@.abm_nps(r.score) FILTER (WHERE r.responded_at IS NOT NULL) AS nps
+    FROM st LEFT JOIN (%9$s r JOIN t USING (account_id)) ON r.responded_at >= st.s AND r.responded_at < st.e
+    GROUP BY st.step
 ), k_funnel AS (
-    SELECT f.step, f.stage, f.accounts,
-           (SELECT count(*) FROM journey WHERE @extschema@.abm_stage(journey.j) = f.stage) AS furthest
-    FROM (SELECT @extschema@.abm_funnel(j) AS fn FROM journey) x,
-         LATERAL @extschema@.abm_funnel_steps(x.fn) f
-    -- no journey yet: every stage counts 0
+    SELECT x.step, f.step AS fstep, f.stage, f.accounts, coalesce(jf.n, 0) AS furthest
+    FROM (SELECT st.step, @extschema@.abm_funnel(j.j) AS fn
+          FROM st LEFT JOIN journey j ON j.step = st.step GROUP BY st.step) x
+         CROSS JOIN LATERAL @extschema@.abm_funnel_steps(x.fn) f
+         LEFT JOIN (SELECT step, @extschema@.abm_stage(j) AS stage, count(*) AS n FROM journey GROUP BY 1, 2) jf
+              ON jf.step = x.step AND jf.stage = f.stage
+    -- a step without a journey yet: every stage counts 0
     UNION ALL
-    SELECT d.step::int, d.stage, 0, 0
-    FROM unnest(ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])
-         WITH ORDINALITY AS d(stage, step)
-    WHERE NOT EXISTS (SELECT 1 FROM journey)
+    SELECT st.step, d.fstep::int, d.stage, 0, 0
+    FROM st CROSS JOIN unnest(ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])
+         WITH ORDINALITY AS d(stage, fstep)
+    WHERE NOT EXISTS (SELECT 1 FROM journey j WHERE j.step = st.step)
 )
-SELECT r.stage, r.kpi, r.value, r.unit
+SELECT r.step, r.stage, r.kpi, r.value, r.unit
 FROM (
-    SELECT v.stage, v.ord, v.kpi, v.value, v.unit, v.needs
-    FROM k1, k_tam, k_acct, k_touch, k_committee, k_opp, k_cycle, k_influence, k_cust, k_renewal,
-         k_revenue, k_acv, k_nps,
+    SELECT st.step, v.stage, v.ord, v.kpi, v.value, v.unit, v.needs
+    FROM st JOIN k_acct USING (step) JOIN k_touch USING (step) JOIN k_committee USING (step)
+         JOIN k_opp USING (step) LEFT JOIN k_cycle_won USING (step) LEFT JOIN k_cycle_opp USING (step)
+         JOIN k_cust USING (step) JOIN k_renewal USING (step) JOIN k_revenue USING (step)
+         JOIN k_acv USING (step) JOIN k_nps USING (step) CROSS JOIN k1 CROSS JOIN k_tam,
          LATERAL (VALUES
     (1, 10, 'target accounts', k1.targets::numeric, 'accounts', '{}'::text[]),
     (1, 11, 'target accounts, tier 1', k1.tier1, 'accounts', '{tier}'),
@@ -516,7 +646,7 @@ FROM (
      round((k_acct.opp_accounts::float8 / nullif(k1.targets, 0))::numeric, 4), 'share', '{opp}'),
     (3, 23, 'opportunities open at period end', k_opp.open_at_end, 'opportunities', '{opp}'),
     (3, 24, 'pipeline open at period end (amount)', k_opp.open_amount, 'money', '{opp}'),
-    (3, 30, 'time from first touch to first opportunity, median', round((k_cycle.to_opp).median_days::numeric, 1), 'days', '{opp,tou}'),
+    (3, 30, 'time from first touch to first opportunity, median', round((k_cycle_opp.to_opp).median_days::numeric, 1), 'days', '{opp,tou}'),
     (3, 40, 'cost per target account with an opportunity created in the period',
      round(k_touch.spend / nullif(k_acct.opp_accounts, 0), 2), 'money', '{opp,tou,cost}'),
     (4, 10, 'opportunities won in the period', k_opp.won, 'opportunities', '{opp}'),
@@ -529,9 +659,9 @@ FROM (
     (4, 16, 'pipeline velocity (open at period end x average won deal x win rate / mean sales cycle)',
      round(k_opp.open_at_end * k_opp.avg_won * (k_opp.won::numeric / nullif(k_opp.won + k_opp.lost, 0))
            / nullif((k_opp.sales_cycle).mean_days, 0)::numeric, 2), 'money per day', '{opp}'),
-    (4, 20, 'deal cycle (first touch to won), mean', round((k_cycle.to_won).mean_days::numeric, 1), 'days', '{opp,tou}'),
-    (4, 21, 'deal cycle (first touch to won), median', round((k_cycle.to_won).median_days::numeric, 1), 'days', '{opp,tou}'),
-    (4, 22, 'deal cycle (first touch to won), p90', round((k_cycle.to_won).p90_days::numeric, 1), 'days', '{opp,tou}'),
+    (4, 20, 'deal cycle (first touch to won), mean', round((k_cycle_won.to_won).mean_days::numeric, 1), 'days', '{opp,tou}'),
+    (4, 21, 'deal cycle (first touch to won), median', round((k_cycle_won.to_won).median_days::numeric, 1), 'days', '{opp,tou}'),
+    (4, 22, 'deal cycle (first touch to won), p90', round((k_cycle_won.to_won).p90_days::numeric, 1), 'days', '{opp,tou}'),
     (4, 30, 'target accounts won in the period', k_acct.won_accounts, 'accounts', '{opp}'),
     (4, 31, 'touches per won account (touches in the period up to the win)',
      round(k_touch.touches_to_win::numeric / nullif(k_acct.won_accounts, 0), 2), 'touches', '{opp,tou}'),
@@ -543,9 +673,9 @@ FROM (
     (4, 43, 'customer acquisition cost (spend / new customers)',
      round(k_touch.spend / nullif(k_acct.new_customers, 0), 2), 'money', '{ctr,tou,cost}'),
     (4, 50, 'marketing influence, share of opportunities created in the period',
-     round(k_influence.share::numeric, 4), 'share', '{opp,tou}'),
+     round((k_touch.influenced::float8 / nullif(k_opp.created, 0)::float8)::numeric, 4), 'share', '{opp,tou}'),
     (4, 51, 'marketing influence, share of pipeline amount created in the period',
-     round(k_influence.amount_share, 4), 'share', '{opp,tou}'),
+     round(k_touch.influenced_amount / nullif(k_opp.created_amount, 0), 4), 'share', '{opp,tou}'),
     (5, 10, 'customers at period start', k_cust.at_start, 'accounts', '{ctr}'),
     (5, 11, 'customers at period end', k_cust.at_end, 'accounts', '{ctr}'),
     (5, 12, 'customers at period start still customers at period end', k_cust.retained, 'accounts', '{ctr}'),
@@ -572,20 +702,20 @@ FROM (
     (6, 20, 'NPS', round(k_nps.nps::numeric, 1), 'NPS', '{nps}'))
          AS v(stage, ord, kpi, value, unit, needs)
     UNION ALL
-    SELECT CASE f.stage WHEN 'target' THEN 1 WHEN 'engaged' THEN 2 WHEN 'opportunity' THEN 3
-                        WHEN 'won' THEN 4 WHEN 'retained' THEN 5 ELSE 6 END, 100 + f.step * 2 + 0,
+    SELECT f.step, CASE f.stage WHEN 'target' THEN 1 WHEN 'engaged' THEN 2 WHEN 'opportunity' THEN 3
+                        WHEN 'won' THEN 4 WHEN 'retained' THEN 5 ELSE 6 END, 100 + f.fstep * 2 + 0,
            'target accounts that reached ' || f.stage || ' or a later stage by period end',
            f.accounts::numeric, 'accounts', '{stg}'
-    FROM k_funnel f WHERE f.step > 1
+    FROM k_funnel f WHERE f.fstep > 1
     UNION ALL
-    SELECT CASE f.stage WHEN 'target' THEN 1 WHEN 'engaged' THEN 2 WHEN 'opportunity' THEN 3
-                        WHEN 'won' THEN 4 WHEN 'retained' THEN 5 ELSE 6 END, 100 + f.step * 2 + 1,
+    SELECT f.step, CASE f.stage WHEN 'target' THEN 1 WHEN 'engaged' THEN 2 WHEN 'opportunity' THEN 3
+                        WHEN 'won' THEN 4 WHEN 'retained' THEN 5 ELSE 6 END, 100 + f.fstep * 2 + 1,
            'target accounts whose furthest stage at period end is ' || f.stage,
            f.furthest::numeric, 'accounts', '{stg}'
     FROM k_funnel f
 ) r
 WHERE r.needs <@ %10$L::text[]
-ORDER BY r.stage, r.ord
+ORDER BY r.step, r.stage, r.ord
 $q$,
         CASE WHEN has_tier THEN 'a.tier' ELSE 'NULL::int' END,
         fit_expr, acc, tou_src, opp_src, con_src, stg_src, ctr_src, nps_src,
@@ -600,18 +730,171 @@ $q$,
             CASE WHEN con IS NOT NULL THEN 'con' END,
             CASE WHEN stg IS NOT NULL THEN 'stg' END,
             CASE WHEN ctr IS NOT NULL THEN 'ctr' END,
-            CASE WHEN nps IS NOT NULL THEN 'nps' END], NULL));
+            CASE WHEN nps IS NOT NULL THEN 'nps' END], NULL),
+        CASE WHEN id_int THEN '$19::bigint[]' ELSE '$28::text[]' END,
+        CASE WHEN id_int THEN '$23::bigint[]' ELSE '$29::text[]' END,
+        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
 
+    -- The accounts and the opportunities, each read once, here: the main
+    -- statement takes the target accounts and their opportunities as
+    -- parameters, so that its pass over the touches can run in parallel
+    -- workers (a worker cannot read a CTE of the leader).  Ids travel as
+    -- bigint, or as text when they are of another type.
+    q2 := format($p$
+        SELECT coalesce(array_agg(a.account_id%4$s) FILTER (WHERE a.is_target), '{}'),
+               coalesce(array_agg(a.tier) FILTER (WHERE a.is_target), '{}'),
+               coalesce(array_agg(a.fit) FILTER (WHERE a.is_target), '{}'),
+               count(*) FILTER (WHERE a.fit >= $1)
+        FROM (SELECT a.account_id, coalesce(a.is_target, false) AS is_target,
+                     (%1$s)::int AS tier, (%2$s)::float8 AS fit
+              FROM %3$s a WHERE a.account_id IS NOT NULL) a$p$,
+        CASE WHEN has_tier THEN 'a.tier' ELSE 'NULL::int' END, fit_expr, acc,
+        CASE WHEN id_int THEN '::bigint' ELSE '::text' END);
+    IF id_int THEN
+        EXECUTE q2 INTO t_ids, t_tiers, t_fits, tam USING mqa_min_fit;
+    ELSE
+        EXECUTE q2 INTO t_ids_text, t_tiers, t_fits, tam USING mqa_min_fit;
+    END IF;
+    q2 := format($p$
+        SELECT coalesce(array_agg(x.account_id%2$s), '{}'), coalesce(array_agg(x.created_at), '{}'),
+               coalesce(array_agg(x.closed_at), '{}'), coalesce(array_agg(x.amount), '{}'),
+               coalesce(array_agg(x.is_won), '{}')
+        FROM (SELECT o.account_id, o.created_at::timestamptz AS created_at,
+                     o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
+              FROM %1$s o) x JOIN (SELECT u%3$s AS account_id FROM unnest($1) u) t USING (account_id)
+        WHERE x.created_at < $2$p$, opp_src,
+        CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
+        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
+    IF id_int THEN
+        EXECUTE q2 INTO o_accounts, o_created, o_closed, o_amounts, o_won USING t_ids, bounds[cardinality(bounds)];
+    ELSE
+        EXECUTE q2 INTO o_accounts_text, o_created, o_closed, o_amounts, o_won
+            USING t_ids_text, bounds[cardinality(bounds)];
+    END IF;
+    -- the window starts, in the session's time zone as timestamptz - interval
+    -- computes them (the aggregate takes them ready, so it is immutable)
+    vt_since := ARRAY(SELECT b - view_through_window
+                      FROM unnest(bounds[1:cardinality(bounds) - 1]) WITH ORDINALITY u(b, i) ORDER BY i);
+    surge_since := ARRAY(SELECT b - surge_recent - surge_baseline
+                         FROM unnest(bounds[2:cardinality(bounds)]) WITH ORDINALITY u(b, i) ORDER BY i);
     RETURN QUERY EXECUTE q
-        USING period_start, period_end, half_life, engaged_min_score, lookback, revenue_goal,
+        USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
               mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
-              view_through_window, surge_recent, surge_baseline;
+              view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
+              t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
+              t_ids_text, o_accounts_text;
+END
+$report$;
+
+CREATE FUNCTION abm_report(
+    accounts regclass,
+    touches regclass DEFAULT NULL,
+    opportunities regclass DEFAULT NULL,
+    contacts regclass DEFAULT NULL,
+    stages regclass DEFAULT NULL,
+    contracts regclass DEFAULT NULL,
+    nps_responses regclass DEFAULT NULL,
+    period_start timestamptz DEFAULT NULL,
+    period_end timestamptz DEFAULT NULL,
+    half_life interval DEFAULT '30 days',
+    engaged_min_score float8 DEFAULT 10,
+    lookback interval DEFAULT '90 days',
+    revenue_goal numeric DEFAULT NULL,
+    icp_profile jsonb DEFAULT NULL,
+    mqa_min_score float8 DEFAULT 30,
+    mqa_min_contacts int DEFAULT 3,
+    mqa_min_fit float8 DEFAULT 0.5,
+    grace interval DEFAULT '30 days',
+    engaged_activities text[] DEFAULT NULL,
+    committee_size float8 DEFAULT 6.8,
+    view_through_window interval DEFAULT '7 days',
+    surge_recent interval DEFAULT '7 days',
+    surge_baseline interval DEFAULT '28 days')
+RETURNS TABLE(stage int, kpi text, value numeric, unit text)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $report$
+DECLARE
+    -- How the report is computed.  abm_report checks its arguments first,
+    -- here, so that a bad call fails naming abm_report (the fixture test,
+    -- sql/report.sql, shows each error and where it is raised); then
+    -- abm_report_steps, which the trend form abm_report_series shares,
+    -- checks them again, resolves the optional relations and columns (a
+    -- NOTICE names what is left out) and runs one SQL statement for the
+    -- single step [period_start, period_end):
+    --   * accounts, opportunities, contacts, stages, contracts and NPS
+    --     responses are each read by one scan;
+    --   * touches are read by one scan too, grouped by account, through the
+    --     aggregate abm_report_touches, which computes in one pass what the
+    --     engagement, intent, view-through, spend, deal-cycle and influence
+    --     KPIs need of each account (src/report_touches.c);
+    --   * each KPI of docs/kpis.md is then a sum, count or average over the
+    --     per-account rows, or over the rows of the smaller relations.
+    -- It is one statement, so it sees one snapshot of every relation.
+    -- For a trend, abm_report_series gives the same statement every step
+    -- of its period at once: each relation is still read once, and the
+    -- touches aggregate keeps one set of accumulators per step, so twelve
+    -- monthly steps cost far less than twelve reports
+    -- (docs/performance.md).  Each step of the trend equals abm_report of
+    -- that step, since both run this statement.
+    acc regclass;
+BEGIN
+    IF period_start IS NULL OR period_end IS NULL OR period_start >= period_end
+       OR NOT isfinite(period_start) OR NOT isfinite(period_end) THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'abm_report needs a finite period with period_start < period_end',
+            DETAIL = format('period_start = %s, period_end = %s.',
+                            coalesce(period_start::text, 'NULL'), coalesce(period_end::text, 'NULL')),
+            HINT = 'Pass period_start => ''2025-01-01'', period_end => ''2026-01-01''.';
+    END IF;
+    IF half_life IS NULL OR half_life <= interval '0' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'half_life must be positive',
+            DETAIL = format('half_life = %s.', coalesce(half_life::text, 'NULL')),
+            HINT = 'Pass an interval greater than zero, such as ''30 days''.';
+    END IF;
+    IF grace IS NULL OR grace < interval '0' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'grace must not be negative',
+            DETAIL = format('grace = %s.', coalesce(grace::text, 'NULL')),
+            HINT = 'Pass the renewal grace period as an interval, such as ''30 days''.';
+    END IF;
+    IF committee_size IS NULL OR NOT committee_size >= 1 OR committee_size = 'Infinity' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'committee_size must be a finite number of at least 1',
+            DETAIL = format('committee_size = %s.', coalesce(committee_size::text, 'NULL')),
+            HINT = 'Pass the expected buying-committee size, such as 6.8.';
+    END IF;
+    IF lookback IS NULL OR lookback < interval '0' OR view_through_window IS NULL OR view_through_window < interval '0'
+       OR surge_recent IS NULL OR surge_recent <= interval '0' OR surge_baseline IS NULL OR surge_baseline <= interval '0' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'the windows of abm_report must be positive intervals',
+            DETAIL = format('lookback = %s, view_through_window = %s, surge_recent = %s, surge_baseline = %s.',
+                            coalesce(lookback::text, 'NULL'), coalesce(view_through_window::text, 'NULL'),
+                            coalesce(surge_recent::text, 'NULL'), coalesce(surge_baseline::text, 'NULL')),
+            HINT = 'Pass intervals such as ''90 days''.';
+    END IF;
+
+    acc := @extschema@.abm_report_relation(accounts, '{account_id,is_target}', 'every KPI');
+    IF acc IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'abm_report needs an accounts relation with columns account_id and is_target',
+            DETAIL = format('accounts = %s.', coalesce(accounts::text, 'NULL')),
+            HINT = 'Map your CRM accounts onto these columns with a view (docs/cookbook.md).';
+    END IF;
+    RETURN QUERY
+    SELECT r.stage, r.kpi, r.value, r.unit
+    FROM @extschema@.abm_report_steps(accounts, touches, opportunities, contacts, stages, contracts, nps_responses,
+        ARRAY[period_start, period_end], half_life, engaged_min_score, lookback, revenue_goal, icp_profile,
+        mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities,
+        committee_size, view_through_window, surge_recent, surge_baseline) r;
 END
 $report$;
 
 -- The trend form: the report of each step [t, t + step) from period_start
 -- up to period_end (the last step ends at period_end), one row per step and
--- KPI, each step as it was known at its own end.
+-- KPI, each step as it was known at its own end, all steps in one
+-- statement (abm_report_steps).
 CREATE FUNCTION abm_report_series(
     accounts regclass,
     touches regclass DEFAULT NULL,
@@ -644,7 +927,7 @@ AS $series$
 DECLARE
     s timestamptz;
     e timestamptz;
-    n int := 0;
+    b timestamptz[];
 BEGIN
     IF step IS NULL OR step <= interval '0' THEN
         RAISE EXCEPTION USING ERRCODE = '22023',
@@ -661,28 +944,37 @@ BEGIN
             HINT = 'Pass period_start => ''2025-01-01'', period_end => ''2026-01-01''.';
     END IF;
     s := period_start;
+    b := ARRAY[period_start];
     WHILE s < period_end LOOP
-        n := n + 1;
-        IF n > 1000 THEN
+        IF cardinality(b) > 1000 THEN
             RAISE EXCEPTION USING ERRCODE = '54000',
                 MESSAGE = 'abm_report_series computes at most 1000 steps',
                 DETAIL = format('period_start = %s, period_end = %s, step = %s.', period_start, period_end, step),
                 HINT = 'Use a longer step or a shorter period.';
         END IF;
         e := least(s + step, period_end);
-        RETURN QUERY
-            SELECT s, e, r.stage, r.kpi, r.value, r.unit
-            FROM @extschema@.abm_report(accounts, touches, opportunities, contacts, stages, contracts, nps_responses,
-                                        s, e, half_life, engaged_min_score, lookback, revenue_goal, icp_profile,
-                                        mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities,
-                                        committee_size, view_through_window, surge_recent, surge_baseline) r;
+        IF e <= s THEN
+            RAISE EXCEPTION USING ERRCODE = '22023',
+                MESSAGE = 'step must move each step''s end past its start',
+                DETAIL = format('step = %s gives a step from %s to %s.', step, s, e),
+                HINT = 'Pass an interval such as ''1 month''.';
+        END IF;
+        b := b || e;
         s := e;
     END LOOP;
+    RETURN QUERY
+    SELECT b[r.step], b[r.step + 1], r.stage, r.kpi, r.value, r.unit
+    FROM @extschema@.abm_report_steps(accounts, touches, opportunities, contacts, stages, contracts, nps_responses,
+        b, half_life, engaged_min_score, lookback, revenue_goal, icp_profile,
+        mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities,
+        committee_size, view_through_window, surge_recent, surge_baseline) r;
 END
 $series$;
 
 COMMENT ON FUNCTION abm_report_has_column(regclass, name, text) IS 'support: whether a relation given to abm_report has a column (NOTICE when not)';
 COMMENT ON FUNCTION abm_report_relation(regclass, name[], text) IS 'support: the relation given to abm_report, or NULL (NOTICE) when it lacks a required column';
+COMMENT ON FUNCTION abm_report_steps(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamptz[], interval, float8, interval, numeric, jsonb, float8, int, float8, interval, text[], float8, interval, interval, interval)
+    IS 'support: the report of every step between consecutive bounds, in one statement (abm_report and abm_report_series call it)';
 COMMENT ON FUNCTION abm_report(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamptz, timestamptz, interval, float8, interval, numeric, jsonb, float8, int, float8, interval, text[], float8, interval, interval, interval)
     IS 'the six-stage ABM report: one row per KPI of the target accounts for a period, as known at its end (stage, kpi, value, unit; docs/kpis.md)';
 COMMENT ON FUNCTION abm_report_series(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamptz, timestamptz, interval, interval, float8, interval, numeric, jsonb, float8, int, float8, interval, text[], float8, interval, interval, interval)

@@ -14,6 +14,12 @@
 ALTER FUNCTION abm_funnel_steps(regclass, name, name, name, text[]) PARALLEL RESTRICTED;
 ALTER FUNCTION abm_engagement_in(cstring) STABLE;
 
+-- abm_rollup(abm_journey) and abm_rollup(abm_funnel) slide: their window
+-- forms are new (an aggregate's support functions cannot be altered).
+DROP AGGREGATE abm_rollup(abm_journey);
+DROP AGGREGATE abm_rollup(abm_funnel);
+-- @include sql/install/slide.sql
+
 -- Sequences (ClickHouse's sequenceMatch, sequenceCount, sequenceMatchEvents,
 -- sequenceNextNode) and journey paths: new.
 -- @include sql/install/sequence.sql
@@ -31,6 +37,7 @@ DROP FUNCTION abm_report(regclass, regclass, regclass, regclass, regclass, regcl
                          timestamptz, timestamptz, interval, float8, interval, numeric, jsonb, float8, int, float8);
 DROP FUNCTION abm_report_relation(regclass, name[], text);
 DROP FUNCTION abm_report_has_column(regclass, name, text);
+-- @include sql/install/report_touches.sql
 -- @include sql/install/report.sql
 
 -- Sample data: four years of history, the uplift switch.

@@ -66,18 +66,54 @@ for my $file (sort glob('test/bench/*.sql'))
 	local $/;
 	my $text = <$fh>;
 	close $fh;
-	for my $block (split /(?=^-- workload:)/m, $text)
+	for my $block (split /(?=^-- (?:workload|setup):)/m, $text)
 	{
+		if ($block =~ /^-- setup: (.+)$/m)
+		{
+			# data a file's workloads share: built once, not timed
+			my $what = $1;
+			(my $setup = $block) =~ s/^--.*\n//mg;
+			my $t1 = time;
+			sql($setup);
+			printf "setup: %s (%d s)\n", $what, time - $t1;
+			next;
+		}
 		next unless $block =~ /^-- workload: (.+)$/m;
 		my $name = $1;
 		my ($against) = $block =~ /^-- against: (.+)$/m;
 		my ($op, $bar) = $block =~ /^-- bar: (<=|>=) ([0-9.]+)$/m;
 		my ($settings) = $block =~ /^-- settings: (.+)$/m;
+		my ($speedup) = $block =~ /^-- speedup: (.+)$/m;
 		(my $query = $block) =~ s/^--.*\n//mg;
 		$query =~ s/;\s*\z//;
 		$ms{$name} = time_ms($query, $settings // '');
 		my ($ratio, $verdict, $bartext) = ('', '', '');
-		if (defined $against)
+		if (defined $speedup)
+		{
+			# speed-up over this workload's serial form, as a share of the
+			# speed-up the same workers give a reference query
+			my ($serial, $ref_parallel, $ref_serial) = split /\s*\|\s*/, $speedup;
+			my @missing = grep { !defined $ms{$_} } ($serial, $ref_parallel, $ref_serial);
+			# a reference in a file that --only left out: timed, not judged
+			if (@missing && %only)
+			{
+				push @rows, [ $name, $ms{$name}, '', "not judged: needs '$missing[0]' (a file --only left out)", '' ];
+				$pass++;
+				next;
+			}
+			die "$file: '$name' needs '$missing[0]', which is not timed before it\n" if @missing;
+			my $own = $ms{$serial} / ($ms{$name} || 0.001);
+			my $ref = $ms{$ref_serial} / ($ms{$ref_parallel} || 0.001);
+			$ratio = $own / ($ref || 0.001);
+			if (defined $op)
+			{
+				my $ok = $op eq '<=' ? $ratio <= $bar : $ratio >= $bar;
+				$bartext = "speed-up $op $bar x the speed-up of $ref_parallel";
+				$verdict = $smoke ? 'smoke' : $ok ? 'pass' : 'FAIL';
+			}
+			$ratio = sprintf('%.2f (%.2f / %.2f)', $ratio, $own, $ref);
+		}
+		elsif (defined $against)
 		{
 			die "$file: '$name' is against '$against', which is not timed before it\n"
 			  unless defined $ms{$against};

@@ -407,6 +407,45 @@ INSERT INTO abm_seeds.call VALUES
     ('abm_shapley_merge(abm_shapley, abm_shapley)',
      $q$SELECT @extschema@.abm_shapley_merge(s, s) FROM (SELECT @extschema@.abm_shapley_attribution(path, converted) AS s FROM abm_seeds.journeys) x$q$);
 
+-- The report's pass over touches (report_touches.sql): steps, contacts of
+-- every kind of set, costs, a win, opportunities a touch influences.
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_report_touches(timestamp with time zone, text, bigint, numeric, integer, timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], numeric[], timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], interval, text[], interval, interval, interval)',
+     $q$SELECT t::timestamptz, a, c::bigint, k::numeric, 1, '{NULL,2025-05-01}'::timestamptz[],
+               '{2025-02-01,2025-06-15,2025-06-20}'::timestamptz[], '{2024-11-03,2025-03-17,NULL}'::timestamptz[],
+               '{1000.50,NULL,20}'::numeric[], '{2025-01-01,2025-04-01,2025-07-01}'::timestamptz[],
+               '{2024-12-25,2025-03-25}'::timestamptz[], '{2025-02-25,2025-05-27}'::timestamptz[],
+               '30 days'::interval, NULL::text[], '7 days'::interval, '7 days'::interval, '28 days'::interval
+        FROM (VALUES ('2024-12-20', 'ad_impression', NULL, 0.02), ('2025-01-03', 'ad_impression', NULL, 0.02),
+                     ('2025-01-04', 'form_fill', 11, NULL), ('2025-01-10', 'Email_Open', 11, NULL),
+                     ('2025-01-11', 'email_click', 12, NULL), ('2025-02-02', 'meeting_booked', 13, 120),
+                     ('2025-03-30', 'web_visit', NULL, NULL), ('2025-04-02', 'ad_click', NULL, 1.5),
+                     ('2025-04-03', 'web_visit', 11, NULL), (NULL, 'chat', 14, NULL),
+                     ('2025-06-29', 'third_party_intent', NULL, NULL), ('2025-06-30', 'high_value_page_visit', 15, NULL),
+                     ('2025-05-01', 'call', 16, -3), ('2025-06-01', NULL, NULL, NULL)) v(t, a, c, k)$q$),
+    ('abm_report_touches(timestamp with time zone, text, bigint, numeric, integer, timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], numeric[], timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], interval, text[], interval, interval, interval)',
+     $q$SELECT timestamptz '2025-01-01' + i * interval '7 hours',
+               (ARRAY['ad_impression', 'ad_click', 'email_open', 'email_click', 'web_visit', 'form_fill', 'chat'])[1 + i % 7],
+               (i % 11)::bigint, (i % 5)::numeric / 4, 2, NULL::timestamptz[],
+               ARRAY[timestamptz '2025-02-01', timestamptz '2025-03-01'],
+               ARRAY[timestamptz '2025-01-02', timestamptz '2025-01-30'], ARRAY[5000, 7000.25]::numeric[],
+               '{2025-01-01,2025-02-01,2025-03-01,2025-04-01}'::timestamptz[],
+               '{2024-12-30,2025-01-30,2025-02-27}'::timestamptz[], '{2025-01-19,2025-02-16,2025-03-19}'::timestamptz[],
+               '14 days'::interval, '{email_open,web_visit}'::text[], '2 days'::interval, '3 days'::interval,
+               '10 days'::interval
+        FROM pg_catalog.generate_series(1, 300) i$q$);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_report_account', $q$(SELECT (@extschema@.abm_report_touches(t, a, c, NULL, 1, NULL, '{2025-03-01}', '{2024-12-01}',
+            '{10.5}', '{2025-01-01,2025-07-01}', '{2024-12-25}', '{2025-05-27}', '30 days', NULL, '7 days', '7 days',
+            '28 days'))[1]
+        FROM (VALUES ('2025-02-01'::timestamptz, 'ad_impression', NULL::bigint), ('2025-02-02', 'form_fill', 7),
+                     ('2025-06-28', 'web_visit', 8)) v(t, a, c))$q$),
+    ('abm_report_account', $q$(SELECT (@extschema@.abm_report_touches(t, NULL, NULL, NULL, 1, NULL, NULL, NULL, NULL,
+            '{2025-01-01,2025-07-01}', '{2024-12-25}', '{2025-05-27}', '30 days', NULL, '7 days', '7 days',
+            '28 days'))[1]
+        FROM (VALUES ('2025-02-01'::timestamptz)) v(t))$q$);
+
 -- Demo data (demo.sql).
 INSERT INTO abm_seeds.call VALUES
     ('abm_demo_uniform(bigint, integer, bigint)',
@@ -432,4 +471,10 @@ INSERT INTO abm_seeds.call VALUES
                @extschema@.abm_report_has_column('pg_catalog.pg_class', 'no_such_column', 'a KPI')$q$),
     ('abm_report_relation(regclass, name[], text)',
      $q$SELECT @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,relkind}', 'a KPI'),
-               @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,nope}', 'a KPI')$q$);
+               @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,nope}', 'a KPI')$q$),
+    ('abm_report_steps(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamp with time zone[], interval, double precision, interval, numeric, jsonb, double precision, integer, double precision, interval, text[], double precision, interval, interval, interval)',
+     $q$SELECT * FROM @extschema@.abm_demo_load(0.002, 4, 'seeds_steps');
+        SELECT * FROM @extschema@.abm_report_steps('seeds_steps.accounts', 'seeds_steps.touches',
+            'seeds_steps.opportunities', 'seeds_steps.contacts', 'seeds_steps.stages',
+            'seeds_steps.contracts', 'seeds_steps.nps_responses', '{2025-01-01,2025-04-01,2025-07-01}',
+            '30 days', 10, '90 days', NULL, NULL, 30, 3, 0.5, '30 days', NULL, 6.8, '7 days', '7 days', '28 days')$q$);

@@ -1,0 +1,703 @@
+/*-------------------------------------------------------------------------
+ *
+ * report_touches_args.c
+ *	  abm_report_touches: the constant arguments (bounds, windows,
+ *	  engaged_activities) and the per-account ones (copies, won_at, the
+ *	  opportunities), checked and kept in a canonical form (report_touches.h).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "nodes/primnodes.h"
+#include "report_touches.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+/* The names of the codes past the standard activities. */
+static const char *const rt_extra_names[] = {"third_party_intent", "call", "email_reply"};
+
+/* ---------------------------------------------------------------------
+ * Parameters
+ * ---------------------------------------------------------------------
+ */
+
+static char *
+rt_interval_text(const Interval *iv)
+{
+	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(iv)));
+}
+
+static char *
+rt_time_text(TimestampTz t)
+{
+	return DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(t)));
+}
+
+static void
+rt_bad(int sqlstate, const char *msg, const char *detail, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(sqlstate),
+			 errmsg("%s", msg),
+			 detail ? errdetail("%s", detail) : 0,
+			 hint ? errhint("%s", hint) : 0));
+}
+
+/* The bytes of argument argno (positions as RT_ARG_*). */
+static const char *
+rt_arg_bytes(FunctionCallInfo fcinfo, int argno, int32 *len)
+{
+	switch (argno)
+	{
+		case RT_ARG_COPIES:
+			*len = sizeof(Datum);
+			return (const char *) &fcinfo->args[argno].value;
+		case RT_ARG_HALF_LIFE:
+		case RT_ARG_VT_WINDOW:
+		case RT_ARG_RECENT:
+		case RT_ARG_BASELINE:
+			*len = sizeof(Interval);
+			return (const char *) PG_GETARG_INTERVAL_P(argno);
+		default:
+			{
+				struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+
+				*len = VARSIZE_ANY(v);
+				return (const char *) v;
+			}
+	}
+}
+
+static bool
+rt_raw_same(const RtRaw *raw, FunctionCallInfo fcinfo, int argno)
+{
+	const char *bytes;
+	int32		len;
+
+	if (PG_ARGISNULL(argno))
+		return raw->isnull;
+	if (raw->isnull)
+		return false;
+	bytes = rt_arg_bytes(fcinfo, argno, &len);
+	return len == raw->len && memcmp(bytes, raw->bytes, len) == 0;
+}
+
+static void
+rt_raw_keep(RtRaw *raw, FunctionCallInfo fcinfo, int argno, MemoryContext cxt)
+{
+	const char *bytes;
+
+	if (raw->bytes != NULL)
+		pfree(raw->bytes);
+	raw->bytes = NULL;
+	raw->len = 0;
+	raw->isnull = PG_ARGISNULL(argno);
+	if (raw->isnull)
+		return;
+	bytes = rt_arg_bytes(fcinfo, argno, &raw->len);
+	raw->bytes = MemoryContextAlloc(cxt, raw->len);
+	memcpy(raw->bytes, bytes, raw->len);
+}
+
+static void
+rt_write_interval(StringInfo buf, const Interval *iv)
+{
+	pq_sendint64(buf, iv->time);
+	pq_sendint32(buf, iv->day);
+	pq_sendint32(buf, iv->month);
+}
+
+static void
+rt_read_interval(AbmReader *r, Interval *iv)
+{
+	iv->time = abm_read_int64(r);
+	iv->day = abm_read_int32(r);
+	iv->month = abm_read_int32(r);
+}
+
+/* A one-dimensional array argument, deconstructed. */
+static void
+rt_array(Datum d, Oid elemtype, const char *argname, int max,
+		 Datum **elems, bool **nulls, int *n)
+{
+	ArrayType  *a = DatumGetArrayTypeP(d);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array", argname),
+				 errdetail("%s has %d dimensions.", argname, ARR_NDIM(a)),
+				 errhint("Pass a plain list such as ARRAY[...].")));
+	if (ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)) > max)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s has more than %d elements", argname, max),
+				 errdetail("%s has %d elements.", argname,
+						   ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a))),
+				 errhint("Report on fewer steps or per account.")));
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(a, elemtype, typlen, typbyval, typalign, elems, nulls, n);
+}
+
+/* One window start per step, none NULL (view_through_since, surge_since). */
+static void
+rt_write_starts(FunctionCallInfo fcinfo, int argno, const char *argname, int nsteps,
+				StringInfo key)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	rt_array(PG_GETARG_DATUM(argno), TIMESTAMPTZOID, argname, RT_MAX_STEPS, &elems, &nulls, &n);
+	if (n != nsteps)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must have one element per step", argname),
+				 errdetail("%s has %d elements for %d steps.", argname, n, nsteps),
+				 errhint("Pass the start of the window of each step.")));
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must not contain NULL", argname),
+					 errdetail("Element %d of %s is NULL.", i + 1, argname),
+					 errhint("Pass the start of the window of each step.")));
+		pq_sendint64(key, DatumGetTimestampTz(elems[i]));
+	}
+}
+
+/*
+ * The canonical form of the constant arguments: the bounds, the window
+ * starts, half_life, the non-NULL names of engaged_activities (or none),
+ * and the three windows.  Shapes are checked here, values by
+ * abm_rt_params_load.
+ */
+static void
+rt_params_key(FunctionCallInfo fcinfo, StringInfo key)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	for (int i = RT_FIRST_CONST_ARG; i < RT_NARGS; i++)
+		if (PG_ARGISNULL(i) && i != RT_ARG_ENGAGED)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the bounds and windows of abm_report_touches must not be NULL"),
+					 errdetail("Argument %d is NULL.", i),
+					 errhint("Pass the step bounds and every window; only engaged_activities may be NULL.")));
+
+	initStringInfo(key);
+	rt_array(PG_GETARG_DATUM(RT_ARG_BOUNDS), TIMESTAMPTZOID, "bounds", RT_MAX_STEPS + 1,
+			 &elems, &nulls, &n);
+	pq_sendint32(key, n - 1);
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("bounds must not contain NULL"),
+					 errdetail("Element %d of bounds is NULL.", i + 1),
+					 errhint("Pass the start of every step and the end of the last.")));
+		pq_sendint64(key, DatumGetTimestampTz(elems[i]));
+	}
+	rt_write_starts(fcinfo, RT_ARG_VT_SINCE, "view_through_since", n - 1, key);
+	rt_write_starts(fcinfo, RT_ARG_SURGE_SINCE, "surge_since", n - 1, key);
+	rt_write_interval(key, PG_GETARG_INTERVAL_P(RT_ARG_HALF_LIFE));
+	if (PG_ARGISNULL(RT_ARG_ENGAGED))
+		pq_sendbyte(key, 0);
+	else
+	{
+		int			nnames = 0;
+
+		rt_array(PG_GETARG_DATUM(RT_ARG_ENGAGED), TEXTOID, "engaged_activities",
+				 RT_MAX_NAMES, &elems, &nulls, &n);
+		for (int i = 0; i < n; i++)
+			nnames += !nulls[i];
+		pq_sendbyte(key, 1);
+		pq_sendint32(key, nnames);
+		/* a NULL element matches no activity, as "= ANY" has it */
+		for (int i = 0; i < n; i++)
+		{
+			text	   *t;
+
+			if (nulls[i])
+				continue;
+			t = DatumGetTextPP(elems[i]);
+			if (VARSIZE_ANY_EXHDR(t) > RT_MAX_NAME_LEN)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("an activity name of engaged_activities is longer than %d bytes",
+								RT_MAX_NAME_LEN),
+						 errdetail("Element %d has %d bytes.", i + 1,
+								   (int) VARSIZE_ANY_EXHDR(t))));
+			pq_sendint32(key, VARSIZE_ANY_EXHDR(t));
+			pq_sendbytes(key, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		}
+	}
+	rt_write_interval(key, PG_GETARG_INTERVAL_P(RT_ARG_VT_WINDOW));
+	rt_write_interval(key, PG_GETARG_INTERVAL_P(RT_ARG_RECENT));
+	rt_write_interval(key, PG_GETARG_INTERVAL_P(RT_ARG_BASELINE));
+}
+
+/* The code of a lower-case activity name with a code, else RT_OTHER. */
+int
+abm_rt_named_code(const char *name, int len)
+{
+	int			i = abm_activity_index_of(name, len);
+
+	if (i >= 0 && memcmp(abm_activity_name(i), name, len) == 0)
+		return i;
+	for (int k = 0; k < (int) lengthof(rt_extra_names); k++)
+		if ((int) strlen(rt_extra_names[k]) == len &&
+			memcmp(rt_extra_names[k], name, len) == 0)
+			return ABM_ACTIVITIES + k;
+	return RT_OTHER;
+}
+
+/*
+ * Read a canonical key into parameters allocated in cxt, checking every
+ * value; sqlstate is the error of a bad value (22023 for arguments, 22P03
+ * for a serialized state).
+ */
+RtParams *
+abm_rt_params_load(const char *key, int32 keylen, MemoryContext cxt, int sqlstate)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	RtParams   *p = palloc0(sizeof(RtParams));
+	AbmReader	r = {key, key + keylen, "report touches parameters", ABM_FORMAT_VERSION};
+	Interval	hl,
+				vt,
+				recent,
+				baseline;
+	int64		usecs;
+
+	p->nsteps = abm_read_int32(&r);
+	/* more bounds than the cap allows never get here from the arguments */
+	if (p->nsteps < 1 || p->nsteps > RT_MAX_STEPS)
+		rt_bad(sqlstate, psprintf("abm_report_touches takes 1 to %d steps", RT_MAX_STEPS),
+			   psprintf("bounds gives %d steps.", p->nsteps),
+			   "Pass the start of every step and the end of the last, at least two bounds.");
+	p->bounds = palloc((p->nsteps + 1) * sizeof(TimestampTz));
+	for (int i = 0; i <= p->nsteps; i++)
+	{
+		p->bounds[i] = abm_read_int64(&r);
+		if (TIMESTAMP_NOT_FINITE(p->bounds[i]) || !IS_VALID_TIMESTAMP(p->bounds[i]))
+			rt_bad(sqlstate, "the bounds of abm_report_touches must be finite",
+				   psprintf("bounds[%d] = %s.", i + 1,
+							TIMESTAMP_NOT_FINITE(p->bounds[i]) ? rt_time_text(p->bounds[i]) : "out of range"),
+				   "Pass finite timestamps.");
+		if (i > 0 && p->bounds[i] <= p->bounds[i - 1])
+			rt_bad(sqlstate, "the bounds of abm_report_touches must increase",
+				   psprintf("bounds[%d] = %s and bounds[%d] = %s.", i, rt_time_text(p->bounds[i - 1]),
+							i + 1, rt_time_text(p->bounds[i])),
+				   "Pass the step bounds in increasing order.");
+	}
+	p->vt_lo = palloc(p->nsteps * sizeof(TimestampTz));
+	p->surge_lo = palloc(p->nsteps * sizeof(TimestampTz));
+	for (int i = 0; i < p->nsteps; i++)
+	{
+		p->vt_lo[i] = abm_read_int64(&r);
+		p->vt_lo_min = i == 0 ? p->vt_lo[0] : Min(p->vt_lo_min, p->vt_lo[i]);
+	}
+	p->surge_lo_sorted = true;
+	for (int i = 0; i < p->nsteps; i++)
+	{
+		p->surge_lo[i] = abm_read_int64(&r);
+		if (i > 0 && p->surge_lo[i] < p->surge_lo[i - 1])
+			p->surge_lo_sorted = false;
+	}
+	rt_read_interval(&r, &hl);
+	usecs = abm_interval_usecs(&hl, "half_life", false);
+	if (usecs <= 0)
+		rt_bad(sqlstate, "half_life must be positive",
+			   psprintf("half_life = %s.", rt_interval_text(&hl)),
+			   "Pass an interval greater than zero, such as '30 days'.");
+	p->half_life = (float8) usecs;
+
+	if (abm_read_uint8(&r) == 0)
+	{
+		p->engaged_other = true;
+		p->engaged_codes = ~RT_BIT(RT_AD_IMPRESSION);
+	}
+	else
+	{
+		int32		n = abm_read_count(&r, RT_MAX_NAMES);
+
+		p->extra = palloc(Max(n, 1) * sizeof(char *));
+		p->extra_len = palloc(Max(n, 1) * sizeof(int32));
+		for (int32 i = 0; i < n; i++)
+		{
+			int32		len = abm_read_count(&r, RT_MAX_NAME_LEN);
+			const char *name = abm_read_bytes(&r, len);
+			int			code = abm_rt_named_code(name, len);
+
+			if (code != RT_OTHER)
+				p->engaged_codes |= RT_BIT(code);
+			else
+			{
+				char	   *copy = palloc(Max(len, 1));
+
+				memcpy(copy, name, len);
+				p->extra[p->nextra] = copy;
+				p->extra_len[p->nextra++] = len;
+			}
+		}
+	}
+
+	rt_read_interval(&r, &vt);
+	rt_read_interval(&r, &recent);
+	rt_read_interval(&r, &baseline);
+	abm_read_end(&r);
+	p->within = abm_interval_usecs(&vt, "view_through_window", false);
+	if (p->within < 0)
+		rt_bad(sqlstate, "view_through_window must not be negative",
+			   psprintf("view_through_window = %s.", rt_interval_text(&vt)),
+			   "Pass the look-back from the impression to the conversion, such as '7 days'.");
+	p->recent = abm_interval_usecs(&recent, "surge_recent", false);
+	p->baseline = abm_interval_usecs(&baseline, "surge_baseline", false);
+	if (p->recent <= 0 || p->baseline <= 0)
+		rt_bad(sqlstate, "surge_recent and surge_baseline must be positive",
+			   psprintf("surge_recent = %s, surge_baseline = %s.",
+						rt_interval_text(&recent), rt_interval_text(&baseline)),
+			   "Pass intervals such as '7 days' and '28 days'.");
+
+	p->key = palloc(keylen);
+	memcpy(p->key, key, keylen);
+	p->keylen = keylen;
+	MemoryContextSwitchTo(old);
+	return p;
+}
+
+bool
+abm_rt_params_is(const RtParams *p, const char *key, int32 keylen)
+{
+	return p->keylen == keylen && memcmp(p->key, key, keylen) == 0;
+}
+
+void
+abm_rt_params_mismatch(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("the bounds, windows and engaged_activities of abm_report_touches must be the same on every row of a group"),
+			 errdetail("A row of the group passed other values than its first row."),
+			 errhint("Pass constants.")));
+}
+
+/*
+ * Parameters of the same key for states living in aggcontext: the ones
+ * cached for this call site, else a new cache entry (the first set), else a
+ * copy in aggcontext.
+ */
+const RtParams *
+abm_rt_params_intern(FunctionCallInfo fcinfo, const char *key, int32 keylen,
+				 MemoryContext aggcontext, int sqlstate)
+{
+	RtCache    *cache = fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RtCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->params != NULL && abm_rt_params_is(cache->params, key, keylen))
+		return cache->params;
+	if (cache->params == NULL)
+	{
+		cache->params = abm_rt_params_load(key, keylen, fcinfo->flinfo->fn_mcxt, sqlstate);
+		return cache->params;
+	}
+	return abm_rt_params_load(key, keylen, aggcontext, sqlstate);
+}
+
+/*
+ * Whether the plan passes every constant argument as a constant (a Const,
+ * or an external parameter, whose value a query execution cannot change):
+ * then the values of the first row are those of every row.
+ */
+static bool
+rt_args_fixed(FunctionCallInfo fcinfo)
+{
+	Aggref	   *agg = AggGetAggref(fcinfo);
+
+	if (agg == NULL || list_length(agg->args) != RT_NARGS - 1)
+		return false;
+	for (int i = RT_FIRST_CONST_ARG; i < RT_NARGS; i++)
+	{
+		Node	   *expr = (Node *) ((TargetEntry *) list_nth(agg->args, i - 1))->expr;
+
+		if (!IsA(expr, Const) &&
+			!(IsA(expr, Param) && ((Param *) expr)->paramkind == PARAM_EXTERN))
+			return false;
+	}
+	return true;
+}
+
+/* The parameters of this row, checked against the group's. */
+const RtParams *
+abm_rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext aggcontext)
+{
+	RtCache    *cache = fcinfo->flinfo->fn_extra;
+	StringInfoData key;
+	const RtParams *p;
+	bool		same = cache != NULL && cache->params != NULL &&
+		(st == NULL || st->p == cache->params);
+
+	/* constants of the plan (the usual call) are checked on the first row */
+	if (same && cache->fixed)
+		return cache->params;
+	for (int i = 0; same && i < RT_CONST_ARGS; i++)
+		same = rt_raw_same(&cache->args[i], fcinfo, RT_FIRST_CONST_ARG + i);
+	if (same)
+		return cache->params;
+
+	rt_params_key(fcinfo, &key);
+	if (st != NULL)
+	{
+		if (!abm_rt_params_is(st->p, key.data, key.len))
+			abm_rt_params_mismatch();
+		p = st->p;
+	}
+	else
+		p = abm_rt_params_intern(fcinfo, key.data, key.len, aggcontext,
+							 ERRCODE_INVALID_PARAMETER_VALUE);
+	cache = fcinfo->flinfo->fn_extra;
+	if (p == cache->params)
+	{
+		for (int i = 0; i < RT_CONST_ARGS; i++)
+			rt_raw_keep(&cache->args[i], fcinfo, RT_FIRST_CONST_ARG + i, fcinfo->flinfo->fn_mcxt);
+	}
+	if (!cache->fixed_known)
+	{
+		cache->fixed = rt_args_fixed(fcinfo);
+		cache->fixed_known = true;
+	}
+	pfree(key.data);
+	return p;
+}
+
+/* ---------------------------------------------------------------------
+ * The per-account arguments
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Canonical form: copies, won_at (a flag, then per step a NULL flag and the
+ * time), the opportunities (count, then per opportunity its creation time,
+ * the start of its look-back window and its amount in numeric's binary
+ * form, each with a NULL flag).
+ */
+static void
+rt_account_key(FunctionCallInfo fcinfo, const RtParams *p, StringInfo key)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	Datum	   *amounts = NULL;
+	bool	   *amount_nulls = NULL;
+	int			namounts = 0;
+	Datum	   *since = NULL;
+	bool	   *since_nulls = NULL;
+	int			nsince = 0;
+
+	initStringInfo(key);
+	pq_sendint32(key, PG_ARGISNULL(RT_ARG_COPIES) ? 1 : PG_GETARG_INT32(RT_ARG_COPIES));
+	if (PG_ARGISNULL(RT_ARG_WON_AT))
+		pq_sendbyte(key, 0);
+	else
+	{
+		rt_array(PG_GETARG_DATUM(RT_ARG_WON_AT), TIMESTAMPTZOID, "won_at", RT_MAX_STEPS,
+				 &elems, &nulls, &n);
+		if (n != p->nsteps)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("won_at must have one element per step"),
+					 errdetail("won_at has %d elements for %d steps.", n, p->nsteps),
+					 errhint("Pass the first win of each step, NULL where there is none.")));
+		pq_sendbyte(key, 1);
+		for (int i = 0; i < n; i++)
+		{
+			pq_sendbyte(key, nulls[i] ? 1 : 0);
+			pq_sendint64(key, nulls[i] ? 0 : DatumGetTimestampTz(elems[i]));
+		}
+	}
+
+	n = 0;
+	if (!PG_ARGISNULL(RT_ARG_OPP_CREATED))
+		rt_array(PG_GETARG_DATUM(RT_ARG_OPP_CREATED), TIMESTAMPTZOID, "opp_created",
+				 RT_MAX_OPPORTUNITIES, &elems, &nulls, &n);
+	if (!PG_ARGISNULL(RT_ARG_OPP_SINCE))
+		rt_array(PG_GETARG_DATUM(RT_ARG_OPP_SINCE), TIMESTAMPTZOID, "opp_since",
+				 RT_MAX_OPPORTUNITIES, &since, &since_nulls, &nsince);
+	if (!PG_ARGISNULL(RT_ARG_OPP_AMOUNT))
+		rt_array(PG_GETARG_DATUM(RT_ARG_OPP_AMOUNT), NUMERICOID, "opp_amount",
+				 RT_MAX_OPPORTUNITIES, &amounts, &amount_nulls, &namounts);
+	if (namounts != n || nsince != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("opp_created, opp_since and opp_amount must have the same length"),
+				 errdetail("opp_created has %d elements, opp_since %d, opp_amount %d.", n, nsince, namounts),
+				 errhint("Aggregate them from the same opportunities, in the same order.")));
+	pq_sendint32(key, n);
+	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		pq_sendbyte(key, nulls[i] ? 1 : 0);
+		pq_sendint64(key, nulls[i] ? 0 : DatumGetTimestampTz(elems[i]));
+		pq_sendbyte(key, since_nulls[i] ? 1 : 0);
+		pq_sendint64(key, since_nulls[i] ? 0 : DatumGetTimestampTz(since[i]));
+		if (amount_nulls[i])
+			pq_sendbyte(key, 1);
+		else
+		{
+			pq_sendbyte(key, 0);
+			abm_write_numeric(key, amounts[i]);
+		}
+	}
+}
+
+
+static int
+rt_opportunity_cmp(const void *a, const void *b)
+{
+	const RtOpportunity *x = a;
+	const RtOpportunity *y = b;
+
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * Give a new state its per-account arguments from their canonical form
+ * (arguments or a serialized state; sqlstate as for abm_rt_params_load).
+ */
+void
+abm_rt_account_load(RtState *st, const char *key, int32 keylen, MemoryContext cxt,
+				int sqlstate)
+{
+	const RtParams *p = st->p;
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	AbmReader	r = {key, key + keylen, "report touches account arguments", ABM_FORMAT_VERSION};
+	int32		n;
+	uint8		flag;
+
+	st->copies = abm_read_int32(&r);
+	if (st->copies < 1 || st->copies > RT_MAX_COPIES)
+		rt_bad(sqlstate == ERRCODE_INVALID_PARAMETER_VALUE && st->copies > RT_MAX_COPIES ?
+			   ERRCODE_PROGRAM_LIMIT_EXCEEDED : sqlstate,
+			   psprintf("copies must be between 1 and %d", RT_MAX_COPIES),
+			   psprintf("copies = %d.", st->copies),
+			   "Pass how many rows the account has in accounts, 1 when its id is unique.");
+	st->won = palloc(p->nsteps * sizeof(TimestampTz));
+	flag = abm_read_uint8(&r);
+	if (flag > 1)
+		rt_bad(sqlstate, "invalid report touches state value", "Unknown won_at flag.", NULL);
+	for (int i = 0; i < p->nsteps; i++)
+	{
+		st->won[i] = RT_NO_WIN;
+		if (flag)
+		{
+			uint8		isnull = abm_read_uint8(&r);
+			TimestampTz t = abm_read_int64(&r);
+
+			if (isnull > 1)
+				rt_bad(sqlstate, "invalid report touches state value", "Unknown NULL flag.", NULL);
+			if (!isnull)
+				st->won[i] = t;
+		}
+	}
+
+	n = abm_read_count(&r, RT_MAX_OPPORTUNITIES);
+	st->opps = palloc(Max(n, 1) * sizeof(RtOpportunity));
+	st->nopp = 0;
+	for (int32 i = 0; i < n; i++)
+	{
+		uint8		created_null = abm_read_uint8(&r);
+		TimestampTz created = abm_read_int64(&r);
+		uint8		since_null = abm_read_uint8(&r);
+		TimestampTz since = abm_read_int64(&r);
+		uint8		amount_null = abm_read_uint8(&r);
+		Numeric		amount = NULL;
+		int32		step;
+
+		CHECK_FOR_INTERRUPTS();
+		if (created_null > 1 || since_null > 1 || amount_null > 1)
+			rt_bad(sqlstate, "invalid report touches state value", "Unknown NULL flag.", NULL);
+		if (!amount_null)
+			amount = abm_read_numeric(&r);
+		/* opportunities created outside the steps are not reported */
+		if (created_null || created < p->bounds[0] || created >= p->bounds[p->nsteps])
+			continue;
+		step = abm_rt_step_of(p, created);
+		st->opps[st->nopp].created = created;
+		/* without a window start, no touch influences it */
+		st->opps[st->nopp].lo = since_null ? DT_NOEND : since;
+		st->opps[st->nopp].index = i;
+		st->opps[st->nopp].step = step;
+		st->opps[st->nopp].influenced = false;
+		st->opps[st->nopp].amount_null = amount_null;
+		st->opps[st->nopp].amount = amount;
+		st->nopp++;
+	}
+	abm_read_end(&r);
+	if (st->nopp > 1)
+		qsort(st->opps, st->nopp, sizeof(RtOpportunity), rt_opportunity_cmp);
+	st->lo_sorted = true;
+	for (int32 i = 1; i < st->nopp; i++)
+		if (st->opps[i].lo < st->opps[i - 1].lo)
+			st->lo_sorted = false;
+	st->next = palloc((st->nopp + 1) * sizeof(int32));
+	for (int32 i = 0; i <= st->nopp; i++)
+		st->next[i] = i;
+	st->ninfluenced = 0;
+
+	st->acct_key = palloc(keylen);
+	memcpy(st->acct_key, key, keylen);
+	st->acct_keylen = keylen;
+	MemoryContextSwitchTo(old);
+}
+
+void
+abm_rt_account_mismatch(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("copies, won_at, opp_created and opp_amount of abm_report_touches must be the same on every row of a group"),
+			 errdetail("A row of the group passed other values than its first row."),
+			 errhint("Join them per account and group by the account.")));
+}
+
+/* First row of a group: load its account arguments; later rows: check. */
+void
+abm_rt_account_of_row(FunctionCallInfo fcinfo, RtState *st, bool first, MemoryContext aggcontext)
+{
+	StringInfoData key;
+	bool		same = !first;
+
+	for (int i = 0; same && i < RT_ACCT_ARGS; i++)
+		same = rt_raw_same(&st->acct_args[i], fcinfo, RT_FIRST_ACCT_ARG + i);
+	if (same)
+		return;
+	rt_account_key(fcinfo, st->p, &key);
+	if (first)
+		abm_rt_account_load(st, key.data, key.len, aggcontext, ERRCODE_INVALID_PARAMETER_VALUE);
+	else if (st->acct_keylen != key.len || memcmp(st->acct_key, key.data, key.len) != 0)
+		abm_rt_account_mismatch();
+	pfree(key.data);
+	for (int i = 0; i < RT_ACCT_ARGS; i++)
+		rt_raw_keep(&st->acct_args[i], fcinfo, RT_FIRST_ACCT_ARG + i, aggcontext);
+}
