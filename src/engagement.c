@@ -42,7 +42,7 @@ eng_check_weight(float8 w)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("weight must be a finite number"),
-				 errdetail("weight = %g.", w),
+				 errdetail("The input has weight = %g.", w),
 				 errhint("Replace NaN or infinite weights, e.g. with abm_activity_weight(activity).")));
 }
 
@@ -85,7 +85,7 @@ eng_check_same_half_life(int64 a, int64 b, bool within_group)
 				 within_group ?
 				 errmsg("half_life must be the same for every row of a group") :
 				 errmsg("cannot merge engagement with different half-lives"),
-				 errdetail("half_life = %s and half_life = %s.",
+				 errdetail("One has half_life = %s, the other half_life = %s.",
 						   eng_half_life_text(a), eng_half_life_text(b)),
 				 within_group ?
 				 errhint("Pass a constant half_life, or group by it.") :
@@ -99,7 +99,7 @@ eng_check_score_range(float8 score)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("engagement score out of range"),
-				 errdetail("score = %g.", score),
+				 errdetail("The input has score = %g.", score),
 				 errhint("Scale the weights down.")));
 }
 
@@ -293,9 +293,9 @@ abm_score(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("as_of is before the last touch of the engagement state"),
-				 errdetail("as_of = %s, last touch = %s.",
+				 errdetail("The input has as_of = %s; the last touch is at %s.",
 						   eng_time_text(as_of), eng_time_text(e.last_touch)),
-				 errhint("A state cannot tell which of its touches came before as_of: roll up only the states up to as_of, or use abm_engagement_score on the touches.")));
+				 errhint("Roll up only the states up to as_of, or use abm_engagement_score on the touches.")));
 	PG_RETURN_FLOAT8(e.score * eng_decay(e.last_touch, as_of, (float8) e.half_life));
 }
 
@@ -326,7 +326,7 @@ abm_touches_activity(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("activity \"%s\" is not counted separately", name),
-					 errdetail("activity = %s.", name),
+					 errdetail("The input has activity = %s.", name),
 					 errhint("Counts are kept for the standard activities of abm_activity_weight; every other activity counts under 'other'.")));
 	}
 	PG_RETURN_INT64(e.counts[bucket]);

@@ -241,7 +241,7 @@ malformed(const char *literal, const char *detail)
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type abm_engagement: \"%s\"", literal),
 			 errdetail("%s", detail),
-			 errhint("Write the value as abm_engagement output prints it: a JSON object with version, half_life, first_touch, last_touch, score_at_last_touch, touches and contacts (or contacts_sketch).")));
+			 errhint("Write the value as the output of abm_engagement prints it (docs/reference.md lists the keys).")));
 }
 
 static JsonbValue *

@@ -107,12 +107,7 @@ abm_engagement_agg_combine(PG_FUNCTION_ARGS)
 {
 	Engagement *e;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
+	ABM_COMBINE_NULLS();
 	if (PG_ARGISNULL(0))
 	{
 		e = (Engagement *) MemoryContextAlloc(abm_agg_context(fcinfo, "abm_engagement_agg_combine"),

@@ -145,12 +145,7 @@ abm_engagement_score_combine(PG_FUNCTION_ARGS)
 	EngScore   *s;
 	EngScore   *other;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
+	ABM_COMBINE_NULLS();
 	other = (EngScore *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
 	{
@@ -206,11 +201,9 @@ abm_engagement_score_deserial(PG_FUNCTION_ARGS)
 	 */
 	if (s->rows < 0 || isnan(s->sum) || TIMESTAMP_NOT_FINITE(s->as_of) ||
 		!IS_VALID_TIMESTAMP(s->as_of) || s->half_life <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid engagement score state value"),
-				 errdetail("rows = %lld, half_life = %lld microseconds.",
-						   (long long) s->rows, (long long) s->half_life)));
+		abm_read_corrupt(&r,
+						 psprintf("The state has rows = %lld, half_life = %lld microseconds.",
+								  (long long) s->rows, (long long) s->half_life));
 	PG_RETURN_POINTER(s);
 }
 

@@ -196,10 +196,7 @@ abm_idset_read(AbmReader *r, AbmIdSet *s, const AbmIdSetLimit *limit)
 	{
 		s->ids[i] = abm_read_int64(r);
 		if (i > 0 && s->ids[i] <= s->ids[i - 1])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid %s value", r->what),
-					 errdetail("The ids of a set are not in increasing order.")));
+			abm_read_corrupt(r, "The ids of a set are not in increasing order.");
 		if ((i & 1023) == 1023)
 			CHECK_FOR_INTERRUPTS();
 	}
