@@ -48,7 +48,7 @@ eng_check_weight(float8 w)
 
 /* A half-life in microseconds as an interval of days and time. */
 static void
-half_life_interval(int64 usecs, Interval *iv)
+eng_half_life_interval(int64 usecs, Interval *iv)
 {
 	iv->month = 0;
 	iv->day = (int32) (usecs / USECS_PER_DAY);
@@ -114,7 +114,7 @@ eng_check_score_range(float8 score)
  * out here because stored values depend on it and must never change.
  */
 static inline int
-contact_bit(int64 id)
+eng_contact_bit(int64 id)
 {
 	uint64		x = (uint64) id;
 
@@ -127,15 +127,15 @@ contact_bit(int64 id)
 }
 
 static void
-sketch_set(Engagement *e, int64 id)
+eng_sketch_set(Engagement *e, int64 id)
 {
-	int			bit = contact_bit(id);
+	int			bit = eng_contact_bit(id);
 
 	e->c.bits[bit >> 3] |= (uint8) (1 << (bit & 7));
 }
 
 static void
-to_sketch(Engagement *e)
+eng_to_sketch(Engagement *e)
 {
 	int64		ids[ENG_EXACT_CONTACTS];
 	int			n = e->ncontacts;
@@ -143,20 +143,20 @@ to_sketch(Engagement *e)
 	memcpy(ids, e->c.ids, n * sizeof(int64));
 	memset(e->c.bits, 0, ENG_SKETCH_BYTES);
 	for (int i = 0; i < n; i++)
-		sketch_set(e, ids[i]);
+		eng_sketch_set(e, ids[i]);
 	e->sketch = true;
 	e->ncontacts = 0;
 }
 
 static void
-add_contact(Engagement *e, int64 id)
+eng_add_contact(Engagement *e, int64 id)
 {
 	int			lo = 0;
 	int			hi;
 
 	if (e->sketch)
 	{
-		sketch_set(e, id);
+		eng_sketch_set(e, id);
 		return;
 	}
 	hi = e->ncontacts;
@@ -173,8 +173,8 @@ add_contact(Engagement *e, int64 id)
 		return;
 	if (e->ncontacts == ENG_EXACT_CONTACTS)
 	{
-		to_sketch(e);
-		sketch_set(e, id);
+		eng_to_sketch(e);
+		eng_sketch_set(e, id);
 		return;
 	}
 	memmove(&e->c.ids[lo + 1], &e->c.ids[lo], (e->ncontacts - lo) * sizeof(int64));
@@ -242,7 +242,7 @@ eng_add_touch(Engagement *e, int bucket, float8 w, TimestampTz t,
 		e->first_touch = t;
 	abm_count_add(&e->counts[bucket], 1, "touch count");
 	if (has_contact)
-		add_contact(e, contact);
+		eng_add_contact(e, contact);
 }
 
 void
@@ -265,14 +265,14 @@ eng_merge_into(Engagement *e, const Engagement *other)
 	if (other->sketch)
 	{
 		if (!e->sketch)
-			to_sketch(e);
+			eng_to_sketch(e);
 		for (int i = 0; i < ENG_SKETCH_BYTES; i++)
 			e->c.bits[i] |= other->c.bits[i];
 	}
 	else
 	{
 		for (int i = 0; i < other->ncontacts; i++)
-			add_contact(e, other->c.ids[i]);
+			eng_add_contact(e, other->c.ids[i]);
 	}
 }
 
@@ -366,7 +366,7 @@ abm_half_life(PG_FUNCTION_ARGS)
 	Interval   *iv = (Interval *) palloc(sizeof(Interval));
 
 	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_HEADER);
-	half_life_interval(e.half_life, iv);
+	eng_half_life_interval(e.half_life, iv);
 	PG_RETURN_INTERVAL_P(iv);
 }
 

@@ -34,7 +34,7 @@ PG_FUNCTION_INFO_V1(abm_engagement_mfinal);
  */
 
 static Datum
-agg_step(FunctionCallInfo fcinfo, int bucket, float8 w, int timearg)
+eng_agg_step(FunctionCallInfo fcinfo, int bucket, float8 w, int timearg)
 {
 	Engagement *e = PG_ARGISNULL(0) ? NULL : (Engagement *) PG_GETARG_POINTER(0);
 	TimestampTz t = PG_GETARG_TIMESTAMPTZ(timearg);
@@ -82,7 +82,7 @@ abm_engagement_agg_trans(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
 	bucket = eng_activity_bucket(PG_GETARG_TEXT_PP(1));
-	return agg_step(fcinfo, bucket,
+	return eng_agg_step(fcinfo, bucket,
 					bucket == ENG_OTHER ? 0.0 : abm_activity_weight_at(bucket), 2);
 }
 
@@ -99,7 +99,7 @@ abm_engagement_agg_weight_trans(PG_FUNCTION_ARGS)
 	}
 	w = PG_GETARG_FLOAT8(2);
 	eng_check_weight(w);
-	return agg_step(fcinfo, eng_activity_bucket(PG_GETARG_TEXT_PP(1)), w, 3);
+	return eng_agg_step(fcinfo, eng_activity_bucket(PG_GETARG_TEXT_PP(1)), w, 3);
 }
 
 Datum
@@ -239,7 +239,7 @@ abm_rollup_minv(PG_FUNCTION_ARGS)
  * rule as the plain transition.
  */
 static Datum
-agg_window_step(FunctionCallInfo fcinfo, bool weighted, bool add)
+eng_agg_window_step(FunctionCallInfo fcinfo, bool weighted, bool add)
 {
 	int			timearg = weighted ? 3 : 2;
 	SlideQueue *q;
@@ -285,25 +285,25 @@ agg_window_step(FunctionCallInfo fcinfo, bool weighted, bool add)
 Datum
 abm_engagement_agg_mtrans(PG_FUNCTION_ARGS)
 {
-	return agg_window_step(fcinfo, false, true);
+	return eng_agg_window_step(fcinfo, false, true);
 }
 
 Datum
 abm_engagement_agg_minv(PG_FUNCTION_ARGS)
 {
-	return agg_window_step(fcinfo, false, false);
+	return eng_agg_window_step(fcinfo, false, false);
 }
 
 Datum
 abm_engagement_agg_weight_mtrans(PG_FUNCTION_ARGS)
 {
-	return agg_window_step(fcinfo, true, true);
+	return eng_agg_window_step(fcinfo, true, true);
 }
 
 Datum
 abm_engagement_agg_weight_minv(PG_FUNCTION_ARGS)
 {
-	return agg_window_step(fcinfo, true, false);
+	return eng_agg_window_step(fcinfo, true, false);
 }
 
 Datum

@@ -35,7 +35,7 @@ PG_FUNCTION_INFO_V1(abm_engagement_score_final);
  */
 
 static void
-check_same_as_of(TimestampTz a, TimestampTz b)
+eng_check_same_as_of(TimestampTz a, TimestampTz b)
 {
 	if (a != b)
 		ereport(ERROR,
@@ -52,14 +52,14 @@ check_same_as_of(TimestampTz a, TimestampTz b)
  * as_of, so a row with another as_of could not be added to it.
  */
 static EngScore *
-score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
+eng_score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 {
 	EngScore   *s;
 
 	if (!PG_ARGISNULL(0))
 	{
 		s = (EngScore *) PG_GETARG_POINTER(0);
-		check_same_as_of(s->as_of, as_of);
+		eng_check_same_as_of(s->as_of, as_of);
 		if (hl->time != s->half_life_arg.time || hl->day != s->half_life_arg.day ||
 			hl->month != s->half_life_arg.month)
 			eng_check_same_half_life(s->half_life,
@@ -78,7 +78,7 @@ score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 
 /* Every row but a group's first takes the inline path. */
 static inline EngScore *
-score_state(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
+eng_score_state(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 {
 	if (!PG_ARGISNULL(0))
 	{
@@ -88,11 +88,11 @@ score_state(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 			hl->day == s->half_life_arg.day && hl->month == s->half_life_arg.month)
 			return s;
 	}
-	return score_state_slow(fcinfo, as_of, hl);
+	return eng_score_state_slow(fcinfo, as_of, hl);
 }
 
 static inline void
-score_add(EngScore *s, float8 w, TimestampTz t)
+eng_score_add(EngScore *s, float8 w, TimestampTz t)
 {
 	if (t > s->as_of)
 		return;
@@ -112,10 +112,10 @@ abm_engagement_score_trans(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
-	s = score_state(fcinfo, PG_GETARG_TIMESTAMPTZ(3), PG_GETARG_INTERVAL_P(4));
+	s = eng_score_state(fcinfo, PG_GETARG_TIMESTAMPTZ(3), PG_GETARG_INTERVAL_P(4));
 	w = PG_GETARG_FLOAT8(1);
 	eng_check_weight(w);
-	score_add(s, w, PG_GETARG_TIMESTAMPTZ(2));
+	eng_score_add(s, w, PG_GETARG_TIMESTAMPTZ(2));
 	PG_RETURN_POINTER(s);
 }
 
@@ -131,9 +131,9 @@ abm_engagement_score_activity_trans(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
-	s = score_state(fcinfo, PG_GETARG_TIMESTAMPTZ(3), PG_GETARG_INTERVAL_P(4));
+	s = eng_score_state(fcinfo, PG_GETARG_TIMESTAMPTZ(3), PG_GETARG_INTERVAL_P(4));
 	activity = PG_GETARG_TEXT_PP(1);
-	score_add(s, abm_activity_weight_of(VARDATA_ANY(activity),
+	eng_score_add(s, abm_activity_weight_of(VARDATA_ANY(activity),
 										VARSIZE_ANY_EXHDR(activity)),
 			  PG_GETARG_TIMESTAMPTZ(2));
 	PG_RETURN_POINTER(s);
@@ -155,7 +155,7 @@ abm_engagement_score_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(s);
 	}
 	s = (EngScore *) PG_GETARG_POINTER(0);
-	check_same_as_of(s->as_of, other->as_of);
+	eng_check_same_as_of(s->as_of, other->as_of);
 	eng_check_same_half_life(s->half_life, other->half_life, true);
 	abm_count_add(&s->rows, other->rows, "touch count");
 	s->sum += other->sum;

@@ -32,7 +32,7 @@ idset_too_many(const AbmIdSetLimit *limit)
 
 /* Sort a run of ids and drop repeats; returns its new length. */
 static int32
-sort_unique(int64 *ids, int32 n)
+idset_sort_unique(int64 *ids, int32 n)
 {
 	int32		out = 0;
 
@@ -55,7 +55,7 @@ static void
 idset_compact(AbmIdSet *s, MemoryContext cxt, int32 extra,
 			  const AbmIdSetLimit *limit)
 {
-	int32		ntail = sort_unique(s->ids + s->nsorted, s->n - s->nsorted);
+	int32		ntail = idset_sort_unique(s->ids + s->nsorted, s->n - s->nsorted);
 	int32		i = 0,
 				j = 0,
 				out = 0;
