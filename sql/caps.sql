@@ -171,4 +171,76 @@ SELECT ((abm_report_touches(timestamptz '2025-01-01' + i * interval '1 us', 'ema
 FROM (SELECT generate_series(1, 1048577) i) s;
 \echo :LAST_ERROR_SQLSTATE
 
+-- sequence patterns: 1 024 bytes.  (?1) 256 times is 1 024 bytes, a chain
+-- of 256 events meeting condition 1: 256 events match it, 255 do not.
+SELECT abm_sequence_match(repeat('(?1)', 256), timestamptz '2025-01-01' + i * interval '1 s', true) AS all_256
+FROM (SELECT generate_series(1, 256) i) s;
+SELECT abm_sequence_match(repeat('(?1)', 256), timestamptz '2025-01-01' + i * interval '1 s', true) AS only_255
+FROM (SELECT generate_series(1, 255) i) s;
+SELECT abm_sequence_match(repeat('(?1)', 256) || '.', timestamptz '2025-01-01' + i * interval '1 s', true)
+FROM (SELECT generate_series(1, 256) i) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- The data-driven attribution models (src/channel.c, src/markov.c,
+-- src/shapley.c).  Channel names: 1 024 bytes.  One converting journey
+-- through one channel: it has all the credit.
+SELECT channel = repeat('x', 1024) AS long_name, credit
+FROM abm_markov_credits((SELECT abm_markov_attribution(ARRAY[repeat('x', 1024)], true)));
+SELECT abm_markov_attribution(ARRAY[repeat('x', 1025)], true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_shapley_attribution(ARRAY[repeat('x', 1025)], true);
+\echo :LAST_ERROR_SQLSTATE
+
+-- Journeys of 100 000 channels.  One journey of 'web' 100 000 times: one
+-- step in, 99 999 from web to web, one to conversion.
+SELECT abm_markov_attribution(array_fill('web'::text, ARRAY[100000]), true)::text AS journey;
+SELECT abm_markov_attribution(array_fill('web'::text, ARRAY[100001]), true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_shapley_attribution(array_fill('web'::text, ARRAY[100001]), true);
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_markov_attribution: 1 000 distinct channels.  One converting journey
+-- c1, ..., c1000: removing any channel cuts the only path, so every
+-- removal effect is 1 and every credit 1 / 1000.
+SELECT count(*) AS channels, min(removal_effect), max(removal_effect), min(credit), max(credit)
+FROM abm_markov_credits((SELECT abm_markov_attribution(ARRAY(SELECT 'c' || i FROM generate_series(1, 1000) i), true)));
+SELECT abm_markov_attribution(ARRAY(SELECT 'c' || i FROM generate_series(1, 1001) i), true);
+\echo :LAST_ERROR_SQLSTATE
+
+-- 1 000 000 distinct transitions (state, next).  Journeys k = 0 .. K - 1 of
+-- two channels c(k / 1000), c(k mod 1000), none converting: K distinct
+-- middle transitions, start > c0 .. c(K - 1) / 1000, and c0 .. c999 > null.
+-- K = 998 001: 998 001 + 999 + 1 000 = 1 000 000 transitions (counted in
+-- the text form, one " > " each); K = 998 002 adds c998 > c1.
+SELECT (length(t) - length(replace(t, ' > ', ''))) / 3 AS transitions
+FROM (SELECT abm_markov_attribution(ARRAY['c' || (k / 1000), 'c' || (k % 1000)], false)::text t
+      FROM (SELECT generate_series(0, 998000) k) s) m;
+SELECT abm_markov_attribution(ARRAY['c' || (k / 1000), 'c' || (k % 1000)], false) IS NOT NULL
+FROM (SELECT generate_series(0, 998001) k) s;
+\echo :LAST_ERROR_SQLSTATE
+
+-- 1 000 000 sweeps of the solver.  One journey a, then N times b, a, then
+-- conversion: from a the chain goes to b with probability N / (N + 1) and
+-- b always comes back, so each sweep closes 1 / (N + 1) of the gap to the
+-- answer, 1.  Without b the journey converts with probability 1 / (N + 1):
+-- removal effects 1 and N / (N + 1), credits (N + 1) / (2N + 1) and
+-- N / (2N + 1).  N = 10 000 converges in about 272 000 sweeps (the gap
+-- shrinks by (N / (N + 1))^k); N = 1 000 000 000 would need about
+-- 28 000 000 000.
+SELECT channel, round(removal_effect::numeric, 12) AS removal_effect, round(credit::numeric, 12) AS credit,
+       round(CASE channel WHEN 'a' THEN 10001 / 20001.0 ELSE 10000 / 20001.0 END, 12) AS expected_credit
+FROM abm_markov_credits('{order: 1, channels: {"a": 1, "b": 1}, transitions: {start > "a": 1,
+                          "a" > "b": 10000, "b" > "a": 10000, "a" > conversion: 1}}')
+ORDER BY channel;
+SELECT * FROM abm_markov_credits('{order: 1, channels: {"a": 1, "b": 1}, transitions: {start > "a": 1,
+                                   "a" > "b": 1000000000, "b" > "a": 1000000000, "a" > conversion: 1}}');
+\echo :LAST_ERROR_SQLSTATE
+
+-- abm_shapley_attribution: 16 distinct channels.  One converting journey
+-- through all 16: they are symmetric, 1 / 16 each.
+SELECT count(*) AS channels, min(credit), max(credit), sum(conversions)
+FROM abm_shapley_credits((SELECT abm_shapley_attribution(ARRAY(SELECT 'c' || i FROM generate_series(1, 16) i), true)));
+SELECT abm_shapley_attribution(ARRAY(SELECT 'c' || i FROM generate_series(1, 17) i), true);
+\echo :LAST_ERROR_SQLSTATE
+
 SELECT 'the session goes on' AS after_the_caps;

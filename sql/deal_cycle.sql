@@ -5,19 +5,23 @@
 --   p90: position 0.9 * 4 = 3.6, so 4 + (10 - 4) * 0.6 = 7.6
 SELECT (c).deals, (c).mean_days, (c).median_days,
        abs((c).p90_days - 7.6) < 1e-12 AS p90_is_7_6,
-       (c).min_days, (c).max_days, len AS median_alone
+       (c).min_days, (c).max_days, len AS median_alone,
+       ((c).deals, (c).mean_days, (c).median_days, (c).min_days, (c).max_days, len)
+         = (5::bigint, 4::float8, 3::float8, 1::float8, 10::float8, 3::float8) AS others_ok
 FROM (SELECT abm_deal_cycle(s, s + d * interval '1 day') AS c,
              abm_deal_cycle_length(s, s + d * interval '1 day') AS len
       FROM (VALUES (1), (2), (3), (4), (10)) v(d),
            (VALUES (timestamptz '2026-01-01')) t(s)) q;
 -- 36 hours is 1.5 days; an even count interpolates: median of 1.5 and 2.5 is 2
-SELECT (abm_deal_cycle(s, e)).*
+SELECT (abm_deal_cycle(s, e)).*, (abm_deal_cycle(s, e)).median_days = 2 AS median_ok
 FROM (VALUES (timestamptz '2026-03-01 00:00', timestamptz '2026-03-02 12:00'),
              ('2026-03-01 00:00', '2026-03-03 12:00')) v(s, e);
 -- one deal: every statistic is its duration; a zero-length deal is fine
-SELECT (abm_deal_cycle(s, s + interval '7 days 6 hours')).*
-FROM (VALUES (timestamptz '2026-01-01')) v(s);
-SELECT (abm_deal_cycle(s, s)).* FROM (VALUES (timestamptz '2026-01-01')) v(s);
+SELECT (c).*, ((c).mean_days, (c).median_days, (c).p90_days, (c).min_days, (c).max_days)
+                = (7.25::float8, 7.25::float8, 7.25::float8, 7.25::float8, 7.25::float8) AS ok
+FROM (SELECT abm_deal_cycle(s, s + interval '7 days 6 hours') AS c FROM (VALUES (timestamptz '2026-01-01')) v(s)) q;
+SELECT (c).*, ((c).deals, (c).mean_days, (c).max_days) = (1::bigint, 0::float8, 0::float8) AS ok
+FROM (SELECT abm_deal_cycle(s, s) AS c FROM (VALUES (timestamptz '2026-01-01')) v(s)) q;
 
 -- empty input and all-NULL input: deals 0, the rest NULL
 SELECT (abm_deal_cycle(s, e)).*
@@ -92,31 +96,3 @@ SELECT abm_deal_cycle('4714-11-24 00:00:00+00 BC', '294276-12-31 23:59:59+00');
 \echo :LAST_ERROR_SQLSTATE
 SELECT abm_deal_cycle_length(s, s + interval '2 days') AS session_goes_on
 FROM (VALUES (timestamptz '2026-01-01')) v(s);
-
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_deal_cycle(started_at, ended_at) FROM deals$q$) AS plan;
-CREATE TABLE deals_parallel AS
-SELECT abm_deal_cycle(started_at, ended_at)::text AS c,
-       abm_deal_cycle_length(started_at, ended_at) AS len
-FROM deals;
-SELECT pg_temp.plan_shape($q$SELECT g, abm_deal_cycle(started_at, ended_at) FROM deals GROUP BY g$q$) AS plan;
-CREATE TABLE deals_parallel_grouped AS
-SELECT g, abm_deal_cycle(started_at, ended_at)::text AS c FROM deals GROUP BY g;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT p.c = s.c AS cycle_equal, p.len = s.len AS length_equal
-FROM deals_parallel p,
-     (SELECT abm_deal_cycle(started_at, ended_at)::text AS c,
-             abm_deal_cycle_length(started_at, ended_at) AS len
-      FROM deals) s;
-SELECT count(*) AS groups_differing
-FROM deals_parallel_grouped p
-JOIN (SELECT g, abm_deal_cycle(started_at, ended_at)::text AS c FROM deals GROUP BY g) s USING (g)
-WHERE p.c IS DISTINCT FROM s.c;
-RESET ALL;

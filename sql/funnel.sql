@@ -16,21 +16,35 @@ SELECT abm_funnel(j) AS funnel FROM (SELECT abm_journey(stage, entered_at) AS j 
 -- furthest stage is engaged) with durations 2 and 4 (account 4 entered it
 -- before target: no duration); opportunity 2 (accounts 1, 2) with 3 days
 -- (account 2 has no engaged time); won 1 with 10 days; retained, expanded 0
-SELECT s.* FROM (SELECT abm_funnel(j) AS f
-                 FROM (SELECT abm_journey(stage, entered_at) AS j FROM fstages GROUP BY account_id) x) y,
-                abm_funnel_steps(y.f) s;
 -- by hand: pct_of_first 1, 1, .5, .25, 0, 0; pct_of_previous NULL, 1,
 -- .5, .5, 0, NULL (no account at retained: 0 / 0); dropped 0, 0, 2, 1, 1,
 -- 0; engaged median (2 + 4) / 2 = 3, p90 2 + 0.9 * 2 = 3.8
+SELECT s.*, (s.stage, s.accounts, s.pct_of_first, s.pct_of_previous, s.dropped,
+             s.median_days_from_previous, s.p90_days_from_previous)
+            IS NOT DISTINCT FROM (e.stage, e.accounts, e.pct_of_first, e.pct_of_previous, e.dropped, e.med, e.p90) AS ok
+FROM (SELECT abm_funnel(j) AS f
+      FROM (SELECT abm_journey(stage, entered_at) AS j FROM fstages GROUP BY account_id) x) y
+     CROSS JOIN abm_funnel_steps(y.f) s
+     FULL JOIN (VALUES (1, 'target', 4::bigint, 1::float8, NULL::float8, 0::bigint, NULL::float8, NULL::float8),
+                       (2, 'engaged', 4, 1, 1, 0, 3, 3.8),
+                       (3, 'opportunity', 2, 0.5, 0.5, 2, 3, 3),
+                       (4, 'won', 1, 0.25, 0.5, 1, 10, 10),
+                       (5, 'retained', 0, 0, 0, 1, NULL, NULL),
+                       (6, 'expanded', 0, 0, NULL, 0, NULL, NULL))
+       e(step, stage, accounts, pct_of_first, pct_of_previous, dropped, med, p90) USING (step)
+ORDER BY step;
 
 -- the one-call form equals the two-step form
 SELECT * FROM abm_funnel_steps('fstages', 'account_id', 'stage', 'entered_at');
 -- with quoted identifiers and your own stages
 CREATE TABLE "Stage History" ("Account" int, "Stage Name" text, "When" timestamptz);
 INSERT INTO "Stage History" VALUES (1, 'lead', '2024-01-01'), (1, 'deal', '2024-01-31'), (2, 'lead', '2024-01-01');
-SELECT step, stage, accounts, pct_of_previous, median_days_from_previous, bar
-FROM abm_funnel_steps('"Stage History"', 'Account', 'Stage Name', 'When', ARRAY['lead', 'deal']);
 -- by hand: lead 2, deal 1 (0.5, 30 days)
+SELECT step, stage, accounts, pct_of_previous, median_days_from_previous, bar,
+       (stage, accounts, pct_of_previous, median_days_from_previous)
+         IS NOT DISTINCT FROM (CASE step WHEN 1 THEN ('lead'::text, 2::bigint, NULL::float8, NULL::float8)
+                                         ELSE ('deal'::text, 1::bigint, 0.5::float8, 30::float8) END) AS ok
+FROM abm_funnel_steps('"Stage History"', 'Account', 'Stage Name', 'When', ARRAY['lead', 'deal']);
 
 -- text and binary I/O round-trip
 CREATE TABLE fstore AS
@@ -38,11 +52,10 @@ SELECT abm_funnel(j) AS f FROM (SELECT abm_journey(stage, entered_at) AS j FROM 
 UNION ALL SELECT '[lead, deal] {lead: 2, deal: 1 (0.1 )}'::abm_funnel
 UNION ALL SELECT '{target: 2, engaged: 2 (5e-324 1.7976931348623157e+308)}'::abm_funnel;
 SELECT f, f::text::abm_funnel::text = f::text AS text_round_trip FROM fstore;
-SELECT '/tmp/abm_funnel_' || pg_backend_pid() || '.bin' AS binfile \gset
-COPY fstore TO :'binfile' (FORMAT binary);
+\copy fstore TO 'results/funnel.bin' (FORMAT binary)
 CREATE TABLE fcopy (LIKE fstore);
-COPY fcopy FROM :'binfile' (FORMAT binary);
-SELECT count(*) AS rows FROM fcopy WHERE f::text IN (SELECT f::text FROM fstore);
+\copy fcopy FROM 'results/funnel.bin' (FORMAT binary)
+SELECT count(*) AS rows, (SELECT count(*) FROM fstore) AS expected FROM fcopy WHERE f::text IN (SELECT f::text FROM fstore);
 
 -- empty input and NULLs: NULL journeys are skipped, no journeys give NULL
 SELECT abm_funnel(j) AS funnel FROM (VALUES (NULL::abm_journey), ('{won: 2024-01-01 00:00:00+00}')) v(j);
@@ -58,66 +71,14 @@ FROM generate_series(1, 2000) a,
      LATERAL (SELECT k, (ARRAY['target','engaged','opportunity','won','retained','expanded'])[k + 1] AS stage
               FROM generate_series(0, (a * 7919) % 6) k
               WHERE NOT (k = 1 AND a % 5 = 0)) st;
-WITH furthest AS (SELECT account_id, max(k) AS f FROM fmany GROUP BY account_id),
-     counts AS (SELECT k, count(*) FILTER (WHERE f >= k) AS accounts
-                FROM generate_series(0, 5) k CROSS JOIN furthest GROUP BY k),
-     durs AS (SELECT b.k, extract(epoch FROM b.entered_at - a.entered_at) / 86400 AS d
-              FROM fmany a JOIN fmany b ON b.account_id = a.account_id AND b.k = a.k + 1
-              WHERE b.entered_at >= a.entered_at),
-     pct AS (SELECT k, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS med,
-                    percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS p90
-             FROM durs GROUP BY k),
-     expected AS (SELECT c.k + 1 AS step, c.accounts,
-                         c.accounts::float8 / first_value(c.accounts) OVER (ORDER BY c.k) AS pct_of_first,
-                         c.accounts::float8 / nullif(lag(c.accounts) OVER (ORDER BY c.k), 0) AS pct_of_previous,
-                         coalesce(lag(c.accounts) OVER (ORDER BY c.k) - c.accounts, 0) AS dropped,
-                         p.med, p.p90
-                  FROM counts c LEFT JOIN pct p USING (k))
-SELECT count(*) AS steps_differing
-FROM abm_funnel_steps('fmany', 'account_id', 'stage', 'entered_at') s
-FULL JOIN expected e USING (step)
-WHERE s.accounts IS DISTINCT FROM e.accounts
-   OR abs(s.pct_of_first - e.pct_of_first) > 1e-12
-   OR (s.pct_of_previous IS NULL) <> (e.pct_of_previous IS NULL)
-   OR abs(s.pct_of_previous - e.pct_of_previous) > 1e-12
-   OR s.dropped IS DISTINCT FROM e.dropped
-   OR (s.median_days_from_previous IS NULL) <> (e.med IS NULL)
-   OR abs(s.median_days_from_previous - e.med) > 1e-9
-   OR abs(s.p90_days_from_previous - e.p90) > 1e-9;
+\i sql/include/funnel_reference.sql
+SELECT * FROM pg_temp.funnel_reference('fmany');
 
 -- the same on the demo data's stage history
 SET client_min_messages = warning;
 SELECT count(*) > 0 AS loaded FROM abm_demo_load(0.01, 3, 'fdemo');
 RESET client_min_messages;
-WITH h AS (SELECT account_id, array_position(ARRAY['target','engaged','opportunity','won','retained','expanded'], stage) - 1 AS k,
-                  min(entered_at) AS entered_at
-           FROM fdemo.stages GROUP BY 1, 2),
-     furthest AS (SELECT account_id, max(k) AS f FROM h GROUP BY account_id),
-     counts AS (SELECT k, count(*) FILTER (WHERE f >= k) AS accounts
-                FROM generate_series(0, 5) k CROSS JOIN furthest GROUP BY k),
-     durs AS (SELECT b.k, extract(epoch FROM b.entered_at - a.entered_at) / 86400 AS d
-              FROM h a JOIN h b ON b.account_id = a.account_id AND b.k = a.k + 1
-              WHERE b.entered_at >= a.entered_at),
-     pct AS (SELECT k, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS med,
-                    percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS p90
-             FROM durs GROUP BY k),
-     expected AS (SELECT c.k + 1 AS step, c.accounts,
-                         c.accounts::float8 / first_value(c.accounts) OVER (ORDER BY c.k) AS pct_of_first,
-                         c.accounts::float8 / nullif(lag(c.accounts) OVER (ORDER BY c.k), 0) AS pct_of_previous,
-                         coalesce(lag(c.accounts) OVER (ORDER BY c.k) - c.accounts, 0) AS dropped,
-                         p.med, p.p90
-                  FROM counts c LEFT JOIN pct p USING (k))
-SELECT count(*) AS steps_differing
-FROM abm_funnel_steps('fdemo.stages', 'account_id', 'stage', 'entered_at') s
-FULL JOIN expected e USING (step)
-WHERE s.accounts IS DISTINCT FROM e.accounts
-   OR abs(s.pct_of_first - e.pct_of_first) > 1e-12
-   OR (s.pct_of_previous IS NULL) <> (e.pct_of_previous IS NULL)
-   OR abs(s.pct_of_previous - e.pct_of_previous) > 1e-12
-   OR s.dropped IS DISTINCT FROM e.dropped
-   OR (s.median_days_from_previous IS NULL) <> (e.med IS NULL)
-   OR abs(s.median_days_from_previous - e.med) > 1e-9
-   OR abs(s.p90_days_from_previous - e.p90) > 1e-9;
+SELECT * FROM pg_temp.funnel_reference('fdemo.stages');
 SELECT step, stage, accounts, dropped, round(median_days_from_previous::numeric, 1) AS median_days, bar
 FROM abm_funnel_steps('fdemo.stages', 'account_id', 'stage', 'entered_at');
 
@@ -133,29 +94,17 @@ FROM (SELECT s.* FROM whole, abm_funnel_steps(whole.f) s) a
 FULL JOIN (SELECT s.* FROM parts, abm_funnel_steps(parts.f) s) b USING (step)
 WHERE (a.*) IS DISTINCT FROM (b.*);
 
--- forced parallel plan equals the serial result
-CREATE TABLE fjourneys AS SELECT account_id, abm_journey(stage, entered_at) AS j FROM fmany GROUP BY account_id;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_funnel(j) FROM fjourneys$q$) AS plan;
-CREATE TABLE fparallel AS SELECT s.* FROM (SELECT abm_funnel(j) AS f FROM fjourneys) x, abm_funnel_steps(x.f) s;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT count(*) AS rows_differing
-FROM fparallel p FULL JOIN (SELECT s.* FROM (SELECT abm_funnel(j) AS f FROM fjourneys) x, abm_funnel_steps(x.f) s) q USING (step)
-WHERE (p.*) IS DISTINCT FROM (q.*);
-RESET ALL;
-SET TimeZone = 'UTC';
-
 -- abm_funnel_report: per-account levels, e.g. from abm_window_funnel
-SELECT step, stage, accounts, pct_of_first, pct_of_previous, dropped, bar
+-- by hand: levels >= 1: 7, >= 2: 5, >= 3: 3 (the 0 and NULL not counted);
+-- pct_of_first 1, 5/7, 3/7; pct_of_previous NULL, 5/7, 3/5; dropped 0, 2, 2
+SELECT step, stage, accounts, pct_of_first, pct_of_previous, dropped, bar,
+       (accounts, pct_of_first, pct_of_previous, dropped)
+         IS NOT DISTINCT FROM (CASE step WHEN 1 THEN (7::bigint, 1::float8, NULL::float8, 0::bigint)
+                                         WHEN 2 THEN (5::bigint, 5 / 7.0::float8, 5 / 7.0::float8, 2::bigint)
+                                         ELSE (3::bigint, 3 / 7.0::float8, 3 / 5.0::float8, 2::bigint) END) AS ok
 FROM abm_funnel_report(ARRAY[0, 1, 1, 2, 3, 3, 3, NULL, 2], ARRAY['visit', 'demo', 'trial']);
--- by hand: levels >= 1: 7, >= 2: 5, >= 3: 3 (the 0 and NULL not counted)
-SELECT step, stage, accounts FROM abm_funnel_report(ARRAY[2, 1]);
+-- without stage names: levels >= 1: 2, >= 2: 1
+SELECT step, stage, accounts, accounts = 3 - step AS ok FROM abm_funnel_report(ARRAY[2, 1]);
 -- against plain SQL on the window funnel levels of the generated journeys
 SELECT step, accounts
 FROM abm_funnel_report(ARRAY(

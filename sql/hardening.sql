@@ -32,7 +32,10 @@ RESET statement_timeout;
 -- reported is the last one made (as in ClickHouse): the last step-1 row
 -- (i = 300, 00:05:00) continued by the last step-2 row (i = 600, 00:10:00)
 SELECT abm_window_funnel('1 year', 'strict_once', ts, s = 1, s = 2, s = 3) AS level,
-       abm_window_funnel_times('1 year', 'strict_once', ts, s = 1, s = 2, s = 3) AS times
+       abm_window_funnel_times('1 year', 'strict_once', ts, s = 1, s = 2, s = 3) AS times,
+       (abm_window_funnel('1 year', 'strict_once', ts, s = 1, s = 2, s = 3),
+        abm_window_funnel_times('1 year', 'strict_once', ts, s = 1, s = 2, s = 3))
+         = (2, ARRAY[timestamptz '2025-01-01 00:05:00+00', '2025-01-01 00:10:00+00']) AS ok
 FROM (SELECT timestamptz '2025-01-01' + i * interval '1 s' ts, CASE WHEN i <= 300 THEN 1 ELSE 2 END s
       FROM generate_series(1, 600) i) x;
 
@@ -79,7 +82,7 @@ SET min_parallel_table_scan_size = 0;
 -- steps 1..6 of the funnel join k = 1..6 of par_big: 6 rows; accounts per
 -- step by hand: target 3, engaged 2 (accounts 1 and 3), opportunity 1
 -- (account 3), then 0: 6 in all
-SELECT count(*) AS joined, sum(s.accounts) AS accounts
+SELECT count(*) AS joined, sum(s.accounts) AS accounts, (count(*), sum(s.accounts)) = (6, 6) AS ok
 FROM par_big b JOIN abm_funnel_steps('tmp_stages', 'account_id', 'stage', 'entered_at') s ON s.step = b.k;
 -- abm_report over the temporary accounts: its rows joined in parallel (its
 -- notices and the context of errors inside it are not what is tested here)

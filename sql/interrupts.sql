@@ -119,6 +119,12 @@ INSERT INTO worst_case VALUES
     ('abm_sequence_match_events(text,timestamp with time zone,boolean[])',
      $$SELECT count(x) FROM (SELECT abm_sequence_match_events('(?1)(?2)', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
+    -- one group at the cap (10 000 000 events) in pseudo-random time order:
+    -- the largest sort a final function does (2 to 3 s on its own), then
+    -- 10 000 000 searches of one step each
+    ('abm_sequence_count(text,timestamp with time zone,boolean[])',
+     $$SELECT abm_sequence_count('(?1)', timestamptz '2025-01-01' + (hashint8(i) & 1073741823) * interval '1 us', true)
+       FROM (SELECT generate_series(1, 10000000) i) s$$),
     ('abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])',
      $$SELECT count(x) FROM (SELECT abm_sequence_next_node('forward', 'first_match', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', (i % 1000)::text, true, i % 3 = 0) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),

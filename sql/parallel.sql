@@ -137,6 +137,54 @@ INSERT INTO pq_cases VALUES
                                    '7 days', '28 days')$$,
    'pg_temp.accounts_near(a, b)');
 
+-- More argument forms, from the capability tests (a Markov chain of order
+-- 3, sequence patterns with gaps and time conditions, every direction and
+-- base of abm_sequence_next_node, the funnel modes, a longer path) and a
+-- scalar function evaluated in the workers (ICP fits of weights 1 and 2
+-- are multiples of 1/3, so the sums of fit * 3 compare exactly).
+CREATE TABLE pq_part_accounts (LIKE pq.accounts) PARTITION BY HASH (account_id);
+SELECT format('CREATE TABLE pq_part_accounts_%s PARTITION OF pq_part_accounts FOR VALUES WITH (MODULUS 3, REMAINDER %s)', r, r)
+FROM generate_series(0, 2) r
+\gexec
+INSERT INTO pq_part_accounts SELECT * FROM pq.accounts;
+-- Statistics on the grouping expression: without them the planner guesses
+-- 200 groups and, for the smaller tables, gathers the raw rows and
+-- aggregates them in the leader (no partial state at all); with them it
+-- knows there are 7 groups and aggregates in parts.
+SELECT format('CREATE STATISTICS %I ON (account_id %% 7) FROM %s', c.relname || '_g', c.oid::regclass),
+       format('ANALYZE %s', c.oid::regclass)
+FROM pg_class c
+WHERE c.relkind IN ('r', 'p')
+  AND (c.relnamespace = 'pq'::regnamespace OR c.relname LIKE 'pq\_part\_%')
+ORDER BY c.relname
+\gexec
+INSERT INTO pq_cases VALUES
+  (80, 'abm_markov_attribution(text[],boolean,integer)', 'journeys', 'abm_markov_attribution(path, converted, 3)', 'a::text = b::text'),
+  (81, 'abm_sequence_match(text,timestamp with time zone,boolean[])', 'touches',
+   'abm_sequence_match(''(?1).*(?t<=86400)(?2)'', occurred_at, activity = ''web_visit'', activity = ''meeting_booked'', activity = ''email_open'')', 'a = b'),
+  (82, 'abm_sequence_count(text,timestamp with time zone,boolean[])', 'touches',
+   'abm_sequence_count(''(?1).*(?2)'', occurred_at, activity = ''web_visit'', activity = ''meeting_booked'', activity = ''email_open'')', 'a = b'),
+  (83, 'abm_sequence_match_events(text,timestamp with time zone,boolean[])', 'touches',
+   'abm_sequence_match_events(''(?3)(?t>3600)(?1).*(?2)'', occurred_at, activity = ''web_visit'', activity = ''meeting_booked'', activity = ''email_open'')', 'a = b'),
+  (84, 'abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])', 'touches',
+   'abm_sequence_next_node(''forward'', ''head'', occurred_at, activity, activity = ''web_visit'', activity = ''web_visit'', activity = ''content_download'')', 'a = b'),
+  (85, 'abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])', 'touches',
+   'abm_sequence_next_node(''backward'', ''tail'', occurred_at, activity, activity = ''meeting_booked'', activity = ''meeting_booked'', activity = ''content_download'')', 'a = b'),
+  (86, 'abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])', 'touches',
+   'abm_sequence_next_node(''backward'', ''first_match'', occurred_at, activity, true, activity = ''content_download'')', 'a = b'),
+  (87, 'abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])', 'touches',
+   'abm_sequence_next_node(''forward'', ''last_match'', occurred_at, activity, true, activity = ''web_visit'', activity = ''content_download'')', 'a = b'),
+  (88, 'abm_sequence_next_node(text,text,timestamp with time zone,text,boolean,boolean[])', 'touches',
+   'abm_sequence_next_node(''backward'', ''last_match'', occurred_at, activity, true, activity = ''content_download'')', 'a = b'),
+  (89, 'abm_window_funnel(interval,text,timestamp with time zone,boolean[])', 'touches',
+   'abm_window_funnel(''7 days'', ''strict_order'', occurred_at, activity = ''web_visit'', activity = ''content_download'', activity = ''meeting_booked'')', 'a = b'),
+  (90, 'abm_window_funnel(interval,text,timestamp with time zone,boolean[])', 'touches',
+   'abm_window_funnel(''7 days'', ''strict_once, strict_increase'', occurred_at, activity = ''web_visit'', activity = ''content_download'', activity = ''meeting_booked'')', 'a = b'),
+  (91, 'abm_path(integer,timestamp with time zone,text,boolean,boolean)', 'touches',
+   'abm_path(4, occurred_at, activity, activity = ''meeting_booked'', activity = ''web_visit'')', 'a::text = b::text'),
+  (92, 'abm_icp_fit(jsonb,jsonb)', 'accounts',
+   'sum(round(abm_icp_fit(attributes, ''{"criteria": [{"attribute": "region", "eq": "emea"}, {"attribute": "employees", "gte": 500, "weight": 2}]}'') * 3))', 'a = b');
+
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
@@ -193,3 +241,25 @@ FROM pq_cases c,
 ORDER BY c.id
 \gexec
 SELECT agg, way, groups, differing FROM pq_differences ORDER BY id, way;
+
+-- Each case really ran in parts: with the forced-parallel settings its plan
+-- gathers partial aggregates from parallel workers, and with partitionwise
+-- aggregation it computes a partial aggregate per partition (cases listed
+-- when their plan is not of that shape).
+CREATE FUNCTION pg_temp.cases_of_other_shape(prefix text, shape text) RETURNS text LANGUAGE sql AS $$
+SELECT string_agg(id::text, ', ' ORDER BY id) FROM pq_cases
+WHERE pg_temp.plan_shape(format('SELECT account_id %% 7, (%s)::text FROM %s%s GROUP BY 1', call, prefix, rel)) !~ shape $$;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SELECT (SELECT count(*) FROM pq_cases) AS cases,
+       pg_temp.cases_of_other_shape('pq.', '^Finalize \w+ > Gather.* > Partial \w+ > Parallel Seq Scan$') AS not_parallel;
+RESET ALL;
+SET max_parallel_workers_per_gather = 0;
+SET enable_partitionwise_aggregate = on;
+SELECT (SELECT count(*) FROM pq_cases) AS cases,
+       pg_temp.cases_of_other_shape('pq_part_', '^Finalize \w+ > .*Append > \(Partial \w+ > Seq Scan; Partial \w+ > Seq Scan; Partial \w+ > Seq Scan\)$')
+         AS not_partitionwise;
+RESET ALL;

@@ -10,60 +10,83 @@ INSERT INTO path_touches VALUES
   (1, 5, 'web_visit'), (1, 9, 'meeting_booked'), (1, 10, 'form_fill'), (1, 12, 'meeting_booked'),
   (2, 1, 'web_visit'), (2, 2, 'email_click'), (2, 3, 'email_click'),
   (3, 1, 'meeting_booked'), (3, 2, 'web_visit');
-SELECT account, (abm_path(3, '2026-01-01'::timestamptz + day * interval '1 day', activity, activity = 'meeting_booked')).*
-FROM path_touches GROUP BY account ORDER BY account;
 -- by hand:
 -- 1: first meeting day 9; before it ad_click web web download web; collapsed
 --    ad_click, web_visit, content_download, web_visit; the last 3 start at the
 --    run of day 2..3: {web_visit,content_download,web_visit}, 9 - 2 = 7 days
 -- 2: no meeting: the last 3 of web, email, email = {web_visit,email_click}, not converted
 -- 3: the first touch is the meeting: an empty path, converted, no days
-SELECT account, (abm_path(1, '2026-01-01'::timestamptz + day * interval '1 day', activity, activity = 'meeting_booked')).*
-FROM path_touches GROUP BY account ORDER BY account;
+SELECT account, (r).*, r IS NOT DISTINCT FROM e.expected AS ok
+FROM (SELECT account, abm_path(3, '2026-01-01'::timestamptz + day * interval '1 day', activity, activity = 'meeting_booked') AS r
+      FROM path_touches GROUP BY account) s
+FULL JOIN (VALUES (1, ROW('{web_visit,content_download,web_visit}', true, 7)::abm_path_result),
+                  (2, ROW('{web_visit,email_click}', false, NULL)::abm_path_result), (3, ROW('{}', true, NULL)::abm_path_result)) e(account, expected) USING (account)
+ORDER BY account;
 -- by hand: 1 {web_visit} from day 5, 4 days; 2 {email_click}; 3 {}
+SELECT account, (r).*, r IS NOT DISTINCT FROM e.expected AS ok
+FROM (SELECT account, abm_path(1, '2026-01-01'::timestamptz + day * interval '1 day', activity, activity = 'meeting_booked') AS r
+      FROM path_touches GROUP BY account) s
+FULL JOIN (VALUES (1, ROW('{web_visit}', true, 4)::abm_path_result),
+                  (2, ROW('{email_click}', false, NULL)::abm_path_result), (3, ROW('{}', true, NULL)::abm_path_result)) e(account, expected) USING (account)
+ORDER BY account;
 
 -- From a start: the first content download, then up to 3 steps
-SELECT account, (abm_path(3, '2026-01-01'::timestamptz + day * interval '1 day', activity,
-                          activity = 'meeting_booked', activity = 'content_download')).*
-FROM path_touches GROUP BY account ORDER BY account;
 -- by hand: 1: download day 4, web day 5, meeting day 9: {content_download,web_visit}, 9 - 4 = 5 days;
 -- 2 and 3: no download: NULL
-SELECT account, (abm_path(2, '2026-01-01'::timestamptz + day * interval '1 day', activity,
-                          activity = 'meeting_booked', activity = 'web_visit')).*
-FROM path_touches GROUP BY account ORDER BY account;
+SELECT account, (r).*, r IS NOT DISTINCT FROM e.expected AS ok
+FROM (SELECT account, abm_path(3, '2026-01-01'::timestamptz + day * interval '1 day', activity,
+                               activity = 'meeting_booked', activity = 'content_download') AS r
+      FROM path_touches GROUP BY account) s
+FULL JOIN (VALUES (1, ROW('{content_download,web_visit}', true, 5)::abm_path_result),
+                  (2, NULL), (3, NULL)) e(account, expected) USING (account)
+ORDER BY account;
 -- by hand: 1: web day 2, web day 3, download day 4 (2 runs): {web_visit,content_download}, 9 - 2 = 7;
 -- 2: {web_visit,email_click}, not converted; 3: web day 2 after the meeting: {web_visit}, not converted
+SELECT account, (r).*, r IS NOT DISTINCT FROM e.expected AS ok
+FROM (SELECT account, abm_path(2, '2026-01-01'::timestamptz + day * interval '1 day', activity,
+                               activity = 'meeting_booked', activity = 'web_visit') AS r
+      FROM path_touches GROUP BY account) s
+FULL JOIN (VALUES (1, ROW('{web_visit,content_download}', true, 7)::abm_path_result),
+                  (2, ROW('{web_visit,email_click}', false, NULL)::abm_path_result), (3, ROW('{web_visit}', false, NULL)::abm_path_result)) e(account, expected) USING (account)
+ORDER BY account;
 
 -- Ties: rows at one instant are ordered by activity name (bytes), whatever
 -- the order they arrive in; a repeat at the same instant is one step.
-SELECT (abm_path(5, ts, a, false)).path AS got
+-- by hand: Email < email < web < web (bytes: upper case first), then ad: {Email,email,web,ad}
+SELECT (abm_path(5, ts, a, false)).path AS got, '{Email,email,web,ad}'::text[] AS expected
 FROM (VALUES ('2026-01-01'::timestamptz, 'web'), ('2026-01-01', 'Email'), ('2026-01-01', 'email'), ('2026-01-01', 'web'),
              ('2026-01-02', 'ad')) v(ts, a);
--- by hand: Email < email < web < web (bytes: upper case first), then ad: {Email,email,web,ad}
-SELECT (abm_path(5, ts, a, c)).* AS got
-FROM (VALUES ('2026-01-01'::timestamptz, 'web', false), ('2026-01-02', 'demo', true), ('2026-01-02', 'chat', false)) v(ts, a, c);
 -- a row at the conversion's instant is not before it: {web}, 1 day
+SELECT (r).*, r IS NOT DISTINCT FROM ROW('{web}', true, 1)::abm_path_result AS ok
+FROM (SELECT abm_path(5, ts, a, c) AS r
+      FROM (VALUES ('2026-01-01'::timestamptz, 'web', false), ('2026-01-02', 'demo', true), ('2026-01-02', 'chat', false)) v(ts, a, c)) s;
 
 -- The summary: accounts, conversions, rate and median days per path
-SELECT * FROM abm_paths(ARRAY[
+-- by hand: {email} 4 accounts, 1 conversion, 0.25, median 10;
+-- {web,demo} 3, 2, 2/3, median of 2 and 4 = 3; {} 1, 1, 1, no days; the NULL is skipped
+SELECT p.*, (p.accounts, p.conversions, p.conversion_rate, p.median_days)
+              IS NOT DISTINCT FROM (e.accounts, e.conversions, e.rate, e.median) AS ok
+FROM abm_paths(ARRAY[
   ('{web,demo}', true, 2), ('{web,demo}', true, 4), ('{web,demo}', false, NULL),
   ('{email}', true, 10), ('{email}', false, NULL), ('{email}', false, NULL), ('{email}', false, NULL),
-  ('{}', true, NULL), NULL]::abm_path_result[]);
--- by hand: {email} 4 accounts, 1 conversion, 0.25, median 10;
--- {web,demo} 3, 2, 0.667, median of 2 and 4 = 3; {} 1, 1, 1, no days; the NULL is skipped
+  ('{}', true, NULL), NULL]::abm_path_result[]) p
+FULL JOIN (VALUES ('{email}'::text[], 4::bigint, 1::bigint, 0.25::float8, 10::float8),
+                  ('{web,demo}', 3, 2, 2 / 3.0::float8, 3), ('{}', 1, 1, 1, NULL)) e(path, accounts, conversions, rate, median)
+  USING (path);
 SELECT * FROM abm_paths('{}');
 SELECT * FROM abm_paths(NULL);
 
 -- Empty input and NULLs
 SELECT abm_path(3, ts, a, c) AS no_rows FROM (SELECT now() AS ts, 'x'::text AS a, false AS c WHERE false) v;
-SELECT (abm_path(3, ts, a, c)).*
-FROM (VALUES ('2026-01-01'::timestamptz, 'web', NULL::bool), (NULL, 'ad', false), ('2026-01-02', NULL, true),
-             ('2026-01-03', 'chat', false)) v(ts, a, c);
 -- by hand: the NULL timestamp and the NULL activity rows are skipped, a NULL
 -- conversion flag is false: {web,chat}, not converted
-SELECT (abm_path(s, ts, a, false)).path
-FROM (VALUES (NULL::int, '2026-01-01'::timestamptz, 'web'), (2, '2026-01-02', 'chat')) v(s, ts, a);
+SELECT (r).*, r IS NOT DISTINCT FROM ROW('{web,chat}', false, NULL)::abm_path_result AS ok
+FROM (SELECT abm_path(3, ts, a, c) AS r
+      FROM (VALUES ('2026-01-01'::timestamptz, 'web', NULL::bool), (NULL, 'ad', false), ('2026-01-02', NULL, true),
+                   ('2026-01-03', 'chat', false)) v(ts, a, c)) s;
 -- a NULL steps skips the row: {chat}
+SELECT (abm_path(s, ts, a, false)).path, '{chat}'::text[] AS expected
+FROM (VALUES (NULL::int, '2026-01-01'::timestamptz, 'web'), (2, '2026-01-02', 'chat')) v(s, ts, a);
 
 -- Bad input
 SELECT abm_path(0, now(), 'web', false);
@@ -159,22 +182,3 @@ FULL JOIN (SELECT path, count(*) AS accounts, count(*) FILTER (WHERE converted) 
 SELECT path, accounts, conversions, round(conversion_rate::numeric, 3) AS rate, round(median_days::numeric, 2) AS median_days
 FROM abm_paths(ARRAY(SELECT abm_path(2, ts, activity, activity = 'meeting_booked') FROM path_gen GROUP BY account))
 LIMIT 3;
-
--- Parallel = serial
-CREATE TABLE path_serial AS
-SELECT account % 17 AS g, abm_path(4, ts, activity, activity = 'meeting_booked') AS b,
-       abm_path(4, ts, activity, activity = 'meeting_booked', activity = 'web_visit') AS a
-FROM path_gen GROUP BY 1;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE TABLE path_parallel AS
-SELECT account % 17 AS g, abm_path(4, ts, activity, activity = 'meeting_booked') AS b,
-       abm_path(4, ts, activity, activity = 'meeting_booked', activity = 'web_visit') AS a
-FROM path_gen GROUP BY 1;
-RESET ALL;
-SET TimeZone = 'UTC';
-SELECT count(*) AS groups, count(*) FILTER (WHERE s.b IS DISTINCT FROM p.b OR s.a IS DISTINCT FROM p.a) AS differing
-FROM path_serial s FULL JOIN path_parallel p USING (g);

@@ -179,33 +179,3 @@ SELECT abm_pipeline(10, '2026-01-05', 'infinity', true);
 SELECT abm_pipeline(10, '4714-11-24 00:00:00+00 BC', '294276-12-31 23:59:59+00', true);
 \echo :LAST_ERROR_SQLSTATE
 SELECT (abm_pipeline(amount, created_at, closed_at, is_won)).won AS session_goes_on FROM hand_opps;
-
--- forced parallel plan with partial aggregation equals the serial result
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-\i sql/include/plan.sql
-SELECT pg_temp.plan_shape($q$SELECT abm_pipeline(amount, created_at, closed_at, is_won) FROM opps$q$) AS plan;
-CREATE TABLE opps_parallel AS
-SELECT abm_pipeline(amount, created_at, closed_at, is_won)::text AS p,
-       abm_pipeline_velocity(amount, created_at, closed_at, is_won) AS v
-FROM opps;
-SELECT pg_temp.plan_shape($q$SELECT g, abm_pipeline(amount, created_at, closed_at, is_won) FROM opps GROUP BY g$q$) AS plan;
-CREATE TABLE opps_parallel_grouped AS
-SELECT g, abm_pipeline(amount, created_at, closed_at, is_won)::text AS p
-FROM opps GROUP BY g;
-RESET ALL;
-SET max_parallel_workers_per_gather = 0;
-SELECT p.p = s.p AS pipeline_equal, p.v = s.v AS velocity_equal
-FROM opps_parallel p,
-     (SELECT abm_pipeline(amount, created_at, closed_at, is_won)::text AS p,
-             abm_pipeline_velocity(amount, created_at, closed_at, is_won) AS v
-      FROM opps) s;
-SELECT count(*) AS groups_differing
-FROM opps_parallel_grouped p
-JOIN (SELECT g, abm_pipeline(amount, created_at, closed_at, is_won)::text AS p
-      FROM opps GROUP BY g) s USING (g)
-WHERE p.p IS DISTINCT FROM s.p;
-RESET ALL;

@@ -185,7 +185,7 @@ abm_engagement_merge(PG_FUNCTION_ARGS)
  * (slide.h): linear time for a frame of any width.
  */
 static void
-eng_slide_merge(void *dst, const void *src, MemoryContext ctx)
+eng_slide_merge(void *dst, const void *src, pg_attribute_unused() MemoryContext ctx)
 {
 	eng_merge_into((Engagement *) dst, (const Engagement *) src);
 }

@@ -24,13 +24,11 @@ events_cmp(const AbmEvent *a, const AbmEvent *b)
 	return 0;
 }
 
-/* An inlined sort of events (PostgreSQL's sort template). */
-#define ST_SORT events_qsort
-#define ST_ELEMENT_TYPE AbmEvent
-#define ST_COMPARE(a, b) events_cmp(a, b)
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
+/* An inlined, interruptible sort of events. */
+#define ABM_SORT_NAME events_sort
+#define ABM_SORT_TYPE AbmEvent
+#define ABM_SORT_CMP(a, b) events_cmp(a, b)
+#include "abm_sort.h"
 
 void
 abm_events_too_many(const char *fname, const char *what, int64 cap)
@@ -138,8 +136,7 @@ abm_events_sort(AbmEventList *list)
 {
 	if (list->sorted)
 		return;
-	CHECK_FOR_INTERRUPTS();
-	events_qsort(list->items, list->n);
+	events_sort(list->items, list->n);
 	list->sorted = true;
 }
 
@@ -313,13 +310,12 @@ abm_names_cmp(const AbmNames *a, int32 i, const AbmNames *b, int32 j)
 	return a->len[i] < b->len[j] ? -1 : (a->len[i] > b->len[j] ? 1 : 0);
 }
 
-static int
-events_names_order_cmp(const void *x, const void *y, void *arg)
-{
-	const AbmNames *d = (const AbmNames *) arg;
-
-	return abm_names_cmp(d, *(const int32 *) x, d, *(const int32 *) y);
-}
+/* An interruptible sort of name numbers, in byte order of the names. */
+#define ABM_SORT_NAME names_sort
+#define ABM_SORT_TYPE int32
+#define ABM_SORT_ARG_TYPE const AbmNames
+#define ABM_SORT_CMP(x, y, d) abm_names_cmp(d, *(x), d, *(y))
+#include "abm_sort.h"
 
 /* rank[i]: the place of name i in byte order (palloc'd). */
 int32 *
@@ -329,11 +325,16 @@ abm_names_ranks(const AbmNames *d)
 	int32	   *rank = palloc(sizeof(int32) * Max(d->n, 1));
 
 	for (int32 i = 0; i < d->n; i++)
+	{
+		ABM_INTERRUPTS_EVERY(i);
 		order[i] = i;
-	CHECK_FOR_INTERRUPTS();
-	qsort_arg(order, d->n, sizeof(int32), events_names_order_cmp, (void *) d);
+	}
+	names_sort(order, d->n, d);
 	for (int32 i = 0; i < d->n; i++)
+	{
+		ABM_INTERRUPTS_EVERY(i);
 		rank[order[i]] = i;
+	}
 	pfree(order);
 	return rank;
 }
@@ -366,9 +367,15 @@ abm_names_write(StringInfo buf, const AbmNames *d, const bool *used)
 	int32		count = 0;
 
 	for (int32 i = 0; i < d->n; i++)
+	{
+		ABM_INTERRUPTS_EVERY(i);
 		order[rank[i]] = i;
+	}
 	for (int32 r = 0; r < d->n; r++)
+	{
+		ABM_INTERRUPTS_EVERY(r);
 		map[order[r]] = used[order[r]] ? count++ : -1;
+	}
 	pq_sendint32(buf, count);
 	for (int32 r = 0; r < d->n; r++)
 	{

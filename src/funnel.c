@@ -415,7 +415,7 @@ typedef struct FunnelFrame
  * durations only (funnel_add_duration raises it).
  */
 static void
-funnel_frame_make_room(FunnelFrame *fr, const Funnel *row, MemoryContext ctx)
+funnel_frame_make_room(FunnelFrame *fr, const Funnel *row)
 {
 	Funnel	   *f = &fr->f;
 
@@ -440,7 +440,7 @@ funnel_frame_make_room(FunnelFrame *fr, const Funnel *row, MemoryContext ctx)
 static void
 funnel_slide_merge(void *dst, const void *src, MemoryContext ctx)
 {
-	funnel_frame_make_room((FunnelFrame *) dst, (const Funnel *) src, ctx);
+	funnel_frame_make_room((FunnelFrame *) dst, (const Funnel *) src);
 	funnel_merge_into(&((FunnelFrame *) dst)->f, (const Funnel *) src, ctx);
 }
 

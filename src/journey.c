@@ -367,7 +367,7 @@ abm_journey_merge(PG_FUNCTION_ARGS)
  * the aggregate context (q->arg).
  */
 static void
-journey_slide_merge(void *dst, const void *src, MemoryContext ctx)
+journey_slide_merge(void *dst, const void *src, pg_attribute_unused() MemoryContext ctx)
 {
 	journey_merge_into((AbmJourney *) dst, (const AbmJourney *) src);
 }

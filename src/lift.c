@@ -98,10 +98,10 @@ lift_step(FunctionCallInfo fcinfo, const char *fname, int64 sign)
 	else
 		lift_same_confidence(st, conf);
 	g = PG_GETARG_BOOL(1) ? 1 : 0;
-	/* a sliding window removes only rows it added: no overflow below 0 */
-	st->n[g] += sign;
+	/* a sliding window removes only rows it added: never below 0 */
+	st->n[g] = abm_count_sum(st->n[g], sign, "abm_lift account");
 	if (PG_GETARG_BOOL(2))
-		st->c[g] += sign;
+		st->c[g] = abm_count_sum(st->c[g], sign, "abm_lift conversion");
 	return st;
 }
 

@@ -20,6 +20,7 @@
 #include "postgres.h"
 
 #include "markov.h"
+
 #include "common/hashfn.h"
 #include "common/int.h"
 #include "libpq/pqformat.h"
@@ -108,6 +109,7 @@ mk_grow(Markov *m)
 	{
 		uint32		j;
 
+		ABM_INTERRUPTS_EVERY(i);
 		if (old[i].count == 0)
 			continue;
 		for (j = mk_hash(old[i].from, old[i].next) & m->tmask; m->trans[j].count != 0;
@@ -252,11 +254,9 @@ mk_state_cmp(const int32 *a, const int32 *b)
 }
 
 static int
-mk_trans_cmp(const void *a, const void *b, void *arg)
+mk_trans_cmp(const MkTrans *x, const MkTrans *y, const int32 *nchp)
 {
-	const MkTrans *x = (const MkTrans *) a;
-	const MkTrans *y = (const MkTrans *) b;
-	int32		nch = *(const int32 *) arg;
+	int32		nch = *nchp;
 	int			c = mk_state_cmp(x->from, y->from);
 	int			kx,
 				ky;
@@ -267,6 +267,13 @@ mk_trans_cmp(const void *a, const void *b, void *arg)
 	ky = mk_next_key(y->next, nch);
 	return (kx > ky) - (kx < ky);
 }
+
+/* An interruptible sort of transitions (up to MK_MAX_TRANSITIONS). */
+#define ABM_SORT_NAME mk_trans_sort
+#define ABM_SORT_TYPE MkTrans
+#define ABM_SORT_ARG_TYPE const int32
+#define ABM_SORT_CMP(a, b, nch) mk_trans_cmp(a, b, nch)
+#include "abm_sort.h"
 
 /*
  * The canonical form of m: *order_out gets the channel indexes in byte
@@ -295,7 +302,7 @@ mk_canonical(const Markov *m, int32 **order_out)
 		list[n].count = t->count;
 		n++;
 	}
-	qsort_arg(list, n, sizeof(MkTrans), mk_trans_cmp, &nch);
+	mk_trans_sort(list, n, &nch);
 	pfree(rank);
 	*order_out = order;
 	return list;
@@ -316,6 +323,7 @@ mk_write(const Markov *m)
 	pq_sendint32(&buf, m->ntrans);
 	for (int32 i = 0; i < m->ntrans; i++)
 	{
+		ABM_INTERRUPTS_EVERY(i);
 		for (int j = MK_MAX_ORDER - m->order; j < MK_MAX_ORDER; j++)
 			pq_sendint32(&buf, list[i].from[j]);
 		pq_sendint32(&buf, list[i].next);
@@ -333,8 +341,11 @@ mk_states(const MkTrans *list, int32 ntrans, int32 order, MkStates *st)
 	st->target = palloc(Max(ntrans, 1) * sizeof(int32));
 	st->n = 0;
 	for (int32 i = 0; i < ntrans; i++)
+	{
+		ABM_INTERRUPTS_EVERY(i);
 		if (i == 0 || mk_state_cmp(list[i - 1].from, list[i].from) != 0)
 			st->first[st->n++] = i;
+	}
 	st->first[st->n] = ntrans;
 	for (int32 i = 0; i < ntrans; i++)
 	{
@@ -342,6 +353,7 @@ mk_states(const MkTrans *list, int32 ntrans, int32 order, MkStates *st)
 		int32		lo = 0,
 					hi = st->n - 1;
 
+		ABM_INTERRUPTS_EVERY(i);
 		st->target[i] = -1;
 		if (list[i].next < 0)
 			continue;
@@ -433,6 +445,7 @@ mk_check(Markov *m, const MkTrans *list, int32 ntrans)
 		{
 			const MkTrans *t = &list[i];
 
+			ABM_INTERRUPTS_EVERY(i);
 			if (pg_add_s64_overflow(outflow[s], t->count, &outflow[s]))
 				return "A state's journeys exceed the counting range.";
 			if (t->next >= 0)
@@ -461,11 +474,14 @@ mk_check(Markov *m, const MkTrans *list, int32 ntrans)
 	queue[nqueue++] = 0;
 	for (int32 q = 0; q < nqueue; q++)
 		for (int32 i = st.first[queue[q]]; i < st.first[queue[q] + 1]; i++)
+		{
+			ABM_INTERRUPTS_EVERY(i);
 			if (st.target[i] >= 0 && !seen[st.target[i]])
 			{
 				seen[st.target[i]] = true;
 				queue[nqueue++] = st.target[i];
 			}
+		}
 	if (nqueue != st.n)
 		return "A state cannot be reached from start.";
 

@@ -21,6 +21,7 @@
 
 #include "abm.h"
 #include "channel.h"
+#include "events.h"
 
 /* Caps (documented in docs/reference.md); beyond them, error 54000. */
 #define MK_MAX_CHANNELS		1000

@@ -103,8 +103,11 @@ mk_chain(const MkTrans *list, int32 ntrans, int32 order, MkChain *c)
 	fill = palloc(Max(st.n, 1) * sizeof(int32));
 	memcpy(fill, c->rrow, Max(st.n, 1) * sizeof(int32));
 	for (int32 s = 0; s < st.n; s++)
+	{
+		ABM_INTERRUPTS_EVERY(s);
 		for (int32 e = c->row[s]; e < c->row[s + 1]; e++)
 			c->rfrom[fill[c->to[e]]++] = s;
+	}
 	pfree(fill);
 	c->active = palloc(Max(st.n, 1) * sizeof(bool));
 	c->reach = palloc(Max(st.n, 1) * sizeof(bool));
@@ -141,6 +144,7 @@ mk_absorb(MkChain *c, const float8 *hi_init)
 	{
 		int32		t = c->queue[q];
 
+		ABM_INTERRUPTS_EVERY(q);
 		for (int32 e = c->rrow[t]; e < c->rrow[t + 1]; e++)
 		{
 			int32		s = c->rfrom[e];
@@ -236,6 +240,7 @@ abm_markov_credits(PG_FUNCTION_ARGS)
 	{
 		float8		without;
 
+		CHECK_FOR_INTERRUPTS();
 		for (int32 s = 0; s < c.n; s++)
 			c.active[s] = s == 0 || !mk_holds(c.tuple[s], i);
 		without = mk_absorb(&c, hi_full);

@@ -69,6 +69,7 @@ abm_markov_out(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, "}, transitions: {");
 	for (int32 i = 0; i < m->ntrans; i++)
 	{
+		ABM_INTERRUPTS_EVERY(i);
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
 		mk_append_state(&buf, m, order, list[i].from);

@@ -30,6 +30,7 @@
 #include "events.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -116,13 +117,11 @@ nn_rank_cmp(const NnNode *a, const NnNode *b, int32 *rank)
 	return 0;
 }
 
-#define ST_SORT nn_qsort
-#define ST_ELEMENT_TYPE NnNode
-#define ST_COMPARE(a, b, arg) nn_rank_cmp(a, b, arg)
-#define ST_COMPARE_ARG_TYPE int32
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
+#define ABM_SORT_NAME nn_sort
+#define ABM_SORT_TYPE NnNode
+#define ABM_SORT_ARG_TYPE int32
+#define ABM_SORT_CMP(a, b, rank) nn_rank_cmp(a, b, rank)
+#include "abm_sort.h"
 
 /* The index of t among names, without copying it; -1 when none. */
 static int
@@ -543,6 +542,73 @@ nn_base_index(const NnState *s)
 	return -1;
 }
 
+/*
+ * Node order with the node's index last: a strict total order.  Nodes equal
+ * but for their index are alike in every way the result can show, so any
+ * order among them gives the same answer as the (unstable) sort.
+ */
+static inline int
+nn_order(const NnNode *nodes, int32 i, int32 j, int32 *rank)
+{
+	int			c = nn_rank_cmp(&nodes[i], &nodes[j], rank);
+
+	if (c != 0)
+		return c;
+	return i < j ? -1 : (i > j ? 1 : 0);
+}
+
+/*
+ * The node right after (dir = 1) or right before (dir = -1) node from in
+ * that order, or -1 when there is none: one pass over the nodes.
+ */
+static int32
+nn_step(const NnState *s, int32 from, int dir, int32 *rank)
+{
+	int32		best = -1;
+
+	for (int32 i = 0; i < s->n; i++)
+	{
+		ABM_INTERRUPTS_EVERY(i);
+		if (i == from || dir * nn_order(s->nodes, i, from, rank) < 0)
+			continue;
+		if (best < 0 || dir * nn_order(s->nodes, i, best, rank) < 0)
+			best = i;
+	}
+	return best;
+}
+
+/*
+ * first_match and last_match without sorting: the first (or last) node
+ * meeting base_cond and event 1, then k steps in the direction asked, each
+ * node checked against its event on the way.  (k + 2) passes over the
+ * nodes, cheaper than a sort while k + 2 <= log2(n).  Returns the node's
+ * index, or -1 for no result.
+ */
+static int32
+nn_select(const NnState *s, int32 *rank)
+{
+	int32		k = s->nconds;
+	int32		cur = -1;
+	int			dir = s->direction == NN_FORWARD ? 1 : -1;
+	int			want = s->base == NN_FIRST_MATCH ? -1 : 1;
+
+	for (int32 i = 0; i < s->n; i++)
+	{
+		ABM_INTERRUPTS_EVERY(i);
+		if (!(s->nodes[i].mask & 1) || !s->nodes[i].base)
+			continue;
+		if (cur < 0 || want * nn_order(s->nodes, i, cur, rank) > 0)
+			cur = i;
+	}
+	for (int32 i = 0; i < k && cur >= 0; i++)
+	{
+		if (!(s->nodes[cur].mask & ((uint64) 1 << i)))
+			return -1;
+		cur = nn_step(s, cur, dir, rank);
+	}
+	return cur;
+}
+
 Datum
 abm_sequence_next_node_final(PG_FUNCTION_ARGS)
 {
@@ -558,13 +624,23 @@ abm_sequence_next_node_final(PG_FUNCTION_ARGS)
 	k = s->nconds;
 	if (s->n <= k)
 		PG_RETURN_NULL();
+	if (!s->sorted && !NN_BOUNDED(s) && k + 2 <= pg_leftmost_one_pos32((uint32) s->n))
+	{
+		int32	   *rank = abm_names_ranks(&s->values);
+
+		result = nn_select(s, rank);
+		pfree(rank);
+		if (result < 0)
+			PG_RETURN_NULL();
+		PG_RETURN_TEXT_P(cstring_to_text_with_len(ABM_NAME(&s->values, s->nodes[result].val),
+												  s->values.len[s->nodes[result].val]));
+	}
 	if (!s->sorted)
 	{
 		/* reorders only; the state holds the same nodes afterwards */
 		int32	   *rank = abm_names_ranks(&s->values);
 
-		CHECK_FOR_INTERRUPTS();
-		nn_qsort(s->nodes, s->n, rank);
+		nn_sort(s->nodes, s->n, rank);
 		pfree(rank);
 		s->sorted = true;
 	}

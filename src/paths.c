@@ -269,12 +269,10 @@ jp_step_cmp(const PathStep *a, const PathStep *b)
 	return 0;
 }
 
-#define ST_SORT jp_steps_qsort
-#define ST_ELEMENT_TYPE PathStep
-#define ST_COMPARE(a, b) jp_step_cmp(a, b)
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
+#define ABM_SORT_NAME jp_steps_sort
+#define ABM_SORT_TYPE PathStep
+#define ABM_SORT_CMP(a, b) jp_step_cmp(a, b)
+#include "abm_sort.h"
 
 Datum
 abm_path_final(PG_FUNCTION_ARGS)
@@ -347,8 +345,7 @@ abm_path_final(PG_FUNCTION_ARGS)
 		steps[nsteps].rank = rank[row->act];
 		nsteps++;
 	}
-	CHECK_FOR_INTERRUPTS();
-	jp_steps_qsort(steps, nsteps);
+	jp_steps_sort(steps, nsteps);
 
 	/* runs of one activity: keep the first (or last) s->steps of them */
 	names = palloc(sizeof(Datum) * s->steps);

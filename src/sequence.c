@@ -170,20 +170,18 @@ seq_match_text(const char *s, int len, int *pos, const char *word)
 }
 
 /*
- * Parse a pattern for nconds conditions into out (allocated in ctx), as
- * ClickHouse's parsePattern does; false with err set when it is malformed.
+ * Parse a pattern for nconds conditions into out, as ClickHouse's
+ * parsePattern does; false with err set when it is malformed.  Every
+ * element takes at least one byte: out->actions and out->dfa must have
+ * room for len + 1 entries.
  */
 static bool
-seq_parse(const char *s, int len, int nconds, MemoryContext ctx,
-		  SeqPattern *out, SeqParseError *err)
+seq_parse(const char *s, int len, int nconds, SeqPattern *out, SeqParseError *err)
 {
 	int			pos = 0;
 	int			na = 1;
 	int			nd = 1;
 
-	/* every element takes at least one byte: len + 1 bounds both arrays */
-	out->actions = MemoryContextAlloc(ctx, sizeof(SeqAction) * (len + 1));
-	out->dfa = MemoryContextAlloc(ctx, sizeof(SeqDfaState) * (len + 1));
 	out->conds = 0;
 	out->has_time = false;
 	out->nevents = 0;
@@ -294,6 +292,27 @@ seq_check_nconds(int n)
 				 errhint("Pass between 1 and %d conditions.", SEQ_MAX_CONDS)));
 }
 
+/*
+ * A state is one allocation: the struct, the pattern text, then the
+ * compiled actions and DFA states (len + 1 entries each), so that a state
+ * costs one palloc and a copy one memcpy.
+ */
+#define SEQ_TEXT_OFF		MAXALIGN(sizeof(SeqState))
+#define SEQ_ACTIONS_OFF(len)	(SEQ_TEXT_OFF + MAXALIGN((len) + 1))
+#define SEQ_DFA_OFF(len)	(SEQ_ACTIONS_OFF(len) + MAXALIGN(sizeof(SeqAction) * ((len) + 1)))
+#define SEQ_STATE_SIZE(len)	(SEQ_DFA_OFF(len) + sizeof(SeqDfaState) * ((len) + 1))
+
+/* Point the pattern and compiled arrays of state at its own allocation. */
+static void
+seq_state_link(SeqState *state)
+{
+	char	   *base = (char *) state;
+
+	state->pattern = base + SEQ_TEXT_OFF;
+	state->compiled.actions = (SeqAction *) (base + SEQ_ACTIONS_OFF(state->patlen));
+	state->compiled.dfa = (SeqDfaState *) (base + SEQ_DFA_OFF(state->patlen));
+}
+
 /* A new state for pattern s (len bytes) and nconds conditions, or errors. */
 static SeqState *
 seq_state_new(MemoryContext ctx, const char *s, int len, int nconds,
@@ -313,13 +332,13 @@ seq_state_new(MemoryContext ctx, const char *s, int len, int nconds,
 				 errdetail("The pattern has %d bytes; at most %d are allowed.", len, SEQ_MAX_PATTERN),
 				 errhint("Shorten the pattern: \".*\" between elements can often replace several \".\".")));
 	}
-	state = MemoryContextAllocZero(ctx, sizeof(SeqState));
+	state = MemoryContextAlloc(ctx, SEQ_STATE_SIZE(len));
 	state->nconds = nconds;
 	state->patlen = len;
-	state->pattern = MemoryContextAlloc(ctx, len + 1);
+	seq_state_link(state);
 	memcpy(state->pattern, s, len);
 	state->pattern[len] = '\0';
-	if (!seq_parse(state->pattern, len, nconds, ctx, &state->compiled, &err))
+	if (!seq_parse(state->pattern, len, nconds, &state->compiled, &err))
 	{
 		if (from_state)
 			abm_corrupt("sequence state",
@@ -331,6 +350,18 @@ seq_state_new(MemoryContext ctx, const char *s, int len, int nconds,
 				 errhint("Write conditions as (?N) with N from 1 to %d, \".\", \".*\" or (?t<=3600), with no spaces.",
 						 nconds)));
 	}
+	abm_events_init(&state->events);
+	return state;
+}
+
+/* A new state in ctx with other's pattern, already parsed, and no events. */
+static SeqState *
+seq_state_copy(MemoryContext ctx, const SeqState *other)
+{
+	SeqState   *state = MemoryContextAlloc(ctx, SEQ_STATE_SIZE(other->patlen));
+
+	memcpy(state, other, SEQ_STATE_SIZE(other->patlen));
+	seq_state_link(state);
 	abm_events_init(&state->events);
 	return state;
 }
@@ -399,7 +430,7 @@ abm_sequence_combine(PG_FUNCTION_ARGS)
 
 	ABM_COMBINE_NULLS();
 	if (state == NULL)
-		state = seq_state_new(ctx, other->pattern, other->patlen, other->nconds, false);
+		state = seq_state_copy(ctx, other);
 	else
 		seq_check_same(state, other->pattern, other->patlen, other->nconds);
 	abm_events_add_all(&state->events, ctx, &other->events, "a sequence aggregate");
@@ -412,6 +443,11 @@ abm_sequence_serial(PG_FUNCTION_ARGS)
 	SeqState   *state = (SeqState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
+	/*
+	 * Sort here, in the parallel worker (it reorders only): the leader then
+	 * merges sorted lists and its final function has nothing to sort.
+	 */
+	abm_events_sort(&state->events);
 	abm_write_begin(&buf, ABM_KIND_SEQUENCE);
 	pq_sendbyte(&buf, (uint8) state->nconds);
 	pq_sendint32(&buf, state->patlen);
@@ -447,12 +483,14 @@ abm_sequence_deserial(PG_FUNCTION_ARGS)
 static bool
 seq_dfa_match(const SeqPattern *p, const AbmEventList *events)
 {
-	bool	   *active = palloc0(sizeof(bool) * p->ndfa);
-	bool	   *next = palloc0(sizeof(bool) * p->ndfa);
+	bool		local[2 * 64];
+	bool	   *active = p->ndfa <= 64 ? local : palloc(sizeof(bool) * p->ndfa);
+	bool	   *next = p->ndfa <= 64 ? local + 64 : palloc(sizeof(bool) * p->ndfa);
 	int			last = p->ndfa - 1;
 	int			n_active = 1;
 	bool		result;
 
+	memset(active, 0, sizeof(bool) * p->ndfa);
 	active[0] = true;
 	for (int32 e = 0; e < events->n && n_active > 0 && !active[last]; e++)
 	{
@@ -483,8 +521,11 @@ seq_dfa_match(const SeqPattern *p, const AbmEventList *events)
 		next = swap;
 	}
 	result = active[last];
-	pfree(active);
-	pfree(next);
+	if (p->ndfa > 64)
+	{
+		pfree(active);
+		pfree(next);
+	}
 	return result;
 }
 
@@ -722,7 +763,11 @@ abm_sequence_count_final(PG_FUNCTION_ARGS)
 	if ((p->conds & state->events.seen) != p->conds)
 		PG_RETURN_INT64(0);
 	while (pos < state->events.n && seq_backtrack(p, &state->events, &pos, &st, NULL))
+	{
+		/* each search may be short: look at interrupts between them too */
+		ABM_INTERRUPTS_EVERY(count);
 		count++;
+	}
 	PG_RETURN_INT64(count);
 }
 
