@@ -20,6 +20,9 @@ PG_FUNCTION_INFO_V1(abm_engagement_agg_deserial);
 PG_FUNCTION_INFO_V1(abm_engagement_agg_final);
 
 PG_FUNCTION_INFO_V1(abm_engagement_merge);
+PG_FUNCTION_INFO_V1(abm_engagement_mtrans);
+PG_FUNCTION_INFO_V1(abm_engagement_minv);
+/* their names in 0.1, which an install of 0.1 before its update still binds */
 PG_FUNCTION_INFO_V1(abm_rollup_mtrans);
 PG_FUNCTION_INFO_V1(abm_rollup_minv);
 PG_FUNCTION_INFO_V1(abm_engagement_agg_mtrans);
@@ -214,7 +217,7 @@ static const SlideOps eng_slide = {
 };
 
 Datum
-abm_rollup_mtrans(PG_FUNCTION_ARGS)
+abm_engagement_mtrans(PG_FUNCTION_ARGS)
 {
 	SlideQueue *q = slide_arg(fcinfo, &eng_slide, "abm_rollup");
 	Engagement	row;
@@ -228,9 +231,21 @@ abm_rollup_mtrans(PG_FUNCTION_ARGS)
 }
 
 Datum
-abm_rollup_minv(PG_FUNCTION_ARGS)
+abm_engagement_minv(PG_FUNCTION_ARGS)
 {
 	return slide_inverse(fcinfo, "abm_rollup", NULL);
+}
+
+Datum
+abm_rollup_mtrans(PG_FUNCTION_ARGS)
+{
+	return abm_engagement_mtrans(fcinfo);
+}
+
+Datum
+abm_rollup_minv(PG_FUNCTION_ARGS)
+{
+	return abm_engagement_minv(fcinfo);
 }
 
 /*
