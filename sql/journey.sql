@@ -88,6 +88,8 @@ SELECT abm_journey(stage, at, array_fill('x'::text, ARRAY[17])) FROM (VALUES ('x
 \echo :LAST_ERROR_SQLSTATE
 SELECT abm_journey(stage, at) FROM (VALUES ('won', 'infinity'::timestamptz)) v(stage, at);
 \echo :LAST_ERROR_SQLSTATE
+SELECT '{won: infinity}'::abm_journey;
+\echo :LAST_ERROR_SQLSTATE
 SELECT abm_rollup(j) FROM (VALUES ('{}'::abm_journey), ('[a, b] {}'::abm_journey)) v(j);
 \echo :LAST_ERROR_SQLSTATE
 SELECT '{won: 2024-01-01, won: 2024-01-02}'::abm_journey;

@@ -27,8 +27,8 @@ UNION ALL SELECT abm_window_funnel('10000 s', to_timestamp(t), event = 1000, eve
 -- ClickHouse issue 27469: a b c b d with strict_deduplication is 3
 SELECT abm_window_funnel('1 day', 'strict_deduplication', to_timestamp(t), e = 'a', e = 'b', e = 'c', e = 'd') AS got, 3 AS expected
 FROM (VALUES (1,'a'),(2,'b'),(3,'c'),(4,'b'),(5,'d')) v(t, e);
--- ClickHouse issue 37177 (fixed by PR 99003): the duplicate install stops
--- the chain at the level reached, 3 (older ClickHouse returned 1)
+-- ClickHouse issue 37177: the duplicate install stops the chain at the
+-- level reached, 3 (ClickHouse releases before 2026 returned 1)
 SELECT abm_window_funnel('60 s', 'strict_deduplication', to_timestamp(t), e = 'install', e = 'start', e = 'login', e = 'end') AS got, 3 AS expected
 FROM (VALUES (0,'install'),(5,'start'),(10,'login'),(15,'install'),(20,'start'),(25,'install'),(30,'start'),(35,'login'),(40,'end')) v(t, e);
 

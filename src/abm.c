@@ -45,13 +45,19 @@ abm_write_end(StringInfo buf)
 	return pq_endtypsend(buf);
 }
 
-static void
-abm_read_fail(AbmReader *r, const char *why)
+void
+abm_corrupt(const char *what, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid %s value", r->what),
+			 errmsg("invalid %s value", what),
 			 errdetail("%s", why)));
+}
+
+void
+abm_read_corrupt(AbmReader *r, const char *why)
+{
+	abm_corrupt(r->what, why);
 }
 
 void
@@ -97,7 +103,7 @@ abm_read_bytes(AbmReader *r, Size len)
 	const char *p = r->cur;
 
 	if (len > (Size) (r->end - r->cur))
-		abm_read_fail(r, "The data ends before the value is complete.");
+		abm_read_corrupt(r, "The data ends before the value is complete.");
 	r->cur += len;
 	return p;
 }
@@ -163,7 +169,7 @@ abm_read_count(AbmReader *r, int32 max)
 				 errmsg("invalid %s value", r->what),
 				 errdetail("Element count %d is outside 0..%d.", n, max)));
 	if ((Size) n > (Size) (r->end - r->cur))
-		abm_read_fail(r, "The element count exceeds the data left.");
+		abm_read_corrupt(r, "The element count exceeds the data left.");
 	return n;
 }
 
@@ -171,7 +177,7 @@ void
 abm_read_end(AbmReader *r)
 {
 	if (r->cur != r->end)
-		abm_read_fail(r, "The data has trailing bytes.");
+		abm_read_corrupt(r, "The data has trailing bytes.");
 }
 
 bytea *
@@ -257,6 +263,19 @@ abm_bool_array_mask(Datum array, int *nitems)
 	return *nitems > 32 ? 0 : (uint32) mask;
 }
 
+void
+abm_check_finite(TimestampTz ts, const char *what, const char *hint)
+{
+	if (TIMESTAMP_NOT_FINITE(ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be finite", what),
+				 errdetail("The timestamp given is %s.",
+						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
+															   TimestampTzGetDatum(ts)))),
+				 errhint("%s", hint ? hint : "Filter out rows with infinite timestamps.")));
+}
+
 float8
 abm_days_between(TimestampTz from, TimestampTz to)
 {
@@ -287,7 +306,7 @@ abm_interval_usecs(const Interval *iv, const char *argname, bool must_be_positiv
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be positive", argname),
-				 errdetail("%s = %s.", argname,
+				 errdetail("The input has %s = %s.", argname,
 						   DatumGetCString(DirectFunctionCall1(interval_out,
 															   IntervalPGetDatum(iv)))),
 				 errhint("Pass an interval greater than zero, such as '7 days'.")));

@@ -89,6 +89,14 @@ extern int32 abm_read_count(AbmReader *r, int32 max);
 extern void abm_read_end(AbmReader *r);
 
 /*
+ * A value that passed the reads but breaks a rule of its format: error
+ * 22P03 "invalid <what> value" (the reader's what), why (a sentence) as
+ * the detail.
+ */
+pg_noreturn extern void abm_read_corrupt(AbmReader *r, const char *why);
+pg_noreturn extern void abm_corrupt(const char *what, const char *why);
+
+/*
  * Storable types whose stored bytes are their binary form: send returns
  * the stored bytes; recv hands the message's bytes to the type's reader.
  */
@@ -97,6 +105,22 @@ extern const char *abm_recv_bytes(StringInfo msg, int *len);
 
 /* Aggregates: the memory context a transition state must live in. */
 extern MemoryContext abm_agg_context(FunctionCallInfo fcinfo, const char *fname);
+
+/*
+ * The opening of every combine function over an internal state: when the
+ * second state is NULL, return the first (NULL when both are).  After it
+ * PG_GETARG_POINTER(1) is a state; the first may still be NULL, and the
+ * function then copies the second into the aggregate context.
+ */
+#define ABM_COMBINE_NULLS() \
+	do { \
+		if (PG_ARGISNULL(1)) \
+		{ \
+			if (PG_ARGISNULL(0)) \
+				PG_RETURN_NULL(); \
+			PG_RETURN_POINTER(PG_GETARG_POINTER(0)); \
+		} \
+	} while (0)
 
 /*
  * Counts: every addition of counts in a transition, combine or rollup goes
@@ -170,45 +194,6 @@ extern uint32 abm_bool_array_mask(Datum array, int *nitems);
 extern uint64 abm_bool_array_mask64(Datum array, int *nitems);
 
 /*
- * Stage lists and journeys (journey.c), shared with the funnels (funnel.c):
- * an ordered list of at most 16 stage names, by default the six-stage ABM
- * funnel, and the first time an account entered each stage.
- */
-#define ABM_MAX_STAGES		16
-#define ABM_MAX_STAGE_NAME	63
-
-typedef struct AbmStages
-{
-	int			n;
-	bool		custom;			/* not the default list: stored in values */
-	char		names[ABM_MAX_STAGES][ABM_MAX_STAGE_NAME + 1];
-} AbmStages;
-
-typedef struct AbmJourney
-{
-	const AbmStages *stages;	/* the default list is shared, not copied */
-	uint32		entered;		/* bit k: stage k was entered */
-	TimestampTz at[ABM_MAX_STAGES];
-} AbmJourney;
-
-extern void abm_stages_default(AbmStages *s);
-extern const AbmStages *abm_stages_keep(const AbmStages *s, MemoryContext ctx);
-extern void abm_stages_from_array(AbmStages *s, Datum array);
-extern int	abm_stages_find(const AbmStages *s, const char *name, int len);
-extern int	abm_stages_require(const AbmStages *s, text *stage);
-extern void abm_stages_check_same(const AbmStages *a, const AbmStages *b,
-								  const char *what);
-extern void abm_stages_write(StringInfo buf, const AbmStages *s);
-extern void abm_stages_read(AbmReader *r, AbmStages *s);
-extern const char *abm_stages_parse(const char *p, AbmStages *s,
-									const char *typname, const char *literal);
-extern void abm_stages_append(StringInfo buf, const AbmStages *s);
-extern const char *abm_parse_stage_name(const char *p, char *name,
-										const char *typname, const char *literal);
-extern void abm_append_stage_name(StringInfo buf, const char *name);
-extern AbmJourney *abm_journey_from_datum(Datum d);
-
-/*
  * View-through events (view_through.c), shared with the report's pass: an
  * instant, a caller's tag and kind bits; abm_vt_sweep sorts them by time and
  * calls found(arg, event, last_impression) for each event at an instant
@@ -233,6 +218,13 @@ extern void abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found
 extern void abm_sort_int64(int64 *a, size_t n);
 
 /* Time: durations in days, intervals as microseconds. */
+
+/*
+ * An infinite timestamp is error 22023 "<what> must be finite" with the
+ * value as the detail; hint NULL gives "Filter out rows with infinite
+ * timestamps."
+ */
+extern void abm_check_finite(TimestampTz ts, const char *what, const char *hint);
 extern float8 abm_days_between(TimestampTz from, TimestampTz to);
 extern char *abm_usecs_text(int64 usecs);
 extern int64 abm_interval_usecs(const Interval *iv, const char *argname,

@@ -55,7 +55,7 @@ acv_bad_row(FunctionCallInfo fcinfo, const char *msg, const char *hint)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s", msg),
-			 errdetail("amount = %s, starts_on = %s, ends_on = %s.",
+			 errdetail("The input has amount = %s, starts_on = %s, ends_on = %s.",
 					   DatumGetCString(DirectFunctionCall1(numeric_out,
 														   PG_GETARG_DATUM(1))),
 					   DatumGetCString(DirectFunctionCall1(date_out,
@@ -123,10 +123,9 @@ abm_acv_combine(PG_FUNCTION_ARGS)
 	AcvState   *state;
 	AcvState   *other;
 
+	ABM_COMBINE_NULLS();
 	state = PG_ARGISNULL(0) ? acv_new(aggcontext)
 		: (AcvState *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(state);
 	other = (AcvState *) PG_GETARG_POINTER(1);
 	if (pg_add_s64_overflow(state->contracts, other->contracts, &state->contracts))
 		ereport(ERROR,
@@ -159,11 +158,9 @@ abm_acv_deserial(PG_FUNCTION_ARGS)
 	abm_read_begin_bytea(&r, PG_GETARG_BYTEA_PP(0), ABM_KIND_ACV, "acv state");
 	state->contracts = abm_read_int64(&r);
 	if (state->contracts < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid acv state value"),
-				 errdetail("The contract count is negative: %lld.",
-						   (long long) state->contracts)));
+		abm_corrupt("acv state",
+					psprintf("The contract count is negative: %lld.",
+							 (long long) state->contracts));
 	abm_money_read(&r, &state->annualised, state->contracts);
 	abm_read_end(&r);
 	PG_RETURN_POINTER(state);

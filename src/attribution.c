@@ -101,7 +101,7 @@ attr_model(text *model)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown attribution model \"%s\"", text_to_cstring(model)),
-			 errdetail("model = %s.", text_to_cstring(model)),
+			 errdetail("The input has model = %s.", text_to_cstring(model)),
 			 errhint("Valid models are: " ATTR_VALID_MODELS ".")));
 	pg_unreachable();
 }
@@ -275,7 +275,7 @@ attr_missing_milestone(AttrModel model)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("model %s needs the lead-creation and opportunity-creation milestones",
 					attr_model_names[model]),
-			 errdetail("lead_created_at or opportunity_created_at is NULL."),
+			 errdetail("The input has lead_created_at or opportunity_created_at NULL."),
 			 errhint("Pass both timestamps; when leads are not tracked, pass the first touch time as lead_created_at.")));
 }
 
@@ -380,21 +380,21 @@ abm_attribution_credit_position(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("touch position must be between 1 and the number of touches"),
-				 errdetail("position = %d, touches = %d.", position, touches),
+				 errdetail("The input has position = %d, touches = %d.", position, touches),
 				 errhint("Use row_number() and count(*) over the same partition of one conversion's touches.")));
 	if (model == ATTR_TIME_DECAY)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("model time_decay needs the time of every touch"),
-				 errdetail("model = time_decay, position = %d, touches = %d.",
+				 errdetail("The input has model = time_decay, position = %d, touches = %d.",
 						   position, touches),
-				 errhint("Use abm_attribution_credit(model, occurred_at, converted_at, half_life) OVER (PARTITION BY conversion), or abm_attribute().")));
+				 errhint("Call abm_attribution_credit(model, occurred_at, converted_at, half_life) instead, or abm_attribute().")));
 	if (attr_needs_milestones(model) && PG_NARGS() < 5)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("model %s needs the milestone positions",
 						attr_model_names[model]),
-				 errdetail("model = %s.", attr_model_names[model]),
+				 errdetail("The input has model = %s.", attr_model_names[model]),
 				 errhint("Call abm_attribution_credit(model, position, touches, lead_position, opportunity_position).")));
 
 	ms.lead = PG_NARGS() >= 5 ? PG_GETARG_INT32(3) : 1;
@@ -406,7 +406,7 @@ abm_attribution_credit_position(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("milestone positions must be between 1 and the number of touches"),
-				 errdetail("lead_position = %lld, opportunity_position = %lld, won_position = %lld, touches = %d.",
+				 errdetail("The input has lead_position = %lld, opportunity_position = %lld, won_position = %lld, touches = %d.",
 						   (long long) ms.lead, (long long) ms.opportunity,
 						   (long long) ms.won, touches)));
 
@@ -606,7 +606,7 @@ abm_attribute(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("touch_ids and occurred_at must be one-dimensional arrays"),
-				 errdetail("touch_ids has %d dimensions, occurred_at has %d.",
+				 errdetail("The array touch_ids has %d dimensions, occurred_at has %d.",
 						   ARR_NDIM(ids_arr), ARR_NDIM(at_arr))));
 	/* before any copy of the elements is made */
 	attr_check_touches(ArrayGetNItems(ARR_NDIM(ids_arr), ARR_DIMS(ids_arr)));
@@ -619,9 +619,9 @@ abm_attribute(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("touch_ids and occurred_at must have the same length"),
-				 errdetail("touch_ids has %d elements, occurred_at has %d.",
+				 errdetail("The array touch_ids has %d elements, occurred_at has %d.",
 						   nids, nat),
-				 errhint("Build both arrays in the same aggregate call, e.g. array_agg(touch_id ORDER BY occurred_at) and array_agg(occurred_at ORDER BY occurred_at).")));
+				 errhint("Build both arrays in one aggregate call with the same ORDER BY.")));
 
 	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
 		half_life = attr_half_life(PG_GETARG_INTERVAL_P(4));

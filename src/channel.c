@@ -108,8 +108,8 @@ abm_channels_add(AbmChannels *d, const char *name, int32 len, const char *hint)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many channels for %s", d->what),
-				 errdetail("%s takes at most %d distinct channels; channel %d is \"%s\".",
-						   d->what, d->max, d->n + 1,
+				 errdetail("At most %d distinct channels fit in %s; channel %d is \"%s\".",
+						   d->max, d->what, d->n + 1,
 						   pnstrdup(name, Min(len, 64))),
 				 errhint("%s", hint)));
 	if (d->n >= d->cap)
@@ -137,7 +137,7 @@ abm_channels_add(AbmChannels *d, const char *name, int32 len, const char *hint)
 }
 
 static int
-name_cmp(const char *a, int32 alen, const char *b, int32 blen)
+channel_name_cmp(const char *a, int32 alen, const char *b, int32 blen)
 {
 	int			c = memcmp(a, b, Min(alen, blen));
 
@@ -147,13 +147,13 @@ name_cmp(const char *a, int32 alen, const char *b, int32 blen)
 }
 
 static int
-order_cmp(const void *a, const void *b, void *arg)
+channel_order_cmp(const void *a, const void *b, void *arg)
 {
 	const AbmChannels *d = (const AbmChannels *) arg;
 	int32		x = *(const int32 *) a;
 	int32		y = *(const int32 *) b;
 
-	return name_cmp(d->name[x], d->len[x], d->name[y], d->len[y]);
+	return channel_name_cmp(d->name[x], d->len[x], d->name[y], d->len[y]);
 }
 
 /* The channel indexes in byte order of their names (palloc'd). */
@@ -164,7 +164,7 @@ abm_channels_order(const AbmChannels *d)
 
 	for (int32 k = 0; k < d->n; k++)
 		order[k] = k;
-	qsort_arg(order, d->n, sizeof(int32), order_cmp, unconstify(AbmChannels *, d));
+	qsort_arg(order, d->n, sizeof(int32), channel_order_cmp, unconstify(AbmChannels *, d));
 	return order;
 }
 
@@ -192,15 +192,6 @@ abm_channels_write(StringInfo buf, const AbmChannels *d, const int32 *order)
 	}
 }
 
-static void
-channels_corrupt(AbmReader *r, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid %s value", r->what),
-			 errdetail("%s", why)));
-}
-
 /*
  * Read a dictionary written by abm_channels_write into d (initialised,
  * empty): at most d->max names, each valid text of at most
@@ -217,9 +208,9 @@ abm_channels_read(AbmReader *r, AbmChannels *d)
 		const char *name = abm_read_bytes(r, len);
 
 		if (!pg_verifymbstr(name, len, true))
-			channels_corrupt(r, "A channel name is not valid text.");
-		if (i > 0 && name_cmp(d->name[i - 1], d->len[i - 1], name, len) >= 0)
-			channels_corrupt(r, "The channel names are not in strictly increasing order.");
+			abm_read_corrupt(r, "A channel name is not valid text.");
+		if (i > 0 && channel_name_cmp(d->name[i - 1], d->len[i - 1], name, len) >= 0)
+			abm_read_corrupt(r, "The channel names are not in strictly increasing order.");
 		abm_channels_add(d, name, len, "");
 	}
 }
@@ -247,7 +238,7 @@ abm_channels_walk(AbmChannels *d, ArrayType *path, const char *argname,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a one-dimensional array", argname),
-				 errdetail("%s has %d dimensions.", argname, ARR_NDIM(path)),
+				 errdetail("The array %s has %d dimensions.", argname, ARR_NDIM(path)),
 				 errhint("Pass the channels of one journey, e.g. array_agg(channel ORDER BY occurred_at).")));
 	if (nitems > ABM_CHANNEL_MAX_PATH)
 		ereport(ERROR,
@@ -301,40 +292,6 @@ abm_channel_append(StringInfo buf, const char *name, int32 len)
 	appendStringInfoChar(buf, '"');
 }
 
-void
-abm_literal_error(const char *typname, const char *literal, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", typname, literal),
-			 errdetail("%s", why)));
-}
-
-const char *
-abm_skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-/* Skip white space, the token, white space; an error when it is missing. */
-const char *
-abm_expect(const char *p, const char *token, const char *typname,
-		   const char *literal)
-{
-	size_t		len = strlen(token);
-
-	p = abm_skip_ws(p);
-	if (strncmp(p, token, len) != 0)
-	{
-		char	   *why = psprintf("Expected \"%s\".", token);
-
-		abm_literal_error(typname, literal, why);
-	}
-	return abm_skip_ws(p + len);
-}
-
 /*
  * A double-quoted channel name into name (reset first): valid text, at most
  * ABM_CHANNEL_MAX_NAME bytes, backslash escapes the next character.
@@ -361,21 +318,4 @@ abm_channel_parse(const char *p, StringInfo name, const char *typname,
 	if (!pg_verifymbstr(name->data, name->len, true))
 		abm_literal_error(typname, literal, "A channel name is not valid text.");
 	return abm_skip_ws(p + 1);
-}
-
-/* A non-negative decimal integer. */
-const char *
-abm_parse_count(const char *p, int64 *value, const char *typname,
-				const char *literal)
-{
-	int64		v = 0;
-
-	p = abm_skip_ws(p);
-	if (*p < '0' || *p > '9')
-		abm_literal_error(typname, literal, "Expected a count.");
-	for (; *p >= '0' && *p <= '9'; p++)
-		if (pg_mul_s64_overflow(v, 10, &v) || pg_add_s64_overflow(v, *p - '0', &v))
-			abm_literal_error(typname, literal, "A count is out of range.");
-	*value = v;
-	return abm_skip_ws(p);
 }

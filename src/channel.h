@@ -11,6 +11,7 @@
 #define ABM_CHANNEL_H
 
 #include "abm.h"
+#include "textform.h"
 #include "utils/array.h"
 
 /* Longest channel name, in bytes; a longer one is error 54000. */
@@ -51,13 +52,6 @@ extern int64 abm_channels_walk(AbmChannels *d, ArrayType *path,
 extern void abm_channel_append(StringInfo buf, const char *name, int32 len);
 extern const char *abm_channel_parse(const char *p, StringInfo name,
 									 const char *typname, const char *literal);
-extern const char *abm_skip_ws(const char *p);
-extern const char *abm_expect(const char *p, const char *token,
-							  const char *typname, const char *literal);
-extern const char *abm_parse_count(const char *p, int64 *value,
-								   const char *typname, const char *literal);
-pg_noreturn extern void abm_literal_error(const char *typname, const char *literal,
-										   const char *why);
 
 
 #endif							/* ABM_CHANNEL_H */

@@ -77,11 +77,9 @@ abm_counters_deserial(PG_FUNCTION_ARGS)
 	{
 		state->count[i] = abm_read_int64(&r);
 		if (state->count[i] < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid counter state value"),
-					 errdetail("Counter %d is negative: %lld.",
-							   i, (long long) state->count[i])));
+			abm_corrupt("counter state",
+						psprintf("Counter %d is negative: %lld.",
+								 i, (long long) state->count[i]));
 	}
 	abm_read_end(&r);
 	PG_RETURN_POINTER(state);

@@ -114,7 +114,7 @@ PG_FUNCTION_INFO_V1(abm_coverage_serial);
 PG_FUNCTION_INFO_V1(abm_coverage_deserial);
 
 static bool
-params_equal(const CoverageParams *a, const CoverageParams *b)
+coverage_params_equal(const CoverageParams *a, const CoverageParams *b)
 {
 	return a == b ||
 		(a->committee_size == b->committee_size &&
@@ -127,7 +127,7 @@ params_equal(const CoverageParams *a, const CoverageParams *b)
  * have already been validated.
  */
 static CoverageParams *
-params_build(MemoryContext cxt, int nroles, const char *const *names,
+coverage_params_build(MemoryContext cxt, int nroles, const char *const *names,
 			 const int *lens, float8 committee_size, const char *src,
 			 Size srclen)
 {
@@ -179,21 +179,21 @@ params_build(MemoryContext cxt, int nroles, const char *const *names,
  * it is empty, else a private copy in aggcontext.
  */
 static const CoverageParams *
-params_intern(FunctionCallInfo fcinfo, const CoverageParams *p,
+coverage_params_intern(FunctionCallInfo fcinfo, const CoverageParams *p,
 			  MemoryContext aggcontext)
 {
 	const CoverageParams *cached = fcinfo->flinfo->fn_extra;
 
-	if (cached != NULL && params_equal(cached, p))
+	if (cached != NULL && coverage_params_equal(cached, p))
 		return cached;
 	if (cached == NULL)
 	{
-		cached = params_build(fcinfo->flinfo->fn_mcxt, p->nroles, p->names,
+		cached = coverage_params_build(fcinfo->flinfo->fn_mcxt, p->nroles, p->names,
 							  p->lens, p->committee_size, p->src, p->srclen);
 		fcinfo->flinfo->fn_extra = (void *) cached;
 		return cached;
 	}
-	return params_build(aggcontext, p->nroles, p->names, p->lens,
+	return coverage_params_build(aggcontext, p->nroles, p->names, p->lens,
 						p->committee_size, p->src, p->srclen);
 }
 
@@ -202,7 +202,7 @@ params_intern(FunctionCallInfo fcinfo, const CoverageParams *p,
  * row, into the current memory context.
  */
 static CoverageParams *
-params_from_args(ArrayType *roles, float8 committee_size)
+coverage_params_from_args(ArrayType *roles, float8 committee_size)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -215,13 +215,13 @@ params_from_args(ArrayType *roles, float8 committee_size)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("committee_size must be a finite number of at least 1"),
-				 errdetail("committee_size = %g.", committee_size),
+				 errdetail("The input has committee_size = %g.", committee_size),
 				 errhint("Pass the expected number of buying-committee members, such as 6.8.")));
 	if (ARR_NDIM(roles) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("required_roles must be a one-dimensional array"),
-				 errdetail("required_roles has %d dimensions.", ARR_NDIM(roles)),
+				 errdetail("The array required_roles has %d dimensions.", ARR_NDIM(roles)),
 				 errhint("Pass a list such as ARRAY['champion', 'economic_buyer'].")));
 	deconstruct_array(roles, TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, &nelems);
@@ -229,7 +229,7 @@ params_from_args(ArrayType *roles, float8 committee_size)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("required_roles has more than %d roles", COVERAGE_MAX_ROLES),
-				 errdetail("required_roles has %d elements.", nelems),
+				 errdetail("The array required_roles has %d elements.", nelems),
 				 errhint("List only the roles a buying committee must hold.")));
 	for (int i = 0; i < nelems; i++)
 	{
@@ -256,16 +256,16 @@ params_from_args(ArrayType *roles, float8 committee_size)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("required_roles lists a role twice"),
-						 errdetail("role = %s.", text_to_cstring(t)),
+						 errdetail("The input has role = %s.", text_to_cstring(t)),
 						 errhint("List each required role once.")));
 	}
-	return params_build(CurrentMemoryContext, nelems, names, lens,
+	return coverage_params_build(CurrentMemoryContext, nelems, names, lens,
 						committee_size, VARDATA(roles), VARSIZE(roles) - VARHDRSZ);
 }
 
 /* "{champion,user}, committee_size = 6.8", for error details */
 static char *
-params_text(const CoverageParams *p)
+coverage_params_text(const CoverageParams *p)
 {
 	StringInfoData buf;
 
@@ -282,13 +282,13 @@ params_text(const CoverageParams *p)
 }
 
 static void
-params_mismatch(const CoverageParams *group, const CoverageParams *row)
+coverage_params_mismatch(const CoverageParams *group, const CoverageParams *row)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("required_roles and committee_size must be the same on every row of a group"),
 			 errdetail("The group has required_roles = %s; another row has required_roles = %s.",
-					   params_text(group), params_text(row)),
+					   coverage_params_text(group), coverage_params_text(row)),
 			 errhint("Pass constants, or values that depend only on the GROUP BY columns.")));
 }
 
@@ -298,7 +298,7 @@ params_mismatch(const CoverageParams *group, const CoverageParams *row)
  * compared as bytes first, which is all a constant argument ever needs.
  */
 static const CoverageParams *
-params_of_row(FunctionCallInfo fcinfo, const CoverageState *state,
+coverage_params_of_row(FunctionCallInfo fcinfo, const CoverageState *state,
 			  MemoryContext aggcontext)
 {
 	ArrayType  *roles;
@@ -324,11 +324,11 @@ params_of_row(FunctionCallInfo fcinfo, const CoverageState *state,
 		memcmp(known->src, VARDATA(roles), known->srclen) == 0)
 		return known;
 
-	parsed = params_from_args(roles, committee_size);
+	parsed = coverage_params_from_args(roles, committee_size);
 	if (state == NULL)
-		return params_intern(fcinfo, parsed, aggcontext);
-	if (!params_equal(state->params, parsed))
-		params_mismatch(state->params, parsed);
+		return coverage_params_intern(fcinfo, parsed, aggcontext);
+	if (!coverage_params_equal(state->params, parsed))
+		coverage_params_mismatch(state->params, parsed);
 	return state->params;
 }
 
@@ -353,7 +353,7 @@ coverage_new(MemoryContext cxt, const CoverageParams *params, int32 capacity)
 
 /* Sort a run of contacts and fold duplicates into one; returns its length. */
 static int32
-sort_unique(CoverageContact *c, int32 n)
+coverage_sort_unique(CoverageContact *c, int32 n)
 {
 	int32		out = 0;
 
@@ -380,7 +380,7 @@ sort_unique(CoverageContact *c, int32 n)
 static void
 coverage_compact(CoverageState *s, MemoryContext cxt, int32 extra)
 {
-	int32		ntail = sort_unique(s->contacts + s->nsorted,
+	int32		ntail = coverage_sort_unique(s->contacts + s->nsorted,
 									s->ncontacts - s->nsorted);
 	int32		ndistinct = s->nsorted + ntail;
 	int32		capacity = s->capacity;
@@ -442,7 +442,7 @@ coverage_reserve(CoverageState *s, MemoryContext cxt, int32 extra)
 }
 
 static int
-role_index(const CoverageParams *p, const char *role, int len)
+coverage_role_index(const CoverageParams *p, const char *role, int len)
 {
 	for (int i = 0; i < p->nroles; i++)
 		if (p->lens[i] == len && memcmp(p->names[i], role, len) == 0)
@@ -462,7 +462,7 @@ abm_coverage_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_coverage_trans");
 	CoverageState *state = PG_ARGISNULL(0) ? NULL : (CoverageState *) PG_GETARG_POINTER(0);
-	const CoverageParams *params = params_of_row(fcinfo, state, aggcontext);
+	const CoverageParams *params = coverage_params_of_row(fcinfo, state, aggcontext);
 	int64		id;
 	bool		engaged;
 
@@ -476,7 +476,7 @@ abm_coverage_trans(PG_FUNCTION_ARGS)
 	if (engaged && !PG_ARGISNULL(2))
 	{
 		text	   *role = PG_GETARG_TEXT_PP(2);
-		int			i = role_index(params, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role));
+		int			i = coverage_role_index(params, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role));
 
 		if (i >= 0)
 			state->covered |= UINT64CONST(1) << i;
@@ -500,20 +500,15 @@ abm_coverage_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_coverage_combine");
 	CoverageState *state = PG_ARGISNULL(0) ? NULL : (CoverageState *) PG_GETARG_POINTER(0);
-	CoverageState *other = PG_ARGISNULL(1) ? NULL : (CoverageState *) PG_GETARG_POINTER(1);
+	CoverageState *other = (CoverageState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	ABM_COMBINE_NULLS();
 	if (state == NULL)
 		state = coverage_new(aggcontext,
-							 params_intern(fcinfo, other->params, aggcontext),
+							 coverage_params_intern(fcinfo, other->params, aggcontext),
 							 other->ncontacts);
-	else if (!params_equal(state->params, other->params))
-		params_mismatch(state->params, other->params);
+	else if (!coverage_params_equal(state->params, other->params))
+		coverage_params_mismatch(state->params, other->params);
 
 	state->covered |= other->covered;
 	coverage_reserve(state, aggcontext, other->ncontacts);
@@ -526,7 +521,7 @@ abm_coverage_combine(PG_FUNCTION_ARGS)
 }
 
 static ArrayType *
-roles_array(const CoverageParams *p, uint64 mask, bool want_set)
+coverage_roles_array(const CoverageParams *p, uint64 mask, bool want_set)
 {
 	Datum		elems[COVERAGE_MAX_ROLES];
 	int			n = 0;
@@ -580,8 +575,8 @@ abm_coverage_final(PG_FUNCTION_ARGS)
 	covered = pg_popcount64(state->covered);
 	values[0] = Int32GetDatum(state->ncontacts);
 	values[1] = Int32GetDatum(engaged);
-	values[2] = PointerGetDatum(roles_array(state->params, state->covered, true));
-	values[3] = PointerGetDatum(roles_array(state->params, state->covered, false));
+	values[2] = PointerGetDatum(coverage_roles_array(state->params, state->covered, true));
+	values[3] = PointerGetDatum(coverage_roles_array(state->params, state->covered, false));
 	if (state->params->nroles == 0)
 		nulls[4] = true;
 	else
@@ -634,15 +629,6 @@ abm_coverage_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
 
-static void
-coverage_corrupt(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid abm_coverage state value"),
-			 errdetail("%s", detail)));
-}
-
 Datum
 abm_coverage_deserial(PG_FUNCTION_ARGS)
 {
@@ -662,24 +648,24 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 	committee_size = abm_read_float8(&r);
 	if (isnan(committee_size) || isinf(committee_size) ||
 		committee_size < COVERAGE_MIN_COMMITTEE)
-		coverage_corrupt("The committee size is not a finite number of at least 1.");
+		abm_read_corrupt(&r, "The committee size is not a finite number of at least 1.");
 	nroles = abm_read_count(&r, COVERAGE_MAX_ROLES);
 	for (int i = 0; i < nroles; i++)
 	{
 		lens[i] = abm_read_count(&r, COVERAGE_MAX_ROLE_LEN);
 		names[i] = abm_read_bytes(&r, lens[i]);
 		if (memchr(names[i], '\0', lens[i]) != NULL)
-			coverage_corrupt("A role name contains a NUL byte.");
+			abm_read_corrupt(&r, "A role name contains a NUL byte.");
 		for (int j = 0; j < i; j++)
 			if (lens[j] == lens[i] && memcmp(names[j], names[i], lens[i]) == 0)
-				coverage_corrupt("A role is listed twice.");
+				abm_read_corrupt(&r, "A role is listed twice.");
 	}
-	params = params_build(CurrentMemoryContext, nroles, names, lens,
+	params = coverage_params_build(CurrentMemoryContext, nroles, names, lens,
 						  committee_size, NULL, 0);
 
 	covered = (uint64) abm_read_int64(&r);
 	if (nroles < 64 && (covered >> nroles) != 0)
-		coverage_corrupt("The covered-role mask names roles beyond the list.");
+		abm_read_corrupt(&r, "The covered-role mask names roles beyond the list.");
 
 	n = abm_read_count(&r, COVERAGE_MAX_CONTACTS);
 	state = coverage_new(CurrentMemoryContext, params, n);
@@ -689,7 +675,7 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		state->contacts[i].id = abm_read_int64(&r);
 		if (i > 0 && state->contacts[i].id <= state->contacts[i - 1].id)
-			coverage_corrupt("The contact ids are not strictly increasing.");
+			abm_read_corrupt(&r, "The contact ids are not strictly increasing.");
 	}
 	bits = abm_read_bytes(&r, (n + 7) / 8);
 	for (int32 i = 0; i < n; i++)
@@ -698,7 +684,7 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 		state->contacts[i].engaged = (bits[i / 8] >> (i % 8)) & 1;
 	}
 	if (n % 8 != 0 && ((uint8) bits[n / 8] >> (n % 8)) != 0)
-		coverage_corrupt("The engaged bitmap has bits set beyond the last contact.");
+		abm_read_corrupt(&r, "The engaged bitmap has bits set beyond the last contact.");
 	abm_read_end(&r);
 	state->ncontacts = state->nsorted = n;
 	PG_RETURN_POINTER(state);

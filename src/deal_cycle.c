@@ -93,7 +93,7 @@ cycle_bad_row(FunctionCallInfo fcinfo, int sqlstate, const char *msg,
 	ereport(ERROR,
 			(errcode(sqlstate),
 			 errmsg("%s", msg),
-			 errdetail("started_at = %s, ended_at = %s.",
+			 errdetail("The input has started_at = %s, ended_at = %s.",
 					   DatumGetCString(DirectFunctionCall1(timestamptz_out,
 														   PG_GETARG_DATUM(1))),
 					   DatumGetCString(DirectFunctionCall1(timestamptz_out,
@@ -117,10 +117,8 @@ abm_deal_cycle_trans(PG_FUNCTION_ARGS)
 
 	started_at = PG_GETARG_TIMESTAMPTZ(1);
 	ended_at = PG_GETARG_TIMESTAMPTZ(2);
-	if (TIMESTAMP_NOT_FINITE(started_at) || TIMESTAMP_NOT_FINITE(ended_at))
-		cycle_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
-					  "deal dates must be finite",
-					  "Filter out rows with infinite times.");
+	abm_check_finite(started_at, "started_at", NULL);
+	abm_check_finite(ended_at, "ended_at", NULL);
 	if (ended_at < started_at)
 		cycle_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
 					  "deal ended before it started",
@@ -142,12 +140,7 @@ abm_deal_cycle_combine(PG_FUNCTION_ARGS)
 	DealCycleState *state;
 	DealCycleState *other;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
+	ABM_COMBINE_NULLS();
 	other = (DealCycleState *) PG_GETARG_POINTER(1);
 	state = PG_ARGISNULL(0) ? cycle_alloc(aggcontext, Max(other->ndeals, 8))
 		: (DealCycleState *) PG_GETARG_POINTER(0);
@@ -186,10 +179,8 @@ abm_deal_cycle_deserial(PG_FUNCTION_ARGS)
 						 "deal cycle state");
 	ndeals = abm_read_count(&r, DEAL_CYCLE_MAX_DEALS);
 	if ((Size) ndeals * sizeof(int64) > (Size) (r.end - r.cur))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid deal cycle state value"),
-				 errdetail("The state announces %d deals but holds fewer.", ndeals)));
+		abm_read_corrupt(&r, psprintf("The state announces %d deals but holds fewer.",
+									  ndeals));
 	state = cycle_alloc(CurrentMemoryContext, Max(ndeals, 8));
 	for (int32 i = 0; i < ndeals; i++)
 	{
@@ -198,10 +189,8 @@ abm_deal_cycle_deserial(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		usecs = abm_read_int64(&r);
 		if (usecs < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid deal cycle state value"),
-					 errdetail("Duration %lld is negative.", (long long) usecs)));
+			abm_read_corrupt(&r, psprintf("Duration %lld is negative.",
+										  (long long) usecs));
 		state->usecs[i] = usecs;
 	}
 	state->ndeals = ndeals;

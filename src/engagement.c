@@ -36,30 +36,19 @@ eng_time_text(TimestampTz t)
 }
 
 void
-eng_check_finite_time(TimestampTz t, const char *argname)
-{
-	if (TIMESTAMP_NOT_FINITE(t))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be finite", argname),
-				 errdetail("%s = %s.", argname, eng_time_text(t)),
-				 errhint("Filter out rows with infinite timestamps.")));
-}
-
-void
 eng_check_weight(float8 w)
 {
 	if (isnan(w) || isinf(w))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("weight must be a finite number"),
-				 errdetail("weight = %g.", w),
+				 errdetail("The input has weight = %g.", w),
 				 errhint("Replace NaN or infinite weights, e.g. with abm_activity_weight(activity).")));
 }
 
 /* A half-life in microseconds as an interval of days and time. */
 static void
-half_life_interval(int64 usecs, Interval *iv)
+eng_half_life_interval(int64 usecs, Interval *iv)
 {
 	iv->month = 0;
 	iv->day = (int32) (usecs / USECS_PER_DAY);
@@ -96,7 +85,7 @@ eng_check_same_half_life(int64 a, int64 b, bool within_group)
 				 within_group ?
 				 errmsg("half_life must be the same for every row of a group") :
 				 errmsg("cannot merge engagement with different half-lives"),
-				 errdetail("half_life = %s and half_life = %s.",
+				 errdetail("One has half_life = %s, the other half_life = %s.",
 						   eng_half_life_text(a), eng_half_life_text(b)),
 				 within_group ?
 				 errhint("Pass a constant half_life, or group by it.") :
@@ -110,7 +99,7 @@ eng_check_score_range(float8 score)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("engagement score out of range"),
-				 errdetail("score = %g.", score),
+				 errdetail("The input has score = %g.", score),
 				 errhint("Scale the weights down.")));
 }
 
@@ -125,7 +114,7 @@ eng_check_score_range(float8 score)
  * out here because stored values depend on it and must never change.
  */
 static inline int
-contact_bit(int64 id)
+eng_contact_bit(int64 id)
 {
 	uint64		x = (uint64) id;
 
@@ -138,15 +127,15 @@ contact_bit(int64 id)
 }
 
 static void
-sketch_set(Engagement *e, int64 id)
+eng_sketch_set(Engagement *e, int64 id)
 {
-	int			bit = contact_bit(id);
+	int			bit = eng_contact_bit(id);
 
 	e->c.bits[bit >> 3] |= (uint8) (1 << (bit & 7));
 }
 
 static void
-to_sketch(Engagement *e)
+eng_to_sketch(Engagement *e)
 {
 	int64		ids[ENG_EXACT_CONTACTS];
 	int			n = e->ncontacts;
@@ -154,20 +143,20 @@ to_sketch(Engagement *e)
 	memcpy(ids, e->c.ids, n * sizeof(int64));
 	memset(e->c.bits, 0, ENG_SKETCH_BYTES);
 	for (int i = 0; i < n; i++)
-		sketch_set(e, ids[i]);
+		eng_sketch_set(e, ids[i]);
 	e->sketch = true;
 	e->ncontacts = 0;
 }
 
 static void
-add_contact(Engagement *e, int64 id)
+eng_add_contact(Engagement *e, int64 id)
 {
 	int			lo = 0;
 	int			hi;
 
 	if (e->sketch)
 	{
-		sketch_set(e, id);
+		eng_sketch_set(e, id);
 		return;
 	}
 	hi = e->ncontacts;
@@ -184,8 +173,8 @@ add_contact(Engagement *e, int64 id)
 		return;
 	if (e->ncontacts == ENG_EXACT_CONTACTS)
 	{
-		to_sketch(e);
-		sketch_set(e, id);
+		eng_to_sketch(e);
+		eng_sketch_set(e, id);
 		return;
 	}
 	memmove(&e->c.ids[lo + 1], &e->c.ids[lo], (e->ncontacts - lo) * sizeof(int64));
@@ -253,7 +242,7 @@ eng_add_touch(Engagement *e, int bucket, float8 w, TimestampTz t,
 		e->first_touch = t;
 	abm_count_add(&e->counts[bucket], 1, "touch count");
 	if (has_contact)
-		add_contact(e, contact);
+		eng_add_contact(e, contact);
 }
 
 void
@@ -276,14 +265,14 @@ eng_merge_into(Engagement *e, const Engagement *other)
 	if (other->sketch)
 	{
 		if (!e->sketch)
-			to_sketch(e);
+			eng_to_sketch(e);
 		for (int i = 0; i < ENG_SKETCH_BYTES; i++)
 			e->c.bits[i] |= other->c.bits[i];
 	}
 	else
 	{
 		for (int i = 0; i < other->ncontacts; i++)
-			add_contact(e, other->c.ids[i]);
+			eng_add_contact(e, other->c.ids[i]);
 	}
 }
 
@@ -299,14 +288,14 @@ abm_score(PG_FUNCTION_ARGS)
 	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
 
 	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_HEADER);
-	eng_check_finite_time(as_of, "as_of");
+	abm_check_finite(as_of, "as_of", NULL);
 	if (as_of < e.last_touch)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("as_of is before the last touch of the engagement state"),
-				 errdetail("as_of = %s, last touch = %s.",
+				 errdetail("The input has as_of = %s; the last touch is at %s.",
 						   eng_time_text(as_of), eng_time_text(e.last_touch)),
-				 errhint("A state cannot tell which of its touches came before as_of: roll up only the states up to as_of, or use abm_engagement_score on the touches.")));
+				 errhint("Roll up only the states up to as_of, or use abm_engagement_score on the touches.")));
 	PG_RETURN_FLOAT8(e.score * eng_decay(e.last_touch, as_of, (float8) e.half_life));
 }
 
@@ -337,7 +326,7 @@ abm_touches_activity(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("activity \"%s\" is not counted separately", name),
-					 errdetail("activity = %s.", name),
+					 errdetail("The input has activity = %s.", name),
 					 errhint("Counts are kept for the standard activities of abm_activity_weight; every other activity counts under 'other'.")));
 	}
 	PG_RETURN_INT64(e.counts[bucket]);
@@ -377,7 +366,7 @@ abm_half_life(PG_FUNCTION_ARGS)
 	Interval   *iv = (Interval *) palloc(sizeof(Interval));
 
 	PG_GETARG_ENGAGEMENT_PART(0, &e, ENG_HEADER);
-	half_life_interval(e.half_life, iv);
+	eng_half_life_interval(e.half_life, iv);
 	PG_RETURN_INTERVAL_P(iv);
 }
 

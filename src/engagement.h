@@ -59,7 +59,6 @@ eng_decay(TimestampTz earlier, TimestampTz later, float8 half_life)
 
 /* Checks shared by the aggregates and the type (engagement.c). */
 extern char *eng_time_text(TimestampTz t);
-extern void eng_check_finite_time(TimestampTz t, const char *argname);
 extern void eng_check_weight(float8 w);
 extern void eng_check_score_range(float8 score);
 extern char *eng_half_life_text(int64 usecs);

@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "engagement.h"
+#include "textform.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
@@ -90,15 +91,6 @@ eng_encode(const Engagement *e)
 	return abm_write_end(&buf);
 }
 
-static void
-eng_corrupt(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid abm_engagement value"),
-			 errdetail("%s", detail)));
-}
-
 /* Reads untrusted bytes; every field read is checked as the text input does. */
 void
 eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
@@ -114,18 +106,18 @@ eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 	e->score = abm_read_float8(&r);
 	mask = abm_read_uint16(&r);
 	if (e->half_life <= 0)
-		eng_corrupt("The half-life is not positive.");
+		abm_read_corrupt(&r, "The half-life is not positive.");
 	if (TIMESTAMP_NOT_FINITE(e->first_touch) || !IS_VALID_TIMESTAMP(e->first_touch) ||
 		TIMESTAMP_NOT_FINITE(e->last_touch) || !IS_VALID_TIMESTAMP(e->last_touch) ||
 		e->first_touch > e->last_touch)
-		eng_corrupt("The first and last touch are not valid and ordered.");
+		abm_read_corrupt(&r, "The first and last touch are not valid and ordered.");
 	if (isnan(e->score) || isinf(e->score))
-		eng_corrupt("The score is not finite.");
+		abm_read_corrupt(&r, "The score is not finite.");
 	/* -0 and 0 are one score: the text form cannot tell them apart */
 	if (e->score == 0.0)
 		e->score = 0.0;
 	if (mask == 0 || (mask >> ENG_BUCKETS) != 0)
-		eng_corrupt("The activity mask is empty or has unknown bits.");
+		abm_read_corrupt(&r, "The activity mask is empty or has unknown bits.");
 	if (part == ENG_HEADER)
 		return;
 	for (int i = 0; i < ENG_BUCKETS; i++)
@@ -135,7 +127,7 @@ eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 		{
 			e->counts[i] = abm_read_int64(&r);
 			if (e->counts[i] <= 0)
-				eng_corrupt("A touch count is not positive.");
+				abm_read_corrupt(&r, "A touch count is not positive.");
 		}
 	}
 	if (part == ENG_COUNTS)
@@ -145,7 +137,7 @@ eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 	}
 	flag = abm_read_uint8(&r);
 	if (flag > 1)
-		eng_corrupt("The contact flag is neither 0 nor 1.");
+		abm_read_corrupt(&r, "The contact flag is neither 0 nor 1.");
 	e->sketch = (flag == 1);
 	e->ncontacts = 0;
 	if (e->sketch)
@@ -157,7 +149,7 @@ eng_decode_bytes(Engagement *e, const char *data, Size len, EngPart part)
 		{
 			e->c.ids[i] = abm_read_int64(&r);
 			if (i > 0 && e->c.ids[i] <= e->c.ids[i - 1])
-				eng_corrupt("The contact ids are not strictly ascending.");
+				abm_read_corrupt(&r, "The contact ids are not strictly ascending.");
 		}
 	}
 	abm_read_end(&r);
@@ -185,23 +177,7 @@ eng_decode(Engagement *e, bytea *value, EngPart part)
  */
 
 static void
-append_utc(StringInfo buf, TimestampTz t)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-	char		text[MAXDATELEN + 1];
-
-	if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-	tm.tm_isdst = 0;			/* UTC: have the zone printed */
-	EncodeDateTime(&tm, fsec, true, 0, NULL, USE_ISO_DATES, text);
-	appendStringInfo(buf, "\"%s\"", text);
-}
-
-static void
-append_float8(StringInfo buf, float8 v)
+eng_append_float8(StringInfo buf, float8 v)
 {
 	char		text[DOUBLE_SHORTEST_DECIMAL_LEN];
 
@@ -216,13 +192,13 @@ eng_to_text(const Engagement *e, bool derived)
 	bool		first = true;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"version\": %d, \"half_life\": \"%s\", \"first_touch\": ",
+	appendStringInfo(&buf, "{\"version\": %d, \"half_life\": \"%s\", \"first_touch\": \"",
 					 ABM_FORMAT_VERSION, eng_half_life_text(e->half_life));
-	append_utc(&buf, e->first_touch);
-	appendStringInfoString(&buf, ", \"last_touch\": ");
-	append_utc(&buf, e->last_touch);
-	appendStringInfoString(&buf, ", \"score_at_last_touch\": ");
-	append_float8(&buf, e->score);
+	abm_append_utc(&buf, e->first_touch);
+	appendStringInfoString(&buf, "\", \"last_touch\": \"");
+	abm_append_utc(&buf, e->last_touch);
+	appendStringInfoString(&buf, "\", \"score_at_last_touch\": ");
+	eng_append_float8(&buf, e->score);
 	appendStringInfoString(&buf, ", \"touches\": {");
 	for (int i = 0; i < ENG_BUCKETS; i++)
 	{
@@ -259,76 +235,76 @@ eng_to_text(const Engagement *e, bool derived)
 }
 
 static void
-malformed(const char *literal, const char *detail)
+eng_malformed(const char *literal, const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type abm_engagement: \"%s\"", literal),
 			 errdetail("%s", detail),
-			 errhint("Write the value as abm_engagement output prints it: a JSON object with version, half_life, first_touch, last_touch, score_at_last_touch, touches and contacts (or contacts_sketch).")));
+			 errhint("Write the value as the output of abm_engagement prints it (docs/reference.md lists the keys).")));
 }
 
 static JsonbValue *
-literal_key(const char *literal, Jsonb *jb, const char *key, enum jbvType type,
+eng_literal_key(const char *literal, Jsonb *jb, const char *key, enum jbvType type,
 			JsonbValue *v)
 {
 	if (getKeyJsonValueFromContainer(&jb->root, key, strlen(key), v) == NULL)
 	{
 		if (type == jbvNull)
 			return NULL;		/* optional key */
-		malformed(literal, psprintf("Key \"%s\" is missing.", key));
+		eng_malformed(literal, psprintf("Key \"%s\" is missing.", key));
 	}
 	if (type == jbvNull)
 		type = v->type;
 	if (v->type != type)
-		malformed(literal, psprintf("Key \"%s\" has the wrong JSON type.", key));
+		eng_malformed(literal, psprintf("Key \"%s\" has the wrong JSON type.", key));
 	return v;
 }
 
 static char *
-literal_string(const JsonbValue *v)
+eng_literal_string(const JsonbValue *v)
 {
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
 /* A JSON number that must be an integer in int64 range. */
 static int64
-literal_int64(const char *literal, const JsonbValue *v, const char *what)
+eng_literal_int64(const char *literal, const JsonbValue *v, const char *what)
 {
 	char	   *digits;
 	char	   *end;
 	long long	n;
 
 	if (v->type != jbvNumeric)
-		malformed(literal, psprintf("%s must be a number.", what));
+		eng_malformed(literal, psprintf("%s must be a number.", what));
 	digits = DatumGetCString(DirectFunctionCall1(numeric_out,
 												 NumericGetDatum(v->val.numeric)));
 	errno = 0;
 	n = strtoll(digits, &end, 10);
 	if (errno != 0 || *end != '\0' || end == digits)
-		malformed(literal, psprintf("%s must be an integer in bigint range: %s.",
+		eng_malformed(literal, psprintf("%s must be an integer in bigint range: %s.",
 									what, digits));
 	return (int64) n;
 }
 
 static TimestampTz
-literal_time(const char *literal, Jsonb *jb, const char *key)
+eng_literal_time(const char *literal, Jsonb *jb, const char *key)
 {
 	JsonbValue	v;
 	TimestampTz t;
 
-	literal_key(literal, jb, key, jbvString, &v);
+	eng_literal_key(literal, jb, key, jbvString, &v);
 	t = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
-												CStringGetDatum(literal_string(&v)),
+												CStringGetDatum(eng_literal_string(&v)),
 												ObjectIdGetDatum(InvalidOid),
 												Int32GetDatum(-1)));
 	if (TIMESTAMP_NOT_FINITE(t))
-		malformed(literal, psprintf("Key \"%s\" is not a finite timestamp.", key));
+		eng_malformed(literal, psprintf("Key \"%s\" is not a finite timestamp.", key));
 	return t;
 }
 
 static int
-hex_digit(char c)
+eng_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -340,25 +316,25 @@ hex_digit(char c)
 }
 
 static void
-literal_contacts(const char *literal, Jsonb *jb, Engagement *e)
+eng_literal_contacts(const char *literal, Jsonb *jb, Engagement *e)
 {
 	JsonbValue	v;
 
-	if (literal_key(literal, jb, "contacts_sketch", jbvNull, &v) != NULL)
+	if (eng_literal_key(literal, jb, "contacts_sketch", jbvNull, &v) != NULL)
 	{
 		char	   *hex;
 
 		if (v.type != jbvString || v.val.string.len != 2 * ENG_SKETCH_BYTES)
-			malformed(literal, psprintf("contacts_sketch must be a string of %d hexadecimal digits.",
+			eng_malformed(literal, psprintf("contacts_sketch must be a string of %d hexadecimal digits.",
 										2 * ENG_SKETCH_BYTES));
 		hex = v.val.string.val;
 		for (int i = 0; i < ENG_SKETCH_BYTES; i++)
 		{
-			int			hi = hex_digit(hex[2 * i]);
-			int			lo = hex_digit(hex[2 * i + 1]);
+			int			hi = eng_hex_digit(hex[2 * i]);
+			int			lo = eng_hex_digit(hex[2 * i + 1]);
 
 			if (hi < 0 || lo < 0)
-				malformed(literal, "contacts_sketch holds a character that is not a hexadecimal digit.");
+				eng_malformed(literal, "contacts_sketch holds a character that is not a hexadecimal digit.");
 			e->c.bits[i] = (uint8) (hi << 4 | lo);
 		}
 		e->sketch = true;
@@ -370,11 +346,11 @@ literal_contacts(const char *literal, Jsonb *jb, Engagement *e)
 		JsonbValue	elem;
 		JsonbIteratorToken tok;
 
-		literal_key(literal, jb, "contacts", jbvBinary, &v);
+		eng_literal_key(literal, jb, "contacts", jbvBinary, &v);
 		if (!JsonContainerIsArray(v.val.binary.data))
-			malformed(literal, "contacts must be an array of contact ids.");
+			eng_malformed(literal, "contacts must be an array of contact ids.");
 		if (JsonContainerSize(v.val.binary.data) > ENG_EXACT_CONTACTS)
-			malformed(literal, psprintf("contacts holds more than %d ids; larger sets are written as contacts_sketch.",
+			eng_malformed(literal, psprintf("contacts holds more than %d ids; larger sets are written as contacts_sketch.",
 										ENG_EXACT_CONTACTS));
 		it = JsonbIteratorInit(v.val.binary.data);
 		while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
@@ -383,16 +359,16 @@ literal_contacts(const char *literal, Jsonb *jb, Engagement *e)
 
 			if (tok != WJB_ELEM)
 				continue;
-			id = literal_int64(literal, &elem, "A contact id");
+			id = eng_literal_int64(literal, &elem, "A contact id");
 			if (e->ncontacts > 0 && id <= e->c.ids[e->ncontacts - 1])
-				malformed(literal, "contacts must be strictly ascending.");
+				eng_malformed(literal, "contacts must be strictly ascending.");
 			e->c.ids[e->ncontacts++] = id;
 		}
 	}
 }
 
 static void
-literal_touches(const char *literal, Jsonb *jb, Engagement *e)
+eng_literal_touches(const char *literal, Jsonb *jb, Engagement *e)
 {
 	JsonbValue	v;
 	JsonbIterator *it;
@@ -400,9 +376,9 @@ literal_touches(const char *literal, Jsonb *jb, Engagement *e)
 	JsonbValue	val;
 	JsonbIteratorToken tok;
 
-	literal_key(literal, jb, "touches", jbvBinary, &v);
+	eng_literal_key(literal, jb, "touches", jbvBinary, &v);
 	if (!JsonContainerIsObject(v.val.binary.data))
-		malformed(literal, "touches must be an object of counts by activity.");
+		eng_malformed(literal, "touches must be an object of counts by activity.");
 	it = JsonbIteratorInit(v.val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
 	{
@@ -411,7 +387,7 @@ literal_touches(const char *literal, Jsonb *jb, Engagement *e)
 
 		if (tok != WJB_KEY)
 			continue;
-		name = literal_string(&key);
+		name = eng_literal_string(&key);
 		tok = JsonbIteratorNext(&it, &val, true);
 		Assert(tok == WJB_VALUE);
 		if (strcmp(name, "other") == 0)
@@ -420,14 +396,14 @@ literal_touches(const char *literal, Jsonb *jb, Engagement *e)
 		{
 			bucket = abm_activity_index_of(name, strlen(name));
 			if (bucket < 0 || strcmp(name, abm_activity_name(bucket)) != 0)
-				malformed(literal, psprintf("\"%s\" is not a standard activity name or \"other\".", name));
+				eng_malformed(literal, psprintf("\"%s\" is not a standard activity name or \"other\".", name));
 		}
-		e->counts[bucket] = literal_int64(literal, &val, "A touch count");
+		e->counts[bucket] = eng_literal_int64(literal, &val, "A touch count");
 		if (e->counts[bucket] <= 0)
-			malformed(literal, "Touch counts must be positive; leave out activities with no touches.");
+			eng_malformed(literal, "Touch counts must be positive; leave out activities with no touches.");
 	}
 	if (eng_total_touches(e) == 0)
-		malformed(literal, "touches must count at least one touch.");
+		eng_malformed(literal, "touches must count at least one touch.");
 }
 
 Datum
@@ -444,43 +420,43 @@ abm_engagement_in(PG_FUNCTION_ARGS)
 
 	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(literal)));
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
-		malformed(literal, "The value is not a JSON object.");
+		eng_malformed(literal, "The value is not a JSON object.");
 	if (JB_ROOT_COUNT(jb) != ENG_TEXT_KEYS)
-		malformed(literal, psprintf("The object has %d keys; it must have exactly %d.",
+		eng_malformed(literal, psprintf("The object has %d keys; it must have exactly %d.",
 									(int) JB_ROOT_COUNT(jb), ENG_TEXT_KEYS));
 
 	memset(&e, 0, sizeof(e));
-	literal_key(literal, jb, "version", jbvNumeric, &v);
-	version = literal_int64(literal, &v, "version");
+	eng_literal_key(literal, jb, "version", jbvNumeric, &v);
+	version = eng_literal_int64(literal, &v, "version");
 	if (version < 1 || version > ABM_FORMAT_VERSION)
-		malformed(literal, psprintf("Format version " INT64_FORMAT " is not between 1 and %d.",
+		eng_malformed(literal, psprintf("Format version " INT64_FORMAT " is not between 1 and %d.",
 									version, ABM_FORMAT_VERSION));
 
-	literal_key(literal, jb, "half_life", jbvString, &v);
-	hl_text = literal_string(&v);
+	eng_literal_key(literal, jb, "half_life", jbvString, &v);
+	hl_text = eng_literal_string(&v);
 	hl = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(hl_text),
 											   ObjectIdGetDatum(InvalidOid),
 											   Int32GetDatum(-1)));
 	e.half_life = abm_interval_usecs(hl, "half_life", false);
 	if (e.half_life <= 0)
-		malformed(literal, "half_life is not positive.");
+		eng_malformed(literal, "half_life is not positive.");
 
-	e.first_touch = literal_time(literal, jb, "first_touch");
-	e.last_touch = literal_time(literal, jb, "last_touch");
+	e.first_touch = eng_literal_time(literal, jb, "first_touch");
+	e.last_touch = eng_literal_time(literal, jb, "last_touch");
 	if (e.first_touch > e.last_touch)
-		malformed(literal, "first_touch is after last_touch.");
+		eng_malformed(literal, "first_touch is after last_touch.");
 
-	literal_key(literal, jb, "score_at_last_touch", jbvNumeric, &v);
+	eng_literal_key(literal, jb, "score_at_last_touch", jbvNumeric, &v);
 	digits = DatumGetCString(DirectFunctionCall1(numeric_out,
 												 NumericGetDatum(v.val.numeric)));
 	errno = 0;
 	e.score = strtod(digits, NULL);
 	/* subnormal scores are valid; only overflow and underflow to 0 are not */
 	if (errno == ERANGE && (e.score == 0 || isinf(e.score)))
-		malformed(literal, "score_at_last_touch is out of float8 range.");
+		eng_malformed(literal, "score_at_last_touch is out of float8 range.");
 
-	literal_touches(literal, jb, &e);
-	literal_contacts(literal, jb, &e);
+	eng_literal_touches(literal, jb, &e);
+	eng_literal_contacts(literal, jb, &e);
 
 	PG_RETURN_BYTEA_P(eng_encode(&e));
 }

@@ -20,6 +20,9 @@ PG_FUNCTION_INFO_V1(abm_engagement_agg_deserial);
 PG_FUNCTION_INFO_V1(abm_engagement_agg_final);
 
 PG_FUNCTION_INFO_V1(abm_engagement_merge);
+PG_FUNCTION_INFO_V1(abm_engagement_mtrans);
+PG_FUNCTION_INFO_V1(abm_engagement_minv);
+/* their names in 0.1, which an install of 0.1 before its update still binds */
 PG_FUNCTION_INFO_V1(abm_rollup_mtrans);
 PG_FUNCTION_INFO_V1(abm_rollup_minv);
 PG_FUNCTION_INFO_V1(abm_engagement_agg_mtrans);
@@ -34,7 +37,7 @@ PG_FUNCTION_INFO_V1(abm_engagement_mfinal);
  */
 
 static Datum
-agg_step(FunctionCallInfo fcinfo, int bucket, float8 w, int timearg)
+eng_agg_step(FunctionCallInfo fcinfo, int bucket, float8 w, int timearg)
 {
 	Engagement *e = PG_ARGISNULL(0) ? NULL : (Engagement *) PG_GETARG_POINTER(0);
 	TimestampTz t = PG_GETARG_TIMESTAMPTZ(timearg);
@@ -42,7 +45,7 @@ agg_step(FunctionCallInfo fcinfo, int bucket, float8 w, int timearg)
 	int64		contact = has_contact ? PG_GETARG_INT64(timearg + 1) : 0;
 	Interval   *hl = PG_GETARG_INTERVAL_P(timearg + 2);
 
-	eng_check_finite_time(t, "occurred_at");
+	abm_check_finite(t, "occurred_at", NULL);
 	if (e == NULL)
 	{
 		e = (Engagement *) MemoryContextAlloc(abm_agg_context(fcinfo, "abm_engagement_agg"),
@@ -82,7 +85,7 @@ abm_engagement_agg_trans(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
 	bucket = eng_activity_bucket(PG_GETARG_TEXT_PP(1));
-	return agg_step(fcinfo, bucket,
+	return eng_agg_step(fcinfo, bucket,
 					bucket == ENG_OTHER ? 0.0 : abm_activity_weight_at(bucket), 2);
 }
 
@@ -99,7 +102,7 @@ abm_engagement_agg_weight_trans(PG_FUNCTION_ARGS)
 	}
 	w = PG_GETARG_FLOAT8(2);
 	eng_check_weight(w);
-	return agg_step(fcinfo, eng_activity_bucket(PG_GETARG_TEXT_PP(1)), w, 3);
+	return eng_agg_step(fcinfo, eng_activity_bucket(PG_GETARG_TEXT_PP(1)), w, 3);
 }
 
 Datum
@@ -107,12 +110,7 @@ abm_engagement_agg_combine(PG_FUNCTION_ARGS)
 {
 	Engagement *e;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
+	ABM_COMBINE_NULLS();
 	if (PG_ARGISNULL(0))
 	{
 		e = (Engagement *) MemoryContextAlloc(abm_agg_context(fcinfo, "abm_engagement_agg_combine"),
@@ -219,7 +217,7 @@ static const SlideOps eng_slide = {
 };
 
 Datum
-abm_rollup_mtrans(PG_FUNCTION_ARGS)
+abm_engagement_mtrans(PG_FUNCTION_ARGS)
 {
 	SlideQueue *q = slide_arg(fcinfo, &eng_slide, "abm_rollup");
 	Engagement	row;
@@ -233,9 +231,21 @@ abm_rollup_mtrans(PG_FUNCTION_ARGS)
 }
 
 Datum
-abm_rollup_minv(PG_FUNCTION_ARGS)
+abm_engagement_minv(PG_FUNCTION_ARGS)
 {
 	return slide_inverse(fcinfo, "abm_rollup", NULL);
+}
+
+Datum
+abm_rollup_mtrans(PG_FUNCTION_ARGS)
+{
+	return abm_engagement_mtrans(fcinfo);
+}
+
+Datum
+abm_rollup_minv(PG_FUNCTION_ARGS)
+{
+	return abm_engagement_minv(fcinfo);
 }
 
 /*
@@ -244,7 +254,7 @@ abm_rollup_minv(PG_FUNCTION_ARGS)
  * rule as the plain transition.
  */
 static Datum
-agg_window_step(FunctionCallInfo fcinfo, bool weighted, bool add)
+eng_agg_window_step(FunctionCallInfo fcinfo, bool weighted, bool add)
 {
 	int			timearg = weighted ? 3 : 2;
 	SlideQueue *q;
@@ -279,7 +289,7 @@ agg_window_step(FunctionCallInfo fcinfo, bool weighted, bool add)
 	else
 		weight = bucket == ENG_OTHER ? 0.0 : abm_activity_weight_at(bucket);
 	t = PG_GETARG_TIMESTAMPTZ(timearg);
-	eng_check_finite_time(t, "occurred_at");
+	abm_check_finite(t, "occurred_at", NULL);
 	eng_init_touch(&row, abm_interval_usecs(PG_GETARG_INTERVAL_P(timearg + 2), "half_life", true),
 				   bucket, weight, t, !PG_ARGISNULL(timearg + 1),
 				   PG_ARGISNULL(timearg + 1) ? 0 : PG_GETARG_INT64(timearg + 1));
@@ -290,25 +300,25 @@ agg_window_step(FunctionCallInfo fcinfo, bool weighted, bool add)
 Datum
 abm_engagement_agg_mtrans(PG_FUNCTION_ARGS)
 {
-	return agg_window_step(fcinfo, false, true);
+	return eng_agg_window_step(fcinfo, false, true);
 }
 
 Datum
 abm_engagement_agg_minv(PG_FUNCTION_ARGS)
 {
-	return agg_window_step(fcinfo, false, false);
+	return eng_agg_window_step(fcinfo, false, false);
 }
 
 Datum
 abm_engagement_agg_weight_mtrans(PG_FUNCTION_ARGS)
 {
-	return agg_window_step(fcinfo, true, true);
+	return eng_agg_window_step(fcinfo, true, true);
 }
 
 Datum
 abm_engagement_agg_weight_minv(PG_FUNCTION_ARGS)
 {
-	return agg_window_step(fcinfo, true, false);
+	return eng_agg_window_step(fcinfo, true, false);
 }
 
 Datum

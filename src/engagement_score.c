@@ -35,13 +35,13 @@ PG_FUNCTION_INFO_V1(abm_engagement_score_final);
  */
 
 static void
-check_same_as_of(TimestampTz a, TimestampTz b)
+eng_check_same_as_of(TimestampTz a, TimestampTz b)
 {
 	if (a != b)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("as_of must be the same for every row of a group"),
-				 errdetail("as_of = %s and as_of = %s.",
+				 errdetail("One row has as_of = %s, another as_of = %s.",
 						   eng_time_text(a), eng_time_text(b)),
 				 errhint("Pass a constant as_of, or group by it.")));
 }
@@ -52,14 +52,14 @@ check_same_as_of(TimestampTz a, TimestampTz b)
  * as_of, so a row with another as_of could not be added to it.
  */
 static EngScore *
-score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
+eng_score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 {
 	EngScore   *s;
 
 	if (!PG_ARGISNULL(0))
 	{
 		s = (EngScore *) PG_GETARG_POINTER(0);
-		check_same_as_of(s->as_of, as_of);
+		eng_check_same_as_of(s->as_of, as_of);
 		if (hl->time != s->half_life_arg.time || hl->day != s->half_life_arg.day ||
 			hl->month != s->half_life_arg.month)
 			eng_check_same_half_life(s->half_life,
@@ -67,7 +67,7 @@ score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 		return s;
 	}
 
-	eng_check_finite_time(as_of, "as_of");
+	abm_check_finite(as_of, "as_of", NULL);
 	s = (EngScore *) MemoryContextAllocZero(abm_agg_context(fcinfo, "abm_engagement_score"),
 											sizeof(EngScore));
 	s->as_of = as_of;
@@ -78,7 +78,7 @@ score_state_slow(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 
 /* Every row but a group's first takes the inline path. */
 static inline EngScore *
-score_state(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
+eng_score_state(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 {
 	if (!PG_ARGISNULL(0))
 	{
@@ -88,11 +88,11 @@ score_state(FunctionCallInfo fcinfo, TimestampTz as_of, Interval *hl)
 			hl->day == s->half_life_arg.day && hl->month == s->half_life_arg.month)
 			return s;
 	}
-	return score_state_slow(fcinfo, as_of, hl);
+	return eng_score_state_slow(fcinfo, as_of, hl);
 }
 
 static inline void
-score_add(EngScore *s, float8 w, TimestampTz t)
+eng_score_add(EngScore *s, float8 w, TimestampTz t)
 {
 	if (t > s->as_of)
 		return;
@@ -112,10 +112,10 @@ abm_engagement_score_trans(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
-	s = score_state(fcinfo, PG_GETARG_TIMESTAMPTZ(3), PG_GETARG_INTERVAL_P(4));
+	s = eng_score_state(fcinfo, PG_GETARG_TIMESTAMPTZ(3), PG_GETARG_INTERVAL_P(4));
 	w = PG_GETARG_FLOAT8(1);
 	eng_check_weight(w);
-	score_add(s, w, PG_GETARG_TIMESTAMPTZ(2));
+	eng_score_add(s, w, PG_GETARG_TIMESTAMPTZ(2));
 	PG_RETURN_POINTER(s);
 }
 
@@ -131,9 +131,9 @@ abm_engagement_score_activity_trans(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
-	s = score_state(fcinfo, PG_GETARG_TIMESTAMPTZ(3), PG_GETARG_INTERVAL_P(4));
+	s = eng_score_state(fcinfo, PG_GETARG_TIMESTAMPTZ(3), PG_GETARG_INTERVAL_P(4));
 	activity = PG_GETARG_TEXT_PP(1);
-	score_add(s, abm_activity_weight_of(VARDATA_ANY(activity),
+	eng_score_add(s, abm_activity_weight_of(VARDATA_ANY(activity),
 										VARSIZE_ANY_EXHDR(activity)),
 			  PG_GETARG_TIMESTAMPTZ(2));
 	PG_RETURN_POINTER(s);
@@ -145,12 +145,7 @@ abm_engagement_score_combine(PG_FUNCTION_ARGS)
 	EngScore   *s;
 	EngScore   *other;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
+	ABM_COMBINE_NULLS();
 	other = (EngScore *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
 	{
@@ -160,7 +155,7 @@ abm_engagement_score_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(s);
 	}
 	s = (EngScore *) PG_GETARG_POINTER(0);
-	check_same_as_of(s->as_of, other->as_of);
+	eng_check_same_as_of(s->as_of, other->as_of);
 	eng_check_same_half_life(s->half_life, other->half_life, true);
 	abm_count_add(&s->rows, other->rows, "touch count");
 	s->sum += other->sum;
@@ -206,11 +201,9 @@ abm_engagement_score_deserial(PG_FUNCTION_ARGS)
 	 */
 	if (s->rows < 0 || isnan(s->sum) || TIMESTAMP_NOT_FINITE(s->as_of) ||
 		!IS_VALID_TIMESTAMP(s->as_of) || s->half_life <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid engagement score state value"),
-				 errdetail("rows = %lld, half_life = %lld microseconds.",
-						   (long long) s->rows, (long long) s->half_life)));
+		abm_read_corrupt(&r,
+						 psprintf("The state has rows = %lld, half_life = %lld microseconds.",
+								  (long long) s->rows, (long long) s->half_life));
 	PG_RETURN_POINTER(s);
 }
 

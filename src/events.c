@@ -15,7 +15,7 @@
 #include "utils/builtins.h"
 
 static inline int
-event_cmp(const AbmEvent *a, const AbmEvent *b)
+events_cmp(const AbmEvent *a, const AbmEvent *b)
 {
 	if (a->ts != b->ts)
 		return a->ts < b->ts ? -1 : 1;
@@ -27,7 +27,7 @@ event_cmp(const AbmEvent *a, const AbmEvent *b)
 /* An inlined, interruptible sort of events. */
 #define ABM_SORT_NAME events_sort
 #define ABM_SORT_TYPE AbmEvent
-#define ABM_SORT_CMP(a, b) event_cmp(a, b)
+#define ABM_SORT_CMP(a, b) events_cmp(a, b)
 #include "abm_sort.h"
 
 void
@@ -38,20 +38,6 @@ abm_events_too_many(const char *fname, const char *what, int64 cap)
 			 errmsg("too many %s in one group of %s", what, fname),
 			 errdetail("A group may hold at most " INT64_FORMAT " %s.", cap, what),
 			 errhint("Group by a finer key, such as the account, or filter the rows first.")));
-}
-
-int64
-abm_finite_ts(TimestampTz ts, const char *fname)
-{
-	if (TIMESTAMP_NOT_FINITE(ts))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("timestamps of %s must be finite", fname),
-				 errdetail("ts = %s.",
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   TimestampTzGetDatum(ts)))),
-				 errhint("Filter out rows with infinite timestamps.")));
-	return (int64) ts;
 }
 
 void
@@ -93,7 +79,7 @@ abm_events_add(AbmEventList *list, MemoryContext ctx, int64 ts, uint32 mask,
 	e = &list->items[list->n];
 	e->ts = ts;
 	e->mask = mask;
-	if (list->sorted && list->n > 0 && event_cmp(e - 1, e) > 0)
+	if (list->sorted && list->n > 0 && events_cmp(e - 1, e) > 0)
 		list->sorted = false;
 	list->n++;
 	list->seen |= mask;
@@ -115,7 +101,7 @@ abm_events_add_all(AbmEventList *list, MemoryContext ctx,
 		return;
 	events_reserve(list, ctx, (int64) n + m, fname);
 	if (list->sorted && other->sorted && n > 0 &&
-		event_cmp(&list->items[n - 1], &other->items[0]) > 0)
+		events_cmp(&list->items[n - 1], &other->items[0]) > 0)
 	{
 		AbmEvent   *merged = MemoryContextAlloc(ctx, sizeof(AbmEvent) * list->cap);
 		int32		i = 0;
@@ -125,7 +111,7 @@ abm_events_add_all(AbmEventList *list, MemoryContext ctx,
 		while (i < n || j < m)
 		{
 			ABM_INTERRUPTS_EVERY(k);
-			if (j >= m || (i < n && event_cmp(&list->items[i], &other->items[j]) <= 0))
+			if (j >= m || (i < n && events_cmp(&list->items[i], &other->items[j]) <= 0))
 				merged[k++] = list->items[i++];
 			else
 				merged[k++] = other->items[j++];
@@ -136,7 +122,7 @@ abm_events_add_all(AbmEventList *list, MemoryContext ctx,
 	else
 	{
 		if (!other->sorted ||
-			(n > 0 && event_cmp(&list->items[n - 1], &other->items[0]) > 0))
+			(n > 0 && events_cmp(&list->items[n - 1], &other->items[0]) > 0))
 			list->sorted = false;
 		memcpy(list->items + n, other->items, sizeof(AbmEvent) * m);
 	}
@@ -181,10 +167,7 @@ abm_events_read(AbmReader *r, AbmEventList *list, uint32 valid_mask)
 		return;
 	/* 12 bytes per event: check before allocating */
 	if ((Size) n * 12 > (Size) (r->end - r->cur))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid %s value", r->what),
-				 errdetail("The event count exceeds the data left.")));
+		abm_read_corrupt(r, "The event count exceeds the data left.");
 	list->items = palloc(sizeof(AbmEvent) * n);
 	list->cap = n;
 	for (int32 i = 0; i < n; i++)
@@ -195,16 +178,10 @@ abm_events_read(AbmReader *r, AbmEventList *list, uint32 valid_mask)
 		e->ts = abm_read_int64(r);
 		e->mask = (uint32) abm_read_int32(r);
 		if (!IS_VALID_TIMESTAMP(e->ts) || TIMESTAMP_NOT_FINITE(e->ts))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid %s value", r->what),
-					 errdetail("An event timestamp is out of range.")));
+			abm_read_corrupt(r, "An event timestamp is out of range.");
 		if (e->mask == 0 || (e->mask & ~valid_mask) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid %s value", r->what),
-					 errdetail("An event condition mask is invalid.")));
-		if (i > 0 && list->sorted && event_cmp(e - 1, e) > 0)
+			abm_read_corrupt(r, "An event condition mask is invalid.");
+		if (i > 0 && list->sorted && events_cmp(e - 1, e) > 0)
 			list->sorted = false;
 		list->seen |= e->mask;
 		list->n = i + 1;
@@ -242,7 +219,7 @@ abm_names_free(AbmNames *d)
 }
 
 static void
-names_rehash(AbmNames *d)
+events_names_rehash(AbmNames *d)
 {
 	int32		nslots = d->nslots * 2;
 	int32	   *slots = repalloc_huge(d->slots, sizeof(int32) * nslots);
@@ -315,7 +292,7 @@ abm_names_intern(AbmNames *d, MemoryContext ctx, const char *v, int32 len)
 	d->nbytes += len;
 	d->slots[h] = i + 1;
 	if ((int64) d->n * 2 > d->nslots)
-		names_rehash(d);
+		events_names_rehash(d);
 	return d->last = i;
 }
 

@@ -94,7 +94,4 @@ extern int32 *abm_names_read(AbmReader *r, AbmNames *d, MemoryContext ctx, int32
 #define ABM_INTERRUPTS_EVERY(i) \
 	do { if (((i) & 0x3FFF) == 0) CHECK_FOR_INTERRUPTS(); } while (0)
 
-/* A timestamp argument, rejected (22023) when infinite. */
-extern int64 abm_finite_ts(TimestampTz ts, const char *fname);
-
 #endif							/* ABM_EVENTS_H */

@@ -25,6 +25,8 @@
 
 #include "abm.h"
 #include "slide.h"
+#include "stages.h"
+#include "textform.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -119,15 +121,6 @@ funnel_write(const Funnel *f)
 	return abm_write_end(&buf);
 }
 
-static void
-funnel_corrupt(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid abm_funnel value"),
-			 errdetail("%s", why)));
-}
-
 /* Counts never grow along the funnel; durations exist only where accounts do. */
 static bool
 funnel_consistent(const Funnel *f)
@@ -166,14 +159,14 @@ funnel_read(const char *data, Size len)
 			CHECK_FOR_INTERRUPTS();
 			d = abm_read_float8(&r);
 			if (isnan(d) || isinf(d) || d < 0)
-				funnel_corrupt("A duration is negative or not finite.");
+				abm_read_corrupt(&r, "A duration is negative or not finite.");
 			/* -0 reads as 0, as the text input takes it */
 			f->dur[k][i] = d == 0 ? 0.0 : d;
 		}
 	}
 	abm_read_end(&r);
 	if (!funnel_consistent(f))
-		funnel_corrupt("The account counts grow along the funnel or the durations outnumber them.");
+		abm_read_corrupt(&r, "The account counts grow along the funnel or the durations outnumber them.");
 	return f;
 }
 
@@ -183,23 +176,6 @@ funnel_from_datum(Datum d)
 	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
 
 	return funnel_read(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
-}
-
-static void
-literal_error(const char *literal, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type abm_funnel: \"%s\"", literal),
-			 errdetail("%s", why)));
-}
-
-static const char *
-skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
 }
 
 Datum
@@ -214,8 +190,8 @@ abm_funnel_in(PG_FUNCTION_ARGS)
 	p = abm_stages_parse(literal, &list, "abm_funnel", literal);
 	f->stages = abm_stages_keep(&list, CurrentMemoryContext);
 	if (*p != '{')
-		literal_error(literal, "Expected \"{\".");
-	p = skip_ws(p + 1);
+		abm_literal_error("abm_funnel", literal, "Expected \"{\".");
+	p = abm_skip_ws(p + 1);
 	while (*p != '}')
 	{
 		char		name[ABM_MAX_STAGE_NAME + 1];
@@ -226,22 +202,22 @@ abm_funnel_in(PG_FUNCTION_ARGS)
 		p = abm_parse_stage_name(p, name, "abm_funnel", literal);
 		k = abm_stages_find(f->stages, name, strlen(name));
 		if (k < 0)
-			literal_error(literal, "A stage is not in the stage list.");
+			abm_literal_error("abm_funnel", literal, "A stage is not in the stage list.");
 		if (seen & (1U << k))
-			literal_error(literal, "A stage appears twice.");
+			abm_literal_error("abm_funnel", literal, "A stage appears twice.");
 		seen |= 1U << k;
 		if (*p != ':')
-			literal_error(literal, "Expected \":\" after a stage name.");
-		p = skip_ws(p + 1);
+			abm_literal_error("abm_funnel", literal, "Expected \":\" after a stage name.");
+		p = abm_skip_ws(p + 1);
 		errno = 0;
 		n = strtoll(p, &end, 10);
 		if (end == p || errno != 0 || n < 0)
-			literal_error(literal, "An account count must be a non-negative integer.");
+			abm_literal_error("abm_funnel", literal, "An account count must be a non-negative integer.");
 		f->accounts[k] = n;
-		p = skip_ws(end);
+		p = abm_skip_ws(end);
 		if (*p == '(')
 		{
-			p = skip_ws(p + 1);
+			p = abm_skip_ws(p + 1);
 			while (*p != ')')
 			{
 				float8		d;
@@ -250,23 +226,23 @@ abm_funnel_in(PG_FUNCTION_ARGS)
 				/* float8in's parser: subnormal values round-trip too */
 				d = abm_float8in(unconstify(char *, p), &end, "abm_funnel", literal);
 				if (isnan(d) || isinf(d) || d < 0)
-					literal_error(literal, "A duration must be a non-negative number of days.");
+					abm_literal_error("abm_funnel", literal, "A duration must be a non-negative number of days.");
 				if (f->ndur[k] >= f->accounts[k])
-					literal_error(literal, "A stage has more durations than accounts.");
+					abm_literal_error("abm_funnel", literal, "A stage has more durations than accounts.");
 				funnel_add_duration(f, k, d, CurrentMemoryContext);
-				p = skip_ws(end);
+				p = abm_skip_ws(end);
 			}
-			p = skip_ws(p + 1);
+			p = abm_skip_ws(p + 1);
 		}
 		if (*p == ',')
-			p = skip_ws(p + 1);
+			p = abm_skip_ws(p + 1);
 		else if (*p != '}')
-			literal_error(literal, "Expected \",\" or \"}\".");
+			abm_literal_error("abm_funnel", literal, "Expected \",\" or \"}\".");
 	}
-	if (*skip_ws(p + 1) != '\0')
-		literal_error(literal, "Unexpected text after \"}\".");
+	if (*abm_skip_ws(p + 1) != '\0')
+		abm_literal_error("abm_funnel", literal, "Unexpected text after \"}\".");
 	if (!funnel_consistent(f))
-		literal_error(literal, "Account counts must not grow along the funnel, and the first stage has no durations.");
+		abm_literal_error("abm_funnel", literal, "Account counts must not grow along the funnel, and the first stage has no durations.");
 	PG_RETURN_BYTEA_P(funnel_write(f));
 }
 
@@ -378,14 +354,9 @@ abm_funnel_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_funnel_combine");
 	Funnel	   *f = PG_ARGISNULL(0) ? NULL : (Funnel *) PG_GETARG_POINTER(0);
-	Funnel	   *other = PG_ARGISNULL(1) ? NULL : (Funnel *) PG_GETARG_POINTER(1);
+	Funnel	   *other = (Funnel *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (f == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(f);
-	}
+	ABM_COMBINE_NULLS();
 	if (f == NULL)
 		PG_RETURN_POINTER(funnel_copy(other, ctx));
 	funnel_merge_into(f, other, ctx);
@@ -578,7 +549,7 @@ abm_funnel_mfinal(PG_FUNCTION_ARGS)
 
 /* percentile_cont over sorted values */
 static float8
-percentile(const float8 *sorted, int n, float8 p)
+funnel_percentile(const float8 *sorted, int n, float8 p)
 {
 	float8		pos = p * (n - 1);
 	int			lo = (int) floor(pos);
@@ -629,8 +600,8 @@ funnel_emit(FunctionCallInfo fcinfo, const Funnel *f, bool names_are_stages)
 
 			memcpy(sorted, f->dur[k], sizeof(float8) * f->ndur[k]);
 			sort_durations(sorted, f->ndur[k]);
-			values[6] = Float8GetDatum(percentile(sorted, f->ndur[k], 0.5));
-			values[7] = Float8GetDatum(percentile(sorted, f->ndur[k], 0.9));
+			values[6] = Float8GetDatum(funnel_percentile(sorted, f->ndur[k], 0.5));
+			values[7] = Float8GetDatum(funnel_percentile(sorted, f->ndur[k], 0.9));
 			pfree(sorted);
 		}
 		else
@@ -695,7 +666,7 @@ abm_funnel_report(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a funnel level must be between 0 and the number of stages"),
-					 errdetail("level = %d, stages = %d.", lvl, limit),
+					 errdetail("The input has level = %d, stages = %d.", lvl, limit),
 					 errhint("Pass one stage name per step of the funnel.")));
 		at_level[lvl]++;
 		max_level = Max(max_level, lvl);

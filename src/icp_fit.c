@@ -53,56 +53,56 @@ typedef struct IcpCriterion
 } IcpCriterion;
 
 static char *
-json_text(JsonbContainer *c)
+icp_json_text(JsonbContainer *c)
 {
 	return JsonbToCString(NULL, c, 64);
 }
 
 /* A JSON value of any kind (scalar or container) as JSON text. */
 static char *
-value_text(JsonbValue *v)
+icp_value_text(JsonbValue *v)
 {
-	return json_text(&JsonbValueToJsonb(v)->root);
+	return icp_json_text(&JsonbValueToJsonb(v)->root);
 }
 
 static void
-bad_criterion(const IcpCriterion *crit, const char *problem, const char *hint)
+icp_bad_criterion(const IcpCriterion *crit, const char *problem, const char *hint)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid ICP profile criterion criteria[%d] (attribute %s): %s",
 					crit->index,
-					crit->attribute ? value_text(crit->attribute) : "(none)",
+					crit->attribute ? icp_value_text(crit->attribute) : "(none)",
 					problem),
-			 errdetail("criteria[%d] = %s.", crit->index, json_text(crit->container)),
+			 errdetail("Element %d of criteria is %s.", crit->index, icp_json_text(crit->container)),
 			 errhint("%s", hint)));
 }
 
 static void
-bad_profile(Jsonb *profile, const char *problem)
+icp_bad_profile(Jsonb *profile, const char *problem)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid ICP profile: %s", problem),
-			 errdetail("profile = %s.", json_text(&profile->root)),
+			 errdetail("The input has profile = %s.", icp_json_text(&profile->root)),
 			 errhint("Write the profile as {\"criteria\": [{\"attribute\": \"industry\", \"in\": [\"software\"], \"weight\": 2}, ...]}.")));
 }
 
 static bool
-is_scalar(const JsonbValue *v)
+icp_is_scalar(const JsonbValue *v)
 {
 	return v->type == jbvString || v->type == jbvNumeric || v->type == jbvBool;
 }
 
 static bool
-is_array(const JsonbValue *v)
+icp_is_array(const JsonbValue *v)
 {
 	return v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data) &&
 		!JsonContainerIsScalar(v->val.binary.data);
 }
 
 static int
-numeric_compare(Numeric a, Numeric b)
+icp_numeric_compare(Numeric a, Numeric b)
 {
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a),
 											 NumericGetDatum(b)));
@@ -110,7 +110,7 @@ numeric_compare(Numeric a, Numeric b)
 
 /* Equality of two scalars: strings exactly, numbers by value. */
 static bool
-scalars_equal(const JsonbValue *a, const JsonbValue *b)
+icp_scalars_equal(const JsonbValue *a, const JsonbValue *b)
 {
 	if (a->type != b->type)
 		return false;
@@ -120,7 +120,7 @@ scalars_equal(const JsonbValue *a, const JsonbValue *b)
 			return a->val.string.len == b->val.string.len &&
 				memcmp(a->val.string.val, b->val.string.val, a->val.string.len) == 0;
 		case jbvNumeric:
-			return numeric_compare(a->val.numeric, b->val.numeric) == 0;
+			return icp_numeric_compare(a->val.numeric, b->val.numeric) == 0;
 		case jbvBool:
 			return a->val.boolean == b->val.boolean;
 		default:
@@ -133,15 +133,15 @@ scalars_equal(const JsonbValue *a, const JsonbValue *b)
  * them equals the scalar value (value may be NULL: nothing to match).
  */
 static bool
-list_matches(const IcpCriterion *crit, const char *op, const JsonbValue *operand,
+icp_list_matches(const IcpCriterion *crit, const char *op, const JsonbValue *operand,
 			 const JsonbValue *value)
 {
 	JsonbContainer *list;
 	int			n;
 	bool		found = false;
 
-	if (!is_array(operand) || JsonContainerSize(operand->val.binary.data) == 0)
-		bad_criterion(crit, psprintf("\"%s\" must be a non-empty array of strings, numbers or booleans", op),
+	if (!icp_is_array(operand) || JsonContainerSize(operand->val.binary.data) == 0)
+		icp_bad_criterion(crit, psprintf("\"%s\" must be a non-empty array of strings, numbers or booleans", op),
 					  psprintf("Write \"%s\": [\"a\", \"b\"].", op));
 	list = operand->val.binary.data;
 	n = JsonContainerSize(list);
@@ -151,10 +151,10 @@ list_matches(const IcpCriterion *crit, const char *op, const JsonbValue *operand
 
 		CHECK_FOR_INTERRUPTS();
 		elem = getIthJsonbValueFromContainer(list, i);
-		if (!is_scalar(elem))
-			bad_criterion(crit, psprintf("\"%s\" must be a non-empty array of strings, numbers or booleans", op),
+		if (!icp_is_scalar(elem))
+			icp_bad_criterion(crit, psprintf("\"%s\" must be a non-empty array of strings, numbers or booleans", op),
 						  psprintf("Write \"%s\": [\"a\", \"b\"].", op));
-		if (value != NULL && !found && scalars_equal(elem, value))
+		if (value != NULL && !found && icp_scalars_equal(elem, value))
 			found = true;
 		/* a contains over two large arrays calls this once per element */
 		pfree(elem);
@@ -163,10 +163,10 @@ list_matches(const IcpCriterion *crit, const char *op, const JsonbValue *operand
 }
 
 static Numeric
-number_operand(const IcpCriterion *crit, const char *op, const JsonbValue *operand)
+icp_number_operand(const IcpCriterion *crit, const char *op, const JsonbValue *operand)
 {
 	if (operand->type != jbvNumeric)
-		bad_criterion(crit, psprintf("\"%s\" must be a number", op),
+		icp_bad_criterion(crit, psprintf("\"%s\" must be a number", op),
 					  psprintf("Write \"%s\": 1000, without quotes.", op));
 	return operand->val.numeric;
 }
@@ -177,7 +177,7 @@ number_operand(const IcpCriterion *crit, const char *op, const JsonbValue *opera
  * objects.
  */
 static JsonbValue *
-lookup_attribute(const IcpCriterion *crit, const JsonbValue *attribute,
+icp_lookup_attribute(const IcpCriterion *crit, const JsonbValue *attribute,
 				 Jsonb *account)
 {
 	JsonbContainer *c = &account->root;
@@ -192,7 +192,7 @@ lookup_attribute(const IcpCriterion *crit, const JsonbValue *attribute,
 		int			n = JsonContainerSize(path);
 
 		if (n == 0)
-			bad_criterion(crit, "\"attribute\" must be a key or a non-empty array of keys",
+			icp_bad_criterion(crit, "\"attribute\" must be a key or a non-empty array of keys",
 						  "Write \"attribute\": \"industry\", or a path such as [\"firmographics\", \"industry\"].");
 		for (int i = 0; i < n; i++)
 		{
@@ -201,7 +201,7 @@ lookup_attribute(const IcpCriterion *crit, const JsonbValue *attribute,
 			CHECK_FOR_INTERRUPTS();
 			key = getIthJsonbValueFromContainer(path, i);
 			if (key->type != jbvString)
-				bad_criterion(crit, "\"attribute\" must be a key or a non-empty array of keys",
+				icp_bad_criterion(crit, "\"attribute\" must be a key or a non-empty array of keys",
 							  "Write \"attribute\": \"industry\", or a path such as [\"firmographics\", \"industry\"].");
 			/* keep checking the path after a missing step */
 			if (c == NULL)
@@ -223,7 +223,7 @@ lookup_attribute(const IcpCriterion *crit, const JsonbValue *attribute,
 
 /* Whether the account meets one criterion; checks the criterion fully. */
 static bool
-criterion_met(const IcpCriterion *crit, IcpOperator op, const JsonbValue *operand,
+icp_criterion_met(const IcpCriterion *crit, IcpOperator op, const JsonbValue *operand,
 			  const JsonbValue *value)
 {
 	const char *name = icp_operator_names[op];
@@ -231,30 +231,30 @@ criterion_met(const IcpCriterion *crit, IcpOperator op, const JsonbValue *operan
 	switch (op)
 	{
 		case ICP_EQ:
-			if (!is_scalar(operand))
-				bad_criterion(crit, "\"eq\" must be a string, a number or a boolean",
+			if (!icp_is_scalar(operand))
+				icp_bad_criterion(crit, "\"eq\" must be a string, a number or a boolean",
 							  "Write \"eq\": \"emea\"; use \"in\" for a list of values.");
-			return value != NULL && scalars_equal(operand, value);
+			return value != NULL && icp_scalars_equal(operand, value);
 
 		case ICP_IN:
-			return list_matches(crit, name, operand,
-								value != NULL && is_scalar(value) ? value : NULL);
+			return icp_list_matches(crit, name, operand,
+								value != NULL && icp_is_scalar(value) ? value : NULL);
 
 		case ICP_CONTAINS:
 			{
 				bool		met = false;
 
 				/* the operand is checked even when there is nothing to match */
-				if (value == NULL || is_scalar(value))
-					return list_matches(crit, name, operand, value);
-				(void) list_matches(crit, name, operand, NULL);
-				if (!is_array(value))
+				if (value == NULL || icp_is_scalar(value))
+					return icp_list_matches(crit, name, operand, value);
+				(void) icp_list_matches(crit, name, operand, NULL);
+				if (!icp_is_array(value))
 					return false;
 				for (int i = 0; i < (int) JsonContainerSize(value->val.binary.data) && !met; i++)
 				{
 					JsonbValue *elem = getIthJsonbValueFromContainer(value->val.binary.data, i);
 
-					met = is_scalar(elem) && list_matches(crit, name, operand, elem);
+					met = icp_is_scalar(elem) && icp_list_matches(crit, name, operand, elem);
 					pfree(elem);
 				}
 				return met;
@@ -265,53 +265,53 @@ criterion_met(const IcpCriterion *crit, IcpOperator op, const JsonbValue *operan
 				JsonbValue *low = NULL;
 				JsonbValue *high = NULL;
 
-				if (is_array(operand) && JsonContainerSize(operand->val.binary.data) == 2)
+				if (icp_is_array(operand) && JsonContainerSize(operand->val.binary.data) == 2)
 				{
 					low = getIthJsonbValueFromContainer(operand->val.binary.data, 0);
 					high = getIthJsonbValueFromContainer(operand->val.binary.data, 1);
 				}
 				if (low == NULL || low->type != jbvNumeric || high->type != jbvNumeric ||
-					numeric_compare(low->val.numeric, high->val.numeric) > 0)
-					bad_criterion(crit, "\"between\" must be an array of two numbers [low, high] with low <= high",
+					icp_numeric_compare(low->val.numeric, high->val.numeric) > 0)
+					icp_bad_criterion(crit, "\"between\" must be an array of two numbers [low, high] with low <= high",
 								  "Write \"between\": [200, 5000]; both bounds are included.");
 				return value != NULL && value->type == jbvNumeric &&
-					numeric_compare(value->val.numeric, low->val.numeric) >= 0 &&
-					numeric_compare(value->val.numeric, high->val.numeric) <= 0;
+					icp_numeric_compare(value->val.numeric, low->val.numeric) >= 0 &&
+					icp_numeric_compare(value->val.numeric, high->val.numeric) <= 0;
 			}
 
 		case ICP_GTE:
 			{
-				Numeric		bound = number_operand(crit, name, operand);
+				Numeric		bound = icp_number_operand(crit, name, operand);
 
 				return value != NULL && value->type == jbvNumeric &&
-					numeric_compare(value->val.numeric, bound) >= 0;
+					icp_numeric_compare(value->val.numeric, bound) >= 0;
 			}
 
 		case ICP_LTE:
 			{
-				Numeric		bound = number_operand(crit, name, operand);
+				Numeric		bound = icp_number_operand(crit, name, operand);
 
 				return value != NULL && value->type == jbvNumeric &&
-					numeric_compare(value->val.numeric, bound) <= 0;
+					icp_numeric_compare(value->val.numeric, bound) <= 0;
 			}
 	}
 	return false;				/* not reached */
 }
 
 static float8
-criterion_weight(const IcpCriterion *crit, const JsonbValue *weight)
+icp_criterion_weight(const IcpCriterion *crit, const JsonbValue *weight)
 {
 	float8		w;
 
 	if (weight == NULL)
 		return 1.0;
 	if (weight->type != jbvNumeric)
-		bad_criterion(crit, "\"weight\" must be a number",
+		icp_bad_criterion(crit, "\"weight\" must be a number",
 					  "Write \"weight\": 2, without quotes; leave it out for weight 1.");
 	w = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
 										   NumericGetDatum(weight->val.numeric)));
 	if (isnan(w) || isinf(w) || w < 0)
-		bad_criterion(crit, "\"weight\" must be a finite number of zero or more",
+		icp_bad_criterion(crit, "\"weight\" must be a finite number of zero or more",
 					  "Give every criterion a weight of 0 or more.");
 	return w;
 }
@@ -321,7 +321,7 @@ criterion_weight(const IcpCriterion *crit, const JsonbValue *weight)
  * whether the account meets it.
  */
 static float8
-evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
+icp_evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 {
 	IcpCriterion crit;
 	JsonbIterator *it;
@@ -341,15 +341,15 @@ evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid ICP profile criterion criteria[%d]: a criterion must be a JSON object",
 						index),
-				 errdetail("criteria[%d] = %s.", index, value_text(item)),
+				 errdetail("Element %d of criteria is %s.", index, icp_value_text(item)),
 				 errhint("Write each criterion as {\"attribute\": \"region\", \"eq\": \"emea\"}.")));
 	crit.container = item->val.binary.data;
 
 	/* find the attribute first, so that every later message can name it */
 	crit.attribute = getKeyJsonValueFromContainer(crit.container, "attribute", 9, NULL);
 	if (crit.attribute == NULL ||
-		(crit.attribute->type != jbvString && !is_array(crit.attribute)))
-		bad_criterion(&crit, "\"attribute\" must be a key or a non-empty array of keys",
+		(crit.attribute->type != jbvString && !icp_is_array(crit.attribute)))
+		icp_bad_criterion(&crit, "\"attribute\" must be a key or a non-empty array of keys",
 					  "Write \"attribute\": \"industry\", or a path such as [\"firmographics\", \"industry\"].");
 
 	it = JsonbIteratorInit(crit.container);
@@ -374,12 +374,12 @@ evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 				memcmp(icp_operator_names[i], key.val.string.val, key.val.string.len) == 0)
 				found = i;
 		if (found < 0)
-			bad_criterion(&crit,
+			icp_bad_criterion(&crit,
 						  psprintf("unknown key \"%s\"",
 								   pnstrdup(key.val.string.val, key.val.string.len)),
 						  "A criterion has \"attribute\", one operator among eq, in, between, contains, gte, lte, and an optional \"weight\".");
 		if (op >= 0)
-			bad_criterion(&crit,
+			icp_bad_criterion(&crit,
 						  psprintf("more than one operator (\"%s\" and \"%s\")",
 								   icp_operator_names[op], icp_operator_names[found]),
 						  "Split the criterion in two, one operator each.");
@@ -387,12 +387,12 @@ evaluate_criterion(int index, JsonbValue *item, Jsonb *account, bool *met)
 		operand = v;
 	}
 	if (op < 0)
-		bad_criterion(&crit, "no operator",
+		icp_bad_criterion(&crit, "no operator",
 					  "Add one operator among eq, in, between, contains, gte, lte.");
 
-	w = criterion_weight(&crit, weight.type == jbvNull ? NULL : &weight);
-	*met = criterion_met(&crit, (IcpOperator) op, &operand,
-						 lookup_attribute(&crit, crit.attribute, account));
+	w = icp_criterion_weight(&crit, weight.type == jbvNull ? NULL : &weight);
+	*met = icp_criterion_met(&crit, (IcpOperator) op, &operand,
+						 icp_lookup_attribute(&crit, crit.attribute, account));
 	return w;
 }
 
@@ -415,25 +415,25 @@ abm_icp_fit(PG_FUNCTION_ARGS)
 	int			n;
 
 	if (!JB_ROOT_IS_OBJECT(profile))
-		bad_profile(profile, "the profile must be a JSON object");
+		icp_bad_profile(profile, "the profile must be a JSON object");
 	it = JsonbIteratorInit(&profile->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		CHECK_FOR_INTERRUPTS();
 		if (tok == WJB_KEY &&
 			!(v.val.string.len == 8 && memcmp(v.val.string.val, "criteria", 8) == 0))
-			bad_profile(profile, psprintf("unknown key \"%s\"",
+			icp_bad_profile(profile, psprintf("unknown key \"%s\"",
 										  pnstrdup(v.val.string.val, v.val.string.len)));
 	}
 	criteria = getKeyJsonValueFromContainer(&profile->root, "criteria", 8, NULL);
-	if (criteria == NULL || !is_array(criteria))
-		bad_profile(profile, "\"criteria\" must be an array of criteria");
+	if (criteria == NULL || !icp_is_array(criteria))
+		icp_bad_profile(profile, "\"criteria\" must be an array of criteria");
 
 	if (!JB_ROOT_IS_OBJECT(account))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("account must be a JSON object"),
-				 errdetail("account = %s.", json_text(&account->root)),
+				 errdetail("The input has account = %s.", icp_json_text(&account->root)),
 				 errhint("Pass the account's attributes as an object, such as {\"industry\": \"software\", \"employees\": 800}.")));
 
 	n = JsonContainerSize(criteria->val.binary.data);
@@ -443,7 +443,7 @@ abm_icp_fit(PG_FUNCTION_ARGS)
 		float8		w;
 
 		CHECK_FOR_INTERRUPTS();
-		w = evaluate_criterion(i,
+		w = icp_evaluate_criterion(i,
 										   getIthJsonbValueFromContainer(criteria->val.binary.data, i),
 										   account, &met);
 
@@ -479,14 +479,14 @@ abm_is_mqa(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scores, fits and thresholds must be numbers"),
-				 errdetail("score = %g, fit = %g, min_score = %g, min_fit = %g.",
+				 errdetail("The input has score = %g, fit = %g, min_score = %g, min_fit = %g.",
 						   score, fit, min_score, min_fit),
 				 errhint("Replace NaN with a number, or leave the account out.")));
 	if (engaged_contacts < 0 || min_contacts < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("contact counts must not be negative"),
-				 errdetail("engaged_contacts = %d, min_contacts = %d.",
+				 errdetail("The input has engaged_contacts = %d, min_contacts = %d.",
 						   engaged_contacts, min_contacts)));
 	PG_RETURN_BOOL(score >= min_score && engaged_contacts >= min_contacts &&
 				   fit >= min_fit);

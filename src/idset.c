@@ -32,7 +32,7 @@ idset_too_many(const AbmIdSetLimit *limit)
 
 /* Sort a run of ids and drop repeats; returns its new length. */
 static int32
-sort_unique(int64 *ids, int32 n)
+idset_sort_unique(int64 *ids, int32 n)
 {
 	int32		out = 0;
 
@@ -55,7 +55,7 @@ static void
 idset_compact(AbmIdSet *s, MemoryContext cxt, int32 extra,
 			  const AbmIdSetLimit *limit)
 {
-	int32		ntail = sort_unique(s->ids + s->nsorted, s->n - s->nsorted);
+	int32		ntail = idset_sort_unique(s->ids + s->nsorted, s->n - s->nsorted);
 	int32		i = 0,
 				j = 0,
 				out = 0;
@@ -196,10 +196,7 @@ abm_idset_read(AbmReader *r, AbmIdSet *s, const AbmIdSetLimit *limit)
 	{
 		s->ids[i] = abm_read_int64(r);
 		if (i > 0 && s->ids[i] <= s->ids[i - 1])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid %s value", r->what),
-					 errdetail("The ids of a set are not in increasing order.")));
+			abm_read_corrupt(r, "The ids of a set are not in increasing order.");
 		if ((i & 1023) == 1023)
 			CHECK_FOR_INTERRUPTS();
 	}

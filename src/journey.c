@@ -5,8 +5,8 @@
  *	  stages (by default target, engaged, opportunity, won, retained,
  *	  expanded), the first time an account entered each.  The aggregate
  *	  abm_journey(stage, entered_at [, stages]) builds one, abm_rollup merges
- *	  them, abm_stage and abm_entered read them.  Also the stage-list
- *	  helpers the funnels share.
+ *	  them, abm_stage and abm_entered read them.  The stage lists
+ *	  are in stages.c.
  *
  * On disk and on the wire a journey is: version, kind, the stage count, a
  * custom-list flag and (only for a custom list) the names, the bitmask of
@@ -25,6 +25,8 @@
 
 #include "abm.h"
 #include "slide.h"
+#include "stages.h"
+#include "textform.h"
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -51,369 +53,7 @@ PG_FUNCTION_INFO_V1(abm_journey_mfinal);
 PG_FUNCTION_INFO_V1(abm_stage);
 PG_FUNCTION_INFO_V1(abm_entered);
 
-static const char *const default_stages[] =
-{
-	"target", "engaged", "opportunity", "won", "retained", "expanded"
-};
-
-#define DEFAULT_STAGE_COUNT ((int) lengthof(default_stages))
-
-/* ---------- stage lists ---------- */
-
-void
-abm_stages_default(AbmStages *s)
-{
-	s->n = DEFAULT_STAGE_COUNT;
-	s->custom = false;
-	for (int i = 0; i < DEFAULT_STAGE_COUNT; i++)
-		strlcpy(s->names[i], default_stages[i], sizeof(s->names[i]));
-}
-
-/*
- * The list a journey or funnel points to: the shared default list, or a
- * copy of a custom one in ctx.
- */
-const AbmStages *
-abm_stages_keep(const AbmStages *s, MemoryContext ctx)
-{
-	static AbmStages default_list;
-	AbmStages  *copy;
-
-	if (!s->custom)
-	{
-		if (default_list.n == 0)
-			abm_stages_default(&default_list);
-		return &default_list;
-	}
-	copy = MemoryContextAlloc(ctx, sizeof(AbmStages));
-	memcpy(copy, s, sizeof(AbmStages));
-	return copy;
-}
-
-int
-abm_stages_find(const AbmStages *s, const char *name, int len)
-{
-	for (int i = 0; i < s->n; i++)
-		if ((int) strlen(s->names[i]) == len && memcmp(s->names[i], name, len) == 0)
-			return i;
-	return -1;
-}
-
-static char *
-stages_list_text(const AbmStages *s)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	for (int i = 0; i < s->n; i++)
-		appendStringInfo(&buf, "%s%s", i ? ", " : "", s->names[i]);
-	return buf.data;
-}
-
-int
-abm_stages_require(const AbmStages *s, text *stage)
-{
-	int			k = abm_stages_find(s, VARDATA_ANY(stage), VARSIZE_ANY_EXHDR(stage));
-
-	if (k < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown stage \"%s\"", text_to_cstring(stage)),
-				 errdetail("stage = '%s'; the stages are: %s.",
-						   text_to_cstring(stage), stages_list_text(s)),
-				 errhint("Map the value to one of the stages, or pass your own stage list.")));
-	return k;
-}
-
-/* After the names are in place: no duplicates; the default list is not custom. */
-static bool
-stages_finish(AbmStages *s)
-{
-	for (int i = 0; i < s->n; i++)
-		for (int j = 0; j < i; j++)
-			if (strcmp(s->names[i], s->names[j]) == 0)
-				return false;
-	s->custom = s->n != DEFAULT_STAGE_COUNT;
-	for (int i = 0; i < s->n && !s->custom; i++)
-		s->custom = strcmp(s->names[i], default_stages[i]) != 0;
-	return true;
-}
-
-static bool
-stage_name_ok(const char *name, int len)
-{
-	return len >= 1 && len <= ABM_MAX_STAGE_NAME &&
-		memchr(name, '\0', len) == NULL &&
-		pg_verifymbstr(name, len, true);
-}
-
-void
-abm_stages_from_array(AbmStages *s, Datum array)
-{
-	ArrayType  *a = DatumGetArrayTypeP(array);
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-
-	if (ARR_NDIM(a) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the stage list must be a one-dimensional array")));
-	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n < 1 || n > ABM_MAX_STAGES)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a stage list holds 1 to %d stages", ABM_MAX_STAGES),
-				 errdetail("stages has %d elements.", n),
-				 errhint("Pass between 1 and %d stage names.", ABM_MAX_STAGES)));
-	s->n = n;
-	for (int i = 0; i < n; i++)
-	{
-		text	   *t;
-		int			len;
-
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("a stage name must not be NULL"),
-					 errdetail("stages[%d] is NULL.", i + 1)));
-		t = DatumGetTextPP(elems[i]);
-		len = VARSIZE_ANY_EXHDR(t);
-		if (len < 1 || len > ABM_MAX_STAGE_NAME)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("a stage name must be 1 to %d bytes long", ABM_MAX_STAGE_NAME),
-					 errdetail("stages[%d] = '%s'.", i + 1, text_to_cstring(t))));
-		memcpy(s->names[i], VARDATA_ANY(t), len);
-		s->names[i][len] = '\0';
-	}
-	if (!stages_finish(s))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("stage names must be distinct"),
-				 errdetail("stages = %s.", stages_list_text(s))));
-}
-
-void
-abm_stages_check_same(const AbmStages *a, const AbmStages *b, const char *what)
-{
-	bool		same = a->n == b->n;
-
-	for (int i = 0; i < a->n && same; i++)
-		same = strcmp(a->names[i], b->names[i]) == 0;
-	if (!same)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine %s with different stage lists", what),
-				 errdetail("One has stages %s, the other %s.",
-						   stages_list_text(a), stages_list_text(b)),
-				 errhint("Build every value with the same stage list.")));
-}
-
-void
-abm_stages_write(StringInfo buf, const AbmStages *s)
-{
-	pq_sendbyte(buf, (uint8) s->n);
-	pq_sendbyte(buf, s->custom ? 1 : 0);
-	if (s->custom)
-	{
-		for (int i = 0; i < s->n; i++)
-		{
-			int			len = strlen(s->names[i]);
-
-			pq_sendbyte(buf, (uint8) len);
-			pq_sendbytes(buf, s->names[i], len);
-		}
-	}
-}
-
-static void
-stages_corrupt(AbmReader *r, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid %s value", r->what),
-			 errdetail("%s", why)));
-}
-
-void
-abm_stages_read(AbmReader *r, AbmStages *s)
-{
-	int			n = abm_read_uint8(r);
-	int			custom = abm_read_uint8(r);
-
-	if (n < 1 || n > ABM_MAX_STAGES)
-		stages_corrupt(r, "The stage count is outside 1..16.");
-	if (custom > 1)
-		stages_corrupt(r, "The stage-list flag is invalid.");
-	if (!custom)
-	{
-		if (n != DEFAULT_STAGE_COUNT)
-			stages_corrupt(r, "The default stage list has 6 stages.");
-		abm_stages_default(s);
-		return;
-	}
-	s->n = n;
-	for (int i = 0; i < n; i++)
-	{
-		int			len = abm_read_uint8(r);
-		const char *name = abm_read_bytes(r, len);
-
-		if (!stage_name_ok(name, len))
-			stages_corrupt(r, "A stage name is empty, too long or not valid text.");
-		memcpy(s->names[i], name, len);
-		s->names[i][len] = '\0';
-	}
-	if (!stages_finish(s) || !s->custom)
-		stages_corrupt(r, "The stage names repeat or spell the default list.");
-}
-
-/* ---------- text form ---------- */
-
-static void
-literal_error(const char *typname, const char *literal, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", typname, literal),
-			 errdetail("%s", why)));
-}
-
-static const char *
-skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-static bool
-is_bare_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9') || c == '_';
-}
-
-/* A bare word of [A-Za-z0-9_] or a double-quoted name with \ escapes. */
-const char *
-abm_parse_stage_name(const char *p, char *name, const char *typname,
-					 const char *literal)
-{
-	int			len = 0;
-
-	p = skip_ws(p);
-	if (*p == '"')
-	{
-		for (p++; *p != '"'; p++)
-		{
-			if (*p == '\\')
-				p++;
-			if (*p == '\0')
-				literal_error(typname, literal, "A quoted stage name is not closed.");
-			if (len >= ABM_MAX_STAGE_NAME)
-				literal_error(typname, literal, "A stage name is longer than 63 bytes.");
-			name[len++] = *p;
-		}
-		p++;
-	}
-	else
-	{
-		while (is_bare_char(*p))
-		{
-			if (len >= ABM_MAX_STAGE_NAME)
-				literal_error(typname, literal, "A stage name is longer than 63 bytes.");
-			name[len++] = *p++;
-		}
-	}
-	if (len == 0)
-		literal_error(typname, literal, "A stage name is expected.");
-	name[len] = '\0';
-	return skip_ws(p);
-}
-
-void
-abm_append_stage_name(StringInfo buf, const char *name)
-{
-	bool		bare = true;
-
-	for (const char *c = name; *c && bare; c++)
-		bare = is_bare_char(*c);
-	if (bare)
-	{
-		appendStringInfoString(buf, name);
-		return;
-	}
-	appendStringInfoChar(buf, '"');
-	for (const char *c = name; *c; c++)
-	{
-		if (*c == '"' || *c == '\\')
-			appendStringInfoChar(buf, '\\');
-		appendStringInfoChar(buf, *c);
-	}
-	appendStringInfoChar(buf, '"');
-}
-
-/* An optional "[name, ...]" header; the default list when absent. */
-const char *
-abm_stages_parse(const char *p, AbmStages *s, const char *typname,
-				 const char *literal)
-{
-	p = skip_ws(p);
-	if (*p != '[')
-	{
-		abm_stages_default(s);
-		return p;
-	}
-	p++;
-	s->n = 0;
-	for (;;)
-	{
-		if (s->n >= ABM_MAX_STAGES)
-			literal_error(typname, literal, "A stage list holds at most 16 stages.");
-		p = abm_parse_stage_name(p, s->names[s->n], typname, literal);
-		if (!pg_verifymbstr(s->names[s->n], strlen(s->names[s->n]), true))
-			literal_error(typname, literal, "A stage name is not valid text.");
-		s->n++;
-		if (*p == ']')
-			break;
-		if (*p != ',')
-			literal_error(typname, literal, "Expected \",\" or \"]\" in the stage list.");
-		p++;
-	}
-	if (!stages_finish(s))
-		literal_error(typname, literal, "The stage names repeat.");
-	return skip_ws(p + 1);
-}
-
-void
-abm_stages_append(StringInfo buf, const AbmStages *s)
-{
-	if (!s->custom)
-		return;
-	appendStringInfoChar(buf, '[');
-	for (int i = 0; i < s->n; i++)
-	{
-		if (i > 0)
-			appendStringInfoString(buf, ", ");
-		abm_append_stage_name(buf, s->names[i]);
-	}
-	appendStringInfoString(buf, "] ");
-}
-
 /* ---------- journeys ---------- */
-
-static void
-journey_check_time(TimestampTz ts)
-{
-	if (TIMESTAMP_NOT_FINITE(ts))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a stage entry time must be finite"),
-				 errdetail("entered_at = %s.",
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   TimestampTzGetDatum(ts)))),
-				 errhint("Filter out rows with infinite timestamps.")));
-}
 
 static void
 journey_enter(AbmJourney *j, int k, TimestampTz ts)
@@ -457,14 +97,14 @@ journey_read(AbmJourney *j, const char *data, Size len)
 	j->stages = abm_stages_keep(&list, CurrentMemoryContext);
 	j->entered = (uint32) abm_read_int32(&r);
 	if (j->entered >> j->stages->n)
-		stages_corrupt(&r, "A stage beyond the list is marked entered.");
+		abm_read_corrupt(&r, "A stage beyond the list is marked entered.");
 	for (int k = 0; k < j->stages->n; k++)
 	{
 		if (!(j->entered & (1U << k)))
 			continue;
 		j->at[k] = abm_read_int64(&r);
 		if (!IS_VALID_TIMESTAMP(j->at[k]))
-			stages_corrupt(&r, "A stage entry time is out of range.");
+			abm_read_corrupt(&r, "A stage entry time is out of range.");
 	}
 	abm_read_end(&r);
 }
@@ -479,22 +119,6 @@ abm_journey_from_datum(Datum d)
 	return j;
 }
 
-static void
-append_timestamp(StringInfo buf, TimestampTz ts)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-	char		out[MAXDATELEN + 1];
-
-	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-	tm.tm_isdst = 0;			/* UTC: print the +00 offset */
-	EncodeDateTime(&tm, fsec, true, 0, NULL, USE_ISO_DATES, out);
-	appendStringInfoString(buf, out);
-}
-
 Datum
 abm_journey_in(PG_FUNCTION_ARGS)
 {
@@ -506,8 +130,8 @@ abm_journey_in(PG_FUNCTION_ARGS)
 	p = abm_stages_parse(literal, &list, "abm_journey", literal);
 	j->stages = abm_stages_keep(&list, CurrentMemoryContext);
 	if (*p != '{')
-		literal_error("abm_journey", literal, "Expected \"{\".");
-	p = skip_ws(p + 1);
+		abm_literal_error("abm_journey", literal, "Expected \"{\".");
+	p = abm_skip_ws(p + 1);
 	while (*p != '}')
 	{
 		char		name[ABM_MAX_STAGE_NAME + 1];
@@ -519,28 +143,29 @@ abm_journey_in(PG_FUNCTION_ARGS)
 		p = abm_parse_stage_name(p, name, "abm_journey", literal);
 		k = abm_stages_find(j->stages, name, strlen(name));
 		if (k < 0)
-			literal_error("abm_journey", literal, "A stage is not in the stage list.");
+			abm_literal_error("abm_journey", literal, "A stage is not in the stage list.");
 		if (j->entered & (1U << k))
-			literal_error("abm_journey", literal, "A stage appears twice.");
+			abm_literal_error("abm_journey", literal, "A stage appears twice.");
 		if (*p != ':')
-			literal_error("abm_journey", literal, "Expected \":\" after a stage name.");
-		start = p = skip_ws(p + 1);
+			abm_literal_error("abm_journey", literal, "Expected \":\" after a stage name.");
+		start = p = abm_skip_ws(p + 1);
 		while (*p && *p != ',' && *p != '}')
 			p++;
 		if (*p == '\0')
-			literal_error("abm_journey", literal, "Expected \"}\".");
+			abm_literal_error("abm_journey", literal, "Expected \"}\".");
 		value = pnstrdup(start, p - start);
 		ts = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
 													 CStringGetDatum(value),
 													 ObjectIdGetDatum(InvalidOid),
 													 Int32GetDatum(-1)));
-		journey_check_time(ts);
+		if (TIMESTAMP_NOT_FINITE(ts))
+			abm_literal_error("abm_journey", literal, "A stage entry time is not finite.");
 		journey_enter(j, k, ts);
 		if (*p == ',')
-			p = skip_ws(p + 1);
+			p = abm_skip_ws(p + 1);
 	}
-	if (*skip_ws(p + 1) != '\0')
-		literal_error("abm_journey", literal, "Unexpected text after \"}\".");
+	if (*abm_skip_ws(p + 1) != '\0')
+		abm_literal_error("abm_journey", literal, "Unexpected text after \"}\".");
 	PG_RETURN_BYTEA_P(journey_write(j));
 }
 
@@ -563,7 +188,7 @@ abm_journey_out(PG_FUNCTION_ARGS)
 		first = false;
 		abm_append_stage_name(&buf, j->stages->names[k]);
 		appendStringInfoString(&buf, ": ");
-		append_timestamp(&buf, j->at[k]);
+		abm_append_utc(&buf, j->at[k]);
 	}
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_CSTRING(buf.data);
@@ -624,7 +249,7 @@ journey_check_stages(const JourneyAgg *agg, Datum array)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("stages must be the same on every row of a journey group"),
 				 errdetail("The group has stages %s; another row has %s.",
-						   stages_list_text(agg->j.stages), stages_list_text(&list)),
+						   abm_stages_text(agg->j.stages), abm_stages_text(&list)),
 				 errhint("Pass a constant stage list, or one that depends only on the GROUP BY columns.")));
 }
 
@@ -668,7 +293,7 @@ journey_trans(FunctionCallInfo fcinfo, bool has_stages)
 		journey_check_stages(agg, PG_GETARG_DATUM(3));
 	j = &agg->j;
 	ts = PG_GETARG_TIMESTAMPTZ(2);
-	journey_check_time(ts);
+	abm_check_finite(ts, "entered_at", NULL);
 	journey_enter(j, abm_stages_require(j->stages, PG_GETARG_TEXT_PP(1)), ts);
 	PG_RETURN_POINTER(agg);
 }
@@ -690,14 +315,9 @@ abm_journey_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_journey_combine");
 	AbmJourney *j = PG_ARGISNULL(0) ? NULL : (AbmJourney *) PG_GETARG_POINTER(0);
-	AbmJourney *other = PG_ARGISNULL(1) ? NULL : (AbmJourney *) PG_GETARG_POINTER(1);
+	AbmJourney *other = (AbmJourney *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (j == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(j);
-	}
+	ABM_COMBINE_NULLS();
 	if (j == NULL)
 	{
 		j = MemoryContextAlloc(ctx, sizeof(AbmJourney));

@@ -67,7 +67,7 @@ lift_confidence(FunctionCallInfo fcinfo, int argno)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be between 0 and 1, exclusive"),
-				 errdetail("confidence = %g.", conf),
+				 errdetail("The input has confidence = %g.", conf),
 				 errhint("Pass a level such as 0.95 for a 95 %% interval.")));
 	return conf;
 }
@@ -79,7 +79,7 @@ lift_same_confidence(const LiftState *st, float8 conf)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be the same on every row of abm_lift"),
-				 errdetail("confidence = %g and confidence = %g.", st->confidence, conf),
+				 errdetail("One row has confidence = %g, another confidence = %g.", st->confidence, conf),
 				 errhint("Pass the confidence as a constant.")));
 }
 
@@ -139,14 +139,9 @@ abm_lift_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_lift_combine");
 	LiftState  *st = PG_ARGISNULL(0) ? NULL : (LiftState *) PG_GETARG_POINTER(0);
-	LiftState  *other = PG_ARGISNULL(1) ? NULL : (LiftState *) PG_GETARG_POINTER(1);
+	LiftState  *other = (LiftState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+	ABM_COMBINE_NULLS();
 	if (st == NULL)
 	{
 		st = MemoryContextAlloc(ctx, sizeof(LiftState));
@@ -193,18 +188,14 @@ abm_lift_deserial(PG_FUNCTION_ARGS)
 		st->n[g] = abm_read_int64(&r);
 		st->c[g] = abm_read_int64(&r);
 		if (st->n[g] < 0 || st->c[g] < 0 || st->c[g] > st->n[g])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid abm_lift state value"),
-					 errdetail("Group %d has %lld accounts and %lld conversions.",
-							   g, (long long) st->n[g], (long long) st->c[g])));
+			abm_corrupt("abm_lift state",
+						psprintf("Group %d has %lld accounts and %lld conversions.",
+								 g, (long long) st->n[g], (long long) st->c[g]));
 	}
 	st->confidence = abm_read_float8(&r);
 	if (!(st->confidence > 0 && st->confidence < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid abm_lift state value"),
-				 errdetail("The confidence %g is outside (0, 1).", st->confidence)));
+		abm_corrupt("abm_lift state",
+					psprintf("The confidence %g is outside (0, 1).", st->confidence));
 	abm_read_end(&r);
 	PG_RETURN_POINTER(st);
 }

@@ -210,7 +210,7 @@ mk_merge(Markov *dst, const Markov *src)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge Markov states of different orders"),
-				 errdetail("order = %d and order = %d.", dst->order, src->order),
+				 errdetail("One value has order = %d, another order = %d.", dst->order, src->order),
 				 errhint("Build every state with the same order.")));
 	map = palloc(Max(src->ch.n, 1) * sizeof(int32));
 	for (int32 k = 0; k < src->ch.n; k++)
@@ -529,10 +529,8 @@ mk_read(const char *data, Size len)
 	abm_read_begin(&r, data, len, ABM_KIND_MARKOV, MK_TYPE);
 	order = abm_read_uint8(&r);
 	if (order < 1 || order > MK_MAX_ORDER)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid abm_markov value"),
-				 errdetail("The order %d is outside 1..%d.", order, MK_MAX_ORDER)));
+		abm_corrupt("abm_markov",
+					psprintf("The order %d is outside 1..%d.", order, MK_MAX_ORDER));
 	m = mk_new(CurrentMemoryContext, order);
 	abm_channels_read(&r, &m->ch);
 	mk_ensure(m);
@@ -551,10 +549,7 @@ mk_read(const char *data, Size len)
 	abm_read_end(&r);
 	why = mk_check(m, list, ntrans);
 	if (why)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid abm_markov value"),
-				 errdetail("%s", why)));
+		abm_corrupt("abm_markov", why);
 	mk_fill(m, list, ntrans);
 	pfree(list);
 	return m;
@@ -580,7 +575,7 @@ mk_order_arg(FunctionCallInfo fcinfo)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("Markov chain order must be 1, 2 or 3"),
-				 errdetail("order = %d.", order),
+				 errdetail("The input has order = %d.", order),
 				 errhint("Use order 1 (states are channels) unless journeys are long and plentiful.")));
 	return order;
 }
@@ -604,7 +599,7 @@ mk_trans(FunctionCallInfo fcinfo, int32 order)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("order must be the same on every row of abm_markov_attribution"),
-					 errdetail("order = %d and order = %d.", m->order, order),
+					 errdetail("One value has order = %d, another order = %d.", m->order, order),
 					 errhint("Pass the order as a constant.")));
 		mk_add_path(m, PG_GETARG_ARRAYTYPE_P(1), PG_GETARG_BOOL(2));
 	}
@@ -630,14 +625,9 @@ abm_markov_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_markov_combine");
 	Markov	   *m = PG_ARGISNULL(0) ? NULL : (Markov *) PG_GETARG_POINTER(0);
-	Markov	   *other = PG_ARGISNULL(1) ? NULL : (Markov *) PG_GETARG_POINTER(1);
+	Markov	   *other = (Markov *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (m == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(m);
-	}
+	ABM_COMBINE_NULLS();
 	if (m == NULL)
 		m = mk_new(ctx, other->order);
 	mk_merge(m, other);

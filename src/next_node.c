@@ -149,7 +149,7 @@ nn_parse_name(text *t, const char *const *names, int nnames, const char *what,
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown sequence next node %s \"%s\"", what, s),
-			 errdetail("%s = '%s'.", what, s),
+			 errdetail("The input has %s = '%s'.", what, s),
 			 errhint("%s", hint)));
 	return -1;
 }
@@ -163,21 +163,21 @@ nn_check_setup(NnDirection direction, NnBase base, int nconds)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("sequence next node base %s cannot go %s",
 						nn_base_names[base], nn_direction_names[direction]),
-				 errdetail("direction = '%s', base = '%s'.",
+				 errdetail("The input has direction = '%s', base = '%s'.",
 						   nn_direction_names[direction], nn_base_names[base]),
 				 errhint("Use head with forward and tail with backward; first_match and last_match go either way.")));
 	if (nconds > NN_MAX_CONDS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("abm_sequence_next_node takes at most %d event conditions", NN_MAX_CONDS),
-				 errdetail("event conditions = %d.", nconds),
+				 errdetail("The input has %d event conditions.", nconds),
 				 errhint("Pass at most %d event conditions.", NN_MAX_CONDS)));
 	if (nconds < 1 && (base == NN_FIRST_MATCH || base == NN_LAST_MATCH))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("sequence next node base %s needs at least one event condition",
 						nn_base_names[base]),
-				 errdetail("base = '%s', event conditions = 0.", nn_base_names[base]),
+				 errdetail("The input has base = '%s' and no event conditions.", nn_base_names[base]),
 				 errhint("Pass the condition of the base event as the first event condition.")));
 }
 
@@ -404,11 +404,12 @@ abm_sequence_next_node_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every row of abm_sequence_next_node must have the same direction, base and number of event conditions"),
-				 errdetail("direction = '%s', base = '%s', event conditions = %d; earlier rows had '%s', '%s', %d.",
+				 errdetail("This row has direction = '%s', base = '%s', event conditions = %d; earlier rows had '%s', '%s', %d.",
 						   nn_direction_names[direction], nn_base_names[base], nconds,
 						   nn_direction_names[state->direction], nn_base_names[state->base],
 						   state->nconds)));
-	ts = abm_finite_ts(PG_GETARG_TIMESTAMPTZ(3), "abm_sequence_next_node");
+	ts = PG_GETARG_TIMESTAMPTZ(3);
+	abm_check_finite(ts, "timestamps of abm_sequence_next_node", NULL);
 	value = PG_GETARG_TEXT_PP(4);
 	nn_add(state, ctx, ts, mask, !PG_ARGISNULL(5) && PG_GETARG_BOOL(5), &state->values,
 		   abm_names_intern(&state->values, ctx, VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)));
@@ -420,14 +421,9 @@ abm_sequence_next_node_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_sequence_next_node_combine");
 	NnState    *state = PG_ARGISNULL(0) ? NULL : (NnState *) PG_GETARG_POINTER(0);
-	NnState    *other = PG_ARGISNULL(1) ? NULL : (NnState *) PG_GETARG_POINTER(1);
+	NnState    *other = (NnState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	ABM_COMBINE_NULLS();
 	if (state == NULL)
 		state = nn_state_new(ctx, other->direction, other->base, other->nconds);
 	else if (state->direction != other->direction || state->base != other->base ||
@@ -469,15 +465,6 @@ abm_sequence_next_node_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
 
-static void
-nn_corrupt(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid sequence next node state value"),
-			 errdetail("%s", why)));
-}
-
 Datum
 abm_sequence_next_node_deserial(PG_FUNCTION_ARGS)
 {
@@ -500,14 +487,14 @@ abm_sequence_next_node_deserial(PG_FUNCTION_ARGS)
 		(base == NN_HEAD && direction == NN_BACKWARD) ||
 		(base == NN_TAIL && direction == NN_FORWARD) ||
 		(nconds < 1 && (base == NN_FIRST_MATCH || base == NN_LAST_MATCH)))
-		nn_corrupt("The direction, base or event condition count is invalid.");
+		abm_read_corrupt(&r, "The direction, base or event condition count is invalid.");
 	valid = nconds == 64 ? PG_UINT64_MAX : (((uint64) 1 << nconds) - 1);
 	s = nn_state_new(CurrentMemoryContext, (NnDirection) direction, (NnBase) base, nconds);
 	/* values are interned again: a repeated one maps to one number */
 	map = abm_names_read(&r, &s->values, CurrentMemoryContext, &nvalues);
 	n = abm_read_count(&r, ABM_MAX_EVENTS);
 	if ((base == NN_HEAD || base == NN_TAIL) && n > nconds + 1)
-		nn_corrupt("A head or tail state holds more nodes than it needs.");
+		abm_read_corrupt(&r, "A head or tail state holds more nodes than it needs.");
 	for (int32 i = 0; i < n; i++)
 	{
 		int64		ts = abm_read_int64(&r);
@@ -518,7 +505,7 @@ abm_sequence_next_node_deserial(PG_FUNCTION_ARGS)
 		ABM_INTERRUPTS_EVERY(i);
 		if (!IS_VALID_TIMESTAMP(ts) || (mask & ~valid) != 0 || isbase > 1 ||
 			val < 0 || val >= nvalues)
-			nn_corrupt("A node's timestamp, conditions, base flag or value is invalid.");
+			abm_read_corrupt(&r, "A node's timestamp, conditions, base flag or value is invalid.");
 		nn_add(s, CurrentMemoryContext, ts, mask, isbase == 1, &s->values, map[val]);
 	}
 	abm_read_end(&r);

@@ -34,7 +34,7 @@ nps_step(FunctionCallInfo fcinfo, int64 delta)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("NPS score must be between 0 and 10"),
-				 errdetail("score = %d.", score),
+				 errdetail("The input has score = %d.", score),
 				 errhint("Pass the 0-10 answer to \"How likely are you to recommend us?\"; filter or rescale other ratings first.")));
 	abm_count_add(&state->count[score >= 9 ? NPS_PROMOTERS :
 								score >= 7 ? NPS_PASSIVES : NPS_DETRACTORS],

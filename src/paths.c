@@ -106,7 +106,7 @@ jp_check_steps(int32 steps)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("abm_path takes 1 to %d steps", PATH_MAX_STEPS),
-				 errdetail("steps = %d.", steps),
+				 errdetail("The input has steps = %d.", steps),
 				 errhint("Pass a number of steps between 1 and %d.", PATH_MAX_STEPS)));
 }
 
@@ -142,8 +142,9 @@ abm_path_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every row of abm_path must have the same number of steps"),
-				 errdetail("steps = %d, earlier rows had %d.", steps, s->steps)));
-	ts = abm_finite_ts(PG_GETARG_TIMESTAMPTZ(2), "abm_path");
+				 errdetail("This row has steps = %d, earlier rows had %d.", steps, s->steps)));
+	ts = PG_GETARG_TIMESTAMPTZ(2);
+	abm_check_finite(ts, "timestamps of abm_path", NULL);
 	activity = PG_GETARG_TEXT_PP(3);
 	if (!PG_ARGISNULL(4) && PG_GETARG_BOOL(4))
 		flags |= PATH_CONVERSION;
@@ -174,14 +175,9 @@ abm_path_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_path_combine");
 	PathState  *s = PG_ARGISNULL(0) ? NULL : (PathState *) PG_GETARG_POINTER(0);
-	PathState  *other = PG_ARGISNULL(1) ? NULL : (PathState *) PG_GETARG_POINTER(1);
+	PathState  *other = (PathState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (s == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(s);
-	}
+	ABM_COMBINE_NULLS();
 	if (s == NULL)
 		s = jp_state_new(ctx, other->steps, other->after);
 	else if (s->steps != other->steps || s->after != other->after)
@@ -218,15 +214,6 @@ abm_path_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
 
-static void
-jp_corrupt(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid path state value"),
-			 errdetail("%s", why)));
-}
-
 Datum
 abm_path_deserial(PG_FUNCTION_ARGS)
 {
@@ -242,7 +229,7 @@ abm_path_deserial(PG_FUNCTION_ARGS)
 	steps = abm_read_uint8(&r);
 	after = abm_read_uint8(&r);
 	if (steps < 1 || steps > PATH_MAX_STEPS || after > 1)
-		jp_corrupt("The step count or kind is invalid.");
+		abm_read_corrupt(&r, "The step count or kind is invalid.");
 	s = jp_state_new(CurrentMemoryContext, steps, after == 1);
 	/* names are interned again: a repeated name maps to one number */
 	map = abm_names_read(&r, &s->acts, CurrentMemoryContext, &nacts);
@@ -257,7 +244,7 @@ abm_path_deserial(PG_FUNCTION_ARGS)
 		if (!IS_VALID_TIMESTAMP(ts) || act < 0 || act >= nacts ||
 			(flags & ~(PATH_CONVERSION | PATH_START)) != 0 ||
 			((flags & PATH_START) && after != 1))
-			jp_corrupt("A row's timestamp, activity or flags are invalid.");
+			abm_read_corrupt(&r, "A row's timestamp, activity or flags are invalid.");
 		jp_add(s, CurrentMemoryContext, ts, map[act], (uint8) flags);
 	}
 	abm_read_end(&r);

@@ -51,7 +51,7 @@ pipeline_new(MemoryContext cxt)
 }
 
 static const char *
-timestamptz_text(bool isnull, Datum ts)
+pipeline_timestamptz_text(bool isnull, Datum ts)
 {
 	return isnull ? "NULL" : DatumGetCString(DirectFunctionCall1(timestamptz_out, ts));
 }
@@ -64,11 +64,11 @@ pipeline_bad_row(FunctionCallInfo fcinfo, int sqlstate, const char *msg,
 	ereport(ERROR,
 			(errcode(sqlstate),
 			 errmsg("%s", msg),
-			 errdetail("amount = %s, created_at = %s, closed_at = %s, is_won = %s.",
+			 errdetail("The input has amount = %s, created_at = %s, closed_at = %s, is_won = %s.",
 					   DatumGetCString(DirectFunctionCall1(numeric_out,
 														   PG_GETARG_DATUM(1))),
-					   timestamptz_text(PG_ARGISNULL(2), PG_GETARG_DATUM(2)),
-					   timestamptz_text(PG_ARGISNULL(3), PG_GETARG_DATUM(3)),
+					   pipeline_timestamptz_text(PG_ARGISNULL(2), PG_GETARG_DATUM(2)),
+					   pipeline_timestamptz_text(PG_ARGISNULL(3), PG_GETARG_DATUM(3)),
 					   PG_ARGISNULL(4) ? "NULL" : (PG_GETARG_BOOL(4) ? "true" : "false")),
 			 errhint("%s", hint)));
 }
@@ -102,10 +102,9 @@ abm_pipeline_trans(PG_FUNCTION_ARGS)
 		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
 						 "opportunity amount must be a finite number",
 						 "Fix the amount, or filter out such rows.");
-	if (TIMESTAMP_NOT_FINITE(created_at) ||
-		(!PG_ARGISNULL(3) && TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(3))))
-		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
-						 "opportunity dates must be finite",
+	abm_check_finite(created_at, "created_at", NULL);
+	if (!PG_ARGISNULL(3))
+		abm_check_finite(PG_GETARG_TIMESTAMPTZ(3), "closed_at",
 						 "Use NULL, not infinity, for an opportunity that is not closed.");
 	if (!PG_ARGISNULL(3) && PG_GETARG_TIMESTAMPTZ(3) < created_at)
 		pipeline_bad_row(fcinfo, ERRCODE_INVALID_PARAMETER_VALUE,
@@ -185,10 +184,9 @@ abm_pipeline_combine(PG_FUNCTION_ARGS)
 	PipelineState *state;
 	PipelineState *other;
 
+	ABM_COMBINE_NULLS();
 	state = PG_ARGISNULL(0) ? pipeline_new(aggcontext)
 		: (PipelineState *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(state);
 	other = (PipelineState *) PG_GETARG_POINTER(1);
 
 	/*
@@ -251,10 +249,7 @@ abm_pipeline_deserial(PG_FUNCTION_ARGS)
 		state->lost > PG_INT64_MAX - state->open - state->won ||
 		state->won_cycle_usecs < 0 ||
 		state->won_cycle_usecs > (int128) state->won * PG_INT64_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid pipeline state value"),
-				 errdetail("The counts or the cycle sum are out of range or contradict each other.")));
+		abm_corrupt("pipeline state", "The counts or the cycle sum are out of range or contradict each other.");
 	abm_money_read(&r, &state->open_amount, state->open);
 	abm_money_read(&r, &state->won_amount, state->won);
 	abm_read_end(&r);

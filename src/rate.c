@@ -78,13 +78,13 @@ abm_retention_rate(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("customer counts must not be negative"),
-				 errdetail("customers_start = %lld, customers_end = %lld, new_customers = %lld.",
+				 errdetail("The input has customers_start = %lld, customers_end = %lld, new_customers = %lld.",
 						   (long long) start, (long long) end, (long long) added)));
 	if (added > end || end - added > start)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("retained customers must be between 0 and customers_start"),
-				 errdetail("customers_end - new_customers = %lld, customers_start = %lld.",
+				 errdetail("The input has customers_end - new_customers = %lld, customers_start = %lld.",
 						   (long long) (end - added), (long long) start),
 				 errhint("customers_end counts every customer at the end of the period, new ones included.")));
 	if (start == 0)

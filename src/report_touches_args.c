@@ -135,13 +135,13 @@ rt_array(Datum d, Oid elemtype, const char *argname, int max,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a one-dimensional array", argname),
-				 errdetail("%s has %d dimensions.", argname, ARR_NDIM(a)),
+				 errdetail("The array %s has %d dimensions.", argname, ARR_NDIM(a)),
 				 errhint("Pass a plain list such as ARRAY[...].")));
 	if (ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)) > max)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s has more than %d elements", argname, max),
-				 errdetail("%s has %d elements.", argname,
+				 errdetail("The array %s has %d elements.", argname,
 						   ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a))),
 				 errhint("Report on fewer steps or per account.")));
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
@@ -162,7 +162,7 @@ rt_write_starts(FunctionCallInfo fcinfo, int argno, const char *argname, int nst
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must have one element per step", argname),
-				 errdetail("%s has %d elements for %d steps.", argname, n, nsteps),
+				 errdetail("The array %s has %d elements for %d steps.", argname, n, nsteps),
 				 errhint("Pass the start of the window of each step.")));
 	for (int i = 0; i < n; i++)
 	{
@@ -523,7 +523,7 @@ rt_account_key(FunctionCallInfo fcinfo, const RtParams *p, StringInfo key)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("won_at must have one element per step"),
-					 errdetail("won_at has %d elements for %d steps.", n, p->nsteps),
+					 errdetail("The array won_at has %d elements for %d steps.", n, p->nsteps),
 					 errhint("Pass the first win of each step, NULL where there is none.")));
 		pq_sendbyte(key, 1);
 		for (int i = 0; i < n; i++)
@@ -547,7 +547,7 @@ rt_account_key(FunctionCallInfo fcinfo, const RtParams *p, StringInfo key)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("opp_created, opp_since and opp_amount must have the same length"),
-				 errdetail("opp_created has %d elements, opp_since %d, opp_amount %d.", n, nsince, namounts),
+				 errdetail("The arrays opp_created, opp_since and opp_amount have %d, %d and %d elements.", n, nsince, namounts),
 				 errhint("Aggregate them from the same opportunities, in the same order.")));
 	pq_sendint32(key, n);
 	for (int i = 0; i < n; i++)

@@ -85,14 +85,9 @@ abm_report_touches_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_report_touches_combine");
 	RtState    *st = PG_ARGISNULL(0) ? NULL : (RtState *) PG_GETARG_POINTER(0);
-	RtState    *other = PG_ARGISNULL(1) ? NULL : (RtState *) PG_GETARG_POINTER(1);
+	RtState    *other = (RtState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+	ABM_COMBINE_NULLS();
 	if (st == NULL)
 	{
 		const RtParams *p = abm_rt_params_intern(fcinfo, other->p->key, other->p->keylen,
@@ -168,22 +163,13 @@ abm_report_touches_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
 
-static void
-rt_corrupt(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid report touches state value"),
-			 errdetail("%s", detail)));
-}
-
 static int64
 rt_read_count(AbmReader *r)
 {
 	int64		v = abm_read_int64(r);
 
 	if (v < 0)
-		rt_corrupt("A count is negative.");
+		abm_read_corrupt(r, "A count is negative.");
 	return v;
 }
 
@@ -223,13 +209,13 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
 
 	nopp = abm_read_count(&r, RT_MAX_OPPORTUNITIES);
 	if (nopp != st->nopp)
-		rt_corrupt("The influenced flags do not match the opportunities.");
+		abm_read_corrupt(&r, "The influenced flags do not match the opportunities.");
 	for (int32 j = 0; j < nopp; j++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		flag = abm_read_uint8(&r);
 		if (flag > 1)
-			rt_corrupt("Unknown influenced flag.");
+			abm_read_corrupt(&r, "Unknown influenced flag.");
 		if (flag)
 			abm_rt_influence_mark(st, j);
 	}
@@ -237,7 +223,7 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
 	st->first_touch = abm_read_int64(&r);
 	if (flag > 1 || (!flag && st->first_touch != 0) ||
 		(flag && st->first_touch >= p->bounds[p->nsteps]))
-		rt_corrupt("The first touch is out of range.");
+		abm_read_corrupt(&r, "The first touch is out of range.");
 	st->has_first = flag;
 	for (int32 i = 0; i < p->nsteps; i++)
 	{
@@ -245,12 +231,12 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
 
 		st->flags[i] = abm_read_uint8(&r);
 		if (st->flags[i] & ~RT_F_ALL)
-			rt_corrupt("Unknown step flags.");
+			abm_read_corrupt(&r, "Unknown step flags.");
 		for (int j = 0; j < 3; j++)
 		{
 			st->score[3 * i + j] = abm_read_float8(&r);
 			if (isnan(st->score[3 * i + j]) || isinf(st->score[3 * i + j]))
-				rt_corrupt("A score is not finite.");
+				abm_read_corrupt(&r, "A score is not finite.");
 		}
 		st->surge[2 * i] = rt_read_count(&r);
 		st->surge[2 * i + 1] = rt_read_count(&r);
@@ -261,7 +247,7 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
 			case 1:
 				break;
 			default:
-				rt_corrupt("Unknown step flag.");
+				abm_read_corrupt(&r, "Unknown step flag.");
 		}
 		pp = abm_rt_period(st, i, CurrentMemoryContext);
 		for (int a = 0; a < ABM_ACTIVITIES; a++)
@@ -270,7 +256,7 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
 		pp->to_win = rt_read_count(&r);
 		flag = abm_read_uint8(&r);
 		if (flag > 1)
-			rt_corrupt("Unknown engaged flag.");
+			abm_read_corrupt(&r, "Unknown engaged flag.");
 		pp->engaged = flag;
 		abm_money_read_any(&r, &pp->cost);
 		abm_idset_read(&r, &pp->openers, &abm_rt_contacts_limit);
@@ -289,12 +275,12 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
 		ev->at = abm_read_int64(&r);
 		ev->kinds = abm_read_uint8(&r);
 		if (ev->at >= p->bounds[p->nsteps])
-			rt_corrupt("An event is after the last step.");
+			abm_read_corrupt(&r, "An event is after the last step.");
 		ev->tag = abm_rt_step_of(p, ev->at);
 		if (ev->kinds == 0 || (ev->kinds & ~RT_EV_ALL) != 0 ||
 			(ev->kinds & (ev->kinds - 1)) != 0 ||
 			((ev->kinds & (RT_EV_FORM | RT_EV_VISIT)) && ev->tag < 0))
-			rt_corrupt("An event has invalid kind bits.");
+			abm_read_corrupt(&r, "An event has invalid kind bits.");
 		if ((e & 4095) == 4095)
 			CHECK_FOR_INTERRUPTS();
 	}

@@ -33,13 +33,13 @@ ret_check_count(int n, int expected)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("abm_retention takes 1 to %d conditions", RET_MAX_CONDS),
-				 errdetail("conditions = %d.", n),
+				 errdetail("The input has %d conditions.", n),
 				 errhint("Pass between 1 and %d conditions.", RET_MAX_CONDS)));
 	if (expected >= 0 && n != expected)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every row of abm_retention must have the same number of conditions"),
-				 errdetail("conditions = %d, earlier rows had %d.", n, expected)));
+				 errdetail("This row has %d conditions, earlier rows had %d.", n, expected)));
 }
 
 /* NULL conditions count as false; a NULL array skips the row. */

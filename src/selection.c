@@ -21,13 +21,13 @@ PG_FUNCTION_INFO_V1(abm_tier_score);
 PG_FUNCTION_INFO_V1(abm_tier_rwas);
 
 static void
-check_share(float8 v, const char *argname)
+selection_check_share(float8 v, const char *argname)
 {
 	if (isnan(v) || v <= 0.0 || v > 1.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be in (0, 1]", argname),
-				 errdetail("%s = %g.", argname, v),
+				 errdetail("The input has %s = %g.", argname, v),
 				 errhint("Rates are fractions: pass 0.25 for 25 %%.")));
 }
 
@@ -55,7 +55,7 @@ abm_mva(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("revenue goal must be a finite amount of zero or more"),
-				 errdetail("goal = %s.",
+				 errdetail("The input has goal = %s.",
 						   DatumGetCString(DirectFunctionCall1(numeric_out, goal))),
 				 errhint("Pass the revenue target of the programme, such as 1000000.")));
 	if (numeric_is_nan(DatumGetNumeric(avg_deal)) ||
@@ -64,11 +64,11 @@ abm_mva(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("average deal size must be a finite positive amount"),
-				 errdetail("avg_deal = %s.",
+				 errdetail("The input has avg_deal = %s.",
 						   DatumGetCString(DirectFunctionCall1(numeric_out, avg_deal))),
 				 errhint("Pass the average won deal amount, such as avg(amount) of won opportunities.")));
-	check_share(win_rate, "win_rate");
-	check_share(opportunity_rate, "opportunity_rate");
+	selection_check_share(win_rate, "win_rate");
+	selection_check_share(opportunity_rate, "opportunity_rate");
 
 	per_account = DirectFunctionCall2(numeric_mul, avg_deal,
 									  DirectFunctionCall1(float8_numeric,
@@ -87,7 +87,7 @@ abm_mva(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("minimum viable accounts out of range"),
-				 errdetail("goal / (avg_deal * win_rate * opportunity_rate) = %s.",
+				 errdetail("The input gives goal / (avg_deal * win_rate * opportunity_rate) = %s.",
 						   DatumGetCString(DirectFunctionCall1(numeric_out, quotient))),
 				 errhint("Check that goal and avg_deal are in the same currency unit.")));
 	PG_RETURN_INT64(DatumGetInt64(DirectFunctionCall1(numeric_int8, quotient)));
@@ -104,13 +104,13 @@ abm_tier_score(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tier thresholds must satisfy tier1_min >= tier2_min"),
-				 errdetail("tier1_min = %g, tier2_min = %g.", tier1_min, tier2_min),
+				 errdetail("The input has tier1_min = %g, tier2_min = %g.", tier1_min, tier2_min),
 				 errhint("Tier 1 is the best tier: its minimum score is the highest.")));
 	if (isnan(score))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("score must be a number"),
-				 errdetail("score = NaN.")));
+				 errdetail("The input has score = NaN.")));
 	if (score >= tier1_min)
 		PG_RETURN_INT32(1);
 	if (score >= tier2_min)

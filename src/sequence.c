@@ -288,7 +288,7 @@ seq_check_nconds(int n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a sequence pattern takes 1 to %d conditions", SEQ_MAX_CONDS),
-				 errdetail("conditions = %d.", n),
+				 errdetail("The input has %d conditions.", n),
 				 errhint("Pass between 1 and %d conditions.", SEQ_MAX_CONDS)));
 }
 
@@ -324,10 +324,8 @@ seq_state_new(MemoryContext ctx, const char *s, int len, int nconds,
 	if (len > SEQ_MAX_PATTERN)
 	{
 		if (from_state)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid sequence state value"),
-					 errdetail("The pattern is longer than %d bytes.", SEQ_MAX_PATTERN)));
+			abm_corrupt("sequence state",
+						psprintf("The pattern is longer than %d bytes.", SEQ_MAX_PATTERN));
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("sequence pattern is too long"),
@@ -343,15 +341,13 @@ seq_state_new(MemoryContext ctx, const char *s, int len, int nconds,
 	if (!seq_parse(state->pattern, len, nconds, &state->compiled, &err))
 	{
 		if (from_state)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid sequence state value"),
-					 errdetail("The pattern does not parse: %s.", err.msg)));
+			abm_corrupt("sequence state",
+						psprintf("The pattern does not parse: %s.", err.msg));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid sequence pattern: %s at position %d", err.msg, err.pos + 1),
-				 errdetail("pattern = '%s'.", state->pattern),
-				 errhint("Write a condition as (?N) with N from 1 to %d, \".\" for one event, \".*\" for any events and (?t<=3600) for a time limit in seconds, with no spaces.",
+				 errdetail("The input has pattern = '%s'.", state->pattern),
+				 errhint("Write conditions as (?N) with N from 1 to %d, \".\", \".*\" or (?t<=3600), with no spaces.",
 						 nconds)));
 	}
 	abm_events_init(&state->events);
@@ -377,12 +373,12 @@ seq_check_same(const SeqState *state, const char *s, int len, int nconds)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every row of a sequence aggregate must have the same number of conditions"),
-				 errdetail("conditions = %d, earlier rows had %d.", nconds, state->nconds)));
+				 errdetail("This row has %d conditions, earlier rows had %d.", nconds, state->nconds)));
 	if (len != state->patlen || memcmp(s, state->pattern, len) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every row of a sequence aggregate must have the same pattern"),
-				 errdetail("pattern = '%s', earlier rows had '%s'.",
+				 errdetail("This row has pattern = '%s', earlier rows had '%s'.",
 						   pnstrdup(s, len), state->pattern),
 				 errhint("Pass the pattern as a constant.")));
 }
@@ -418,7 +414,8 @@ abm_sequence_trans(PG_FUNCTION_ARGS)
 	}
 	else
 		seq_check_same(state, VARDATA_ANY(pattern), VARSIZE_ANY_EXHDR(pattern), nconds);
-	ts = abm_finite_ts(PG_GETARG_TIMESTAMPTZ(2), "a sequence aggregate");
+	ts = PG_GETARG_TIMESTAMPTZ(2);
+	abm_check_finite(ts, "timestamps of a sequence aggregate", NULL);
 	if (mask != 0)
 		abm_events_add(&state->events, ctx, ts, mask, "a sequence aggregate");
 	PG_RETURN_POINTER(state);
@@ -429,14 +426,9 @@ abm_sequence_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_sequence_combine");
 	SeqState   *state = PG_ARGISNULL(0) ? NULL : (SeqState *) PG_GETARG_POINTER(0);
-	SeqState   *other = PG_ARGISNULL(1) ? NULL : (SeqState *) PG_GETARG_POINTER(1);
+	SeqState   *other = (SeqState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	ABM_COMBINE_NULLS();
 	if (state == NULL)
 		state = seq_state_copy(ctx, other);
 	else
@@ -476,10 +468,8 @@ abm_sequence_deserial(PG_FUNCTION_ARGS)
 	abm_read_begin_bytea(&r, PG_GETARG_BYTEA_PP(0), ABM_KIND_SEQUENCE, "sequence state");
 	nconds = abm_read_uint8(&r);
 	if (nconds < 1 || nconds > SEQ_MAX_CONDS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid sequence state value"),
-				 errdetail("The condition count is outside 1..%d.", SEQ_MAX_CONDS)));
+		abm_corrupt("sequence state",
+					psprintf("The condition count is outside 1..%d.", SEQ_MAX_CONDS));
 	patlen = abm_read_count(&r, SEQ_MAX_PATTERN);
 	pattern = abm_read_bytes(&r, patlen);
 	state = seq_state_new(CurrentMemoryContext, pattern, patlen, nconds, true);

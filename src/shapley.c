@@ -273,10 +273,7 @@ sh_read(const char *data, Size len)
 	abm_read_end(&r);
 	why = sh_check(s->ch.n, list, nsets);
 	if (why)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid abm_shapley value"),
-				 errdetail("%s", why)));
+		abm_corrupt("abm_shapley", why);
 	for (int32 i = 0; i < nsets; i++)
 		sh_add(s, list[i].mask, list[i].journeys, list[i].conversions);
 	pfree(list);
@@ -460,14 +457,9 @@ abm_shapley_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_shapley_combine");
 	Shapley    *s = PG_ARGISNULL(0) ? NULL : (Shapley *) PG_GETARG_POINTER(0);
-	Shapley    *other = PG_ARGISNULL(1) ? NULL : (Shapley *) PG_GETARG_POINTER(1);
+	Shapley    *other = (Shapley *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (s == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(s);
-	}
+	ABM_COMBINE_NULLS();
 	if (s == NULL)
 		s = sh_new(ctx);
 	sh_merge(s, other);

@@ -48,7 +48,7 @@ surge_time_text(TimestampTz t)
 
 /* The detail names the first parameter that differs, with both values. */
 static void
-check_same_windows(const SurgeState *s, TimestampTz as_of, int64 recent,
+surge_check_same_windows(const SurgeState *s, TimestampTz as_of, int64 recent,
 				   int64 baseline)
 {
 	if (as_of == s->as_of && recent == s->recent && baseline == s->baseline)
@@ -57,12 +57,12 @@ check_same_windows(const SurgeState *s, TimestampTz as_of, int64 recent,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("as_of, recent and baseline must be the same for every row of a group"),
 			 as_of != s->as_of ?
-			 errdetail("as_of = %s and as_of = %s.",
+			 errdetail("One row has as_of = %s, another as_of = %s.",
 					   surge_time_text(s->as_of), surge_time_text(as_of)) :
 			 recent != s->recent ?
-			 errdetail("recent = %s and recent = %s.",
+			 errdetail("One row has recent = %s, another recent = %s.",
 					   abm_usecs_text(s->recent), abm_usecs_text(recent)) :
-			 errdetail("baseline = %s and baseline = %s.",
+			 errdetail("One row has baseline = %s, another baseline = %s.",
 					   abm_usecs_text(s->baseline), abm_usecs_text(baseline)),
 			 errhint("Pass constants, or group by them.")));
 }
@@ -90,14 +90,7 @@ abm_surge_trans(PG_FUNCTION_ARGS)
 
 	if (s == NULL)
 	{
-		if (TIMESTAMP_NOT_FINITE(as_of))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("as_of must be finite"),
-					 errdetail("as_of = %s.",
-							   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-																   TimestampTzGetDatum(as_of)))),
-					 errhint("Pass a finite timestamp such as now().")));
+		abm_check_finite(as_of, "as_of", "Pass a finite timestamp such as now().");
 		s = (SurgeState *) MemoryContextAllocZero(abm_agg_context(fcinfo, "abm_surge"),
 												  sizeof(SurgeState));
 		s->as_of = as_of;
@@ -105,7 +98,7 @@ abm_surge_trans(PG_FUNCTION_ARGS)
 		s->baseline = baseline;
 	}
 	else
-		check_same_windows(s, as_of, recent, baseline);
+		surge_check_same_windows(s, as_of, recent, baseline);
 
 	/* In float8, so window starts far in the past cannot overflow. */
 	before = (float8) as_of - (float8) t;
@@ -122,12 +115,7 @@ abm_surge_combine(PG_FUNCTION_ARGS)
 	SurgeState *s;
 	SurgeState *other;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
+	ABM_COMBINE_NULLS();
 	other = (SurgeState *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
 	{
@@ -137,7 +125,7 @@ abm_surge_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(s);
 	}
 	s = (SurgeState *) PG_GETARG_POINTER(0);
-	check_same_windows(s, other->as_of, other->recent, other->baseline);
+	surge_check_same_windows(s, other->as_of, other->recent, other->baseline);
 	abm_count_add(&s->n_recent, other->n_recent, "event count");
 	abm_count_add(&s->n_baseline, other->n_baseline, "event count");
 	PG_RETURN_POINTER(s);
@@ -173,12 +161,10 @@ abm_surge_deserial(PG_FUNCTION_ARGS)
 	abm_read_end(&r);
 	if (s->n_recent < 0 || s->n_baseline < 0 || TIMESTAMP_NOT_FINITE(s->as_of) ||
 		!IS_VALID_TIMESTAMP(s->as_of) || s->recent <= 0 || s->baseline <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid surge state value"),
-				 errdetail("n_recent = %lld, n_baseline = %lld, recent = %lld, baseline = %lld.",
-						   (long long) s->n_recent, (long long) s->n_baseline,
-						   (long long) s->recent, (long long) s->baseline)));
+		abm_corrupt("surge state",
+					psprintf("The state has n_recent = %lld, n_baseline = %lld, recent = %lld, baseline = %lld.",
+							 (long long) s->n_recent, (long long) s->n_baseline,
+							 (long long) s->recent, (long long) s->baseline));
 	PG_RETURN_POINTER(s);
 }
 

@@ -68,7 +68,7 @@ vt_set_within(VtState *st, int64 within)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("within must be the same on every row"),
-				 errdetail("within = %lld and %lld microseconds.",
+				 errdetail("One row has within = %lld microseconds, another %lld.",
 						   (long long) st->within, (long long) within),
 				 errhint("Pass one constant interval, such as '7 days'.")));
 	st->have_within = true;
@@ -114,7 +114,7 @@ abm_view_through_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("within must not be negative"),
-				 errdetail("within = %s.",
+				 errdetail("The input has within = %s.",
 						   DatumGetCString(DirectFunctionCall1(interval_out,
 															   PG_GETARG_DATUM(5)))),
 				 errhint("Pass the look-back from the impression to the conversion, such as '7 days'.")));
@@ -139,12 +139,7 @@ abm_view_through_combine(PG_FUNCTION_ARGS)
 	VtState    *other;
 	MemoryContext old;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
+	ABM_COMBINE_NULLS();
 	other = (VtState *) PG_GETARG_POINTER(1);
 	old = MemoryContextSwitchTo(aggcontext);
 	st = PG_ARGISNULL(0) ? vt_new(aggcontext) : (VtState *) PG_GETARG_POINTER(0);
@@ -192,11 +187,9 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 	have_within = abm_read_uint8(&r);
 	st->within = abm_read_int64(&r);
 	if (have_within > 1 || st->within < 0 || (!have_within && st->within != 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid view-through state value"),
-				 errdetail("Window flag %d with within = %lld.",
-						   have_within, (long long) st->within)));
+		abm_corrupt("view-through state",
+					psprintf("Window flag %d with within = %lld.",
+							 have_within, (long long) st->within));
 	st->have_within = have_within;
 	st->n = abm_read_count(&r, VT_MAX_EVENTS);
 	st->cap = Max(st->n, 1);
@@ -207,10 +200,8 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 		st->events[i].at = abm_read_int64(&r);
 		st->events[i].kinds = abm_read_uint8(&r);
 		if (st->events[i].kinds == 0 || (st->events[i].kinds & ~VT_KINDS) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid view-through state value"),
-					 errdetail("Event %d has kind bits %d.", i, st->events[i].kinds)));
+			abm_corrupt("view-through state",
+						psprintf("Event %d has kind bits %d.", i, st->events[i].kinds));
 	}
 	abm_read_end(&r);
 	PG_RETURN_POINTER(st);

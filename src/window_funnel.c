@@ -6,13 +6,14 @@
  *	  sliding window) and abm_window_funnel_times (the timestamps of that
  *	  chain's steps).
  *
- * The algorithm is ClickHouse's windowFunnel as of master after PR #99003
- * (2026, strict_deduplication returns the level reached): events are
+ * The algorithm is ClickHouse's windowFunnel in its current form, where a
+ * repeated step under strict_deduplication returns the level reached
+ * (docs/reference.md lists where ClickHouse versions differ): events are
  * ordered by (timestamp, step number) and walked once, keeping for every
  * level the start and the last timestamp of the latest chain that reached
  * it; the modes change what stops or skips.  strict_once keeps every
  * candidate chain per level, as ClickHouse does, so that one row never
- * serves two steps of one chain.
+ * serves two steps of one chain; one walker serves every mode.
  *
  * The state keeps only rows where some step is true (in strict_order mode
  * also the others, as a step mask of 0, because they break chains): a
@@ -145,7 +146,7 @@ wf_parse_modes(text *mode)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown window funnel mode \"%s\"", tok),
-					 errdetail("mode = '%s'.", text_to_cstring(mode)),
+					 errdetail("The input has mode = '%s'.", text_to_cstring(mode)),
 					 strcmp(tok, "strict") == 0 ?
 					 errhint("ClickHouse renamed \"strict\" to \"strict_deduplication\"; use that.") :
 					 errhint("Valid modes are strict_deduplication, strict_order, strict_increase, strict_once and allow_reentry, comma-separated.")));
@@ -154,7 +155,7 @@ wf_parse_modes(text *mode)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("window funnel mode allow_reentry requires strict_order"),
-				 errdetail("mode = '%s'.", text_to_cstring(mode)),
+				 errdetail("The input has mode = '%s'.", text_to_cstring(mode)),
 				 errhint("Write 'strict_order, allow_reentry'.")));
 	pfree(s);
 	return flags;
@@ -167,7 +168,7 @@ wf_check_steps(int nsteps)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a window funnel takes 1 to %d steps", WF_MAX_STEPS),
-				 errdetail("steps = %d.", nsteps),
+				 errdetail("The input has steps = %d.", nsteps),
 				 errhint("Pass between 1 and %d step conditions.", WF_MAX_STEPS)));
 }
 
@@ -207,9 +208,9 @@ wf_params_mismatch(const WfState *state, int64 window, text *mode)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("window and mode must be the same on every row of a window funnel group"),
 			 window != state->window ?
-			 errdetail("window = %s and window = %s.", abm_usecs_text(state->window),
+			 errdetail("One row has window = %s, another window = %s.", abm_usecs_text(state->window),
 					   abm_usecs_text(window)) :
-			 errdetail("mode = '%s' and mode = '%s'.",
+			 errdetail("One row has mode = '%s', another mode = '%s'.",
 					   text_to_cstring(state->mode_arg), text_to_cstring(mode)),
 			 errhint("Pass constants, or values that depend only on the GROUP BY columns.")));
 }
@@ -270,7 +271,7 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("window funnel window must not be negative"),
-					 errdetail("window = %s.",
+					 errdetail("The input has window = %s.",
 							   DatumGetCString(DirectFunctionCall1(interval_out,
 																   PG_GETARG_DATUM(1)))),
 					 errhint("Pass an interval of zero or more, such as '7 days'.")));
@@ -293,18 +294,11 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("every row of a window funnel must have the same number of steps"),
-					 errdetail("steps = %d, earlier rows had %d.", nsteps, state->nsteps)));
+					 errdetail("This row has steps = %d, earlier rows had %d.", nsteps, state->nsteps)));
 		wf_check_params(state, window, mode);
 	}
 
-	if (TIMESTAMP_NOT_FINITE(ts))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("window funnel timestamps must be finite"),
-				 errdetail("ts = %s.",
-						   DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															   TimestampTzGetDatum(ts)))),
-				 errhint("Filter out rows with infinite timestamps.")));
+	abm_check_finite(ts, "timestamps of abm_window_funnel", NULL);
 
 	if (mask != 0 || (state->modes & WF_STRICT_ORDER))
 		wf_append(state, ctx, ts, mask);
@@ -328,14 +322,9 @@ abm_window_funnel_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_window_funnel_combine");
 	WfState    *state = PG_ARGISNULL(0) ? NULL : (WfState *) PG_GETARG_POINTER(0);
-	WfState    *other = PG_ARGISNULL(1) ? NULL : (WfState *) PG_GETARG_POINTER(1);
+	WfState    *other = (WfState *) PG_GETARG_POINTER(1);
 
-	if (other == NULL)
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	ABM_COMBINE_NULLS();
 	if (state == NULL)
 	{
 		state = MemoryContextAllocZero(ctx, sizeof(WfState));
@@ -378,15 +367,6 @@ abm_window_funnel_serial(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(abm_write_end(&buf));
 }
 
-static void
-wf_corrupt(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid window funnel state value"),
-			 errdetail("%s", why)));
-}
-
 Datum
 abm_window_funnel_deserial(PG_FUNCTION_ARGS)
 {
@@ -401,12 +381,12 @@ abm_window_funnel_deserial(PG_FUNCTION_ARGS)
 	state->nsteps = abm_read_uint8(&r);
 	state->modes = abm_read_uint8(&r);
 	if (state->window < 0)
-		wf_corrupt("The window is negative.");
+		abm_read_corrupt(&r, "The window is negative.");
 	if (state->nsteps < 1 || state->nsteps > WF_MAX_STEPS)
-		wf_corrupt("The step count is outside 1..32.");
+		abm_read_corrupt(&r, "The step count is outside 1..32.");
 	if ((state->modes & ~WF_ALL_MODES) != 0 ||
 		((state->modes & WF_ALLOW_REENTRY) && !(state->modes & WF_STRICT_ORDER)))
-		wf_corrupt("The mode flags are invalid.");
+		abm_read_corrupt(&r, "The mode flags are invalid.");
 	valid_mask = state->nsteps == 32 ? PG_UINT32_MAX : (((uint32) 1 << state->nsteps) - 1);
 
 	state->nevents = abm_read_count(&r, WF_MAX_EVENTS);
@@ -422,10 +402,10 @@ abm_window_funnel_deserial(PG_FUNCTION_ARGS)
 		mask = (uint32) abm_read_int32(&r);
 
 		if (!IS_VALID_TIMESTAMP(ts))
-			wf_corrupt("An event timestamp is out of range.");
+			abm_read_corrupt(&r, "An event timestamp is out of range.");
 		if ((mask & ~valid_mask) != 0 ||
 			(mask == 0 && !(state->modes & WF_STRICT_ORDER)))
-			wf_corrupt("An event step mask is invalid.");
+			abm_read_corrupt(&r, "An event step mask is invalid.");
 		state->events[i].ts = ts;
 		state->events[i].mask = mask;
 		if (i > 0 && state->sorted)
@@ -460,118 +440,14 @@ wf_in_window(int64 first, int64 t, int64 window)
 }
 
 /*
- * The walk of ClickHouse's getEventLevelNonStrictOnce.  level_set[k] says
- * level k + 1 has been reached; first/last are its chain's start and last
- * step times, rows[k] the rows of that chain.
- */
-typedef struct WfLevels
-{
-	bool		set[WF_MAX_STEPS];
-	int64		first[WF_MAX_STEPS];
-	int64		last[WF_MAX_STEPS];
-	uint32		rows[WF_MAX_STEPS][WF_MAX_STEPS];
-} WfLevels;
-
-static void
-wf_levels_result(const WfLevels *lv, int nsteps, WfChain *out)
-{
-	int			level = 0;
-
-	/* levels are reached in order, so the set ones form a prefix */
-	while (level < nsteps && lv->set[level])
-		level++;
-	out->level = level;
-	if (level > 0)
-		memcpy(out->rows, lv->rows[level - 1], sizeof(uint32) * level);
-}
-
-/*
- * Process one (row, step) event; returns true when the walk is over (the
- * result is then in out).  ev is the 0-based step, or -1 for a row that
- * matches no step (strict_order only).
- */
-typedef struct WfWalk
-{
-	const WfState *state;
-	WfLevels   *lv;
-	bool		has_first;
-	bool		done;
-	WfChain    *out;
-} WfWalk;
-
-static void
-wf_step(WfWalk *w, uint32 row, int64 t, int ev)
-{
-	const WfState *st = w->state;
-	WfLevels   *lv = w->lv;
-	int			modes = st->modes;
-
-	if (ev < 0)
-	{
-		/* strict_order: a row matching no step ends the search */
-		if (w->has_first)
-		{
-			wf_levels_result(lv, st->nsteps, w->out);
-			w->done = true;
-		}
-		return;
-	}
-	if (ev == 0)
-	{
-		lv->set[0] = true;
-		lv->first[0] = lv->last[0] = t;
-		lv->rows[0][0] = row;
-		w->has_first = true;
-		if (st->nsteps == 1)
-		{
-			wf_levels_result(lv, 1, w->out);
-			w->done = true;
-		}
-		return;
-	}
-	if ((modes & WF_STRICT_DEDUPLICATION) && lv->set[ev])
-	{
-		wf_levels_result(lv, st->nsteps, w->out);
-		w->done = true;
-		return;
-	}
-	if ((modes & WF_STRICT_ORDER) && w->has_first && !lv->set[ev - 1])
-	{
-		if (modes & WF_ALLOW_REENTRY)
-			return;
-		wf_levels_result(lv, st->nsteps, w->out);
-		w->done = true;
-		return;
-	}
-	if (lv->set[ev - 1])
-	{
-		int64		first = lv->first[ev - 1];
-		bool		matched = wf_in_window(first, t, st->window);
-
-		if (modes & WF_STRICT_INCREASE)
-			matched = matched && lv->last[ev - 1] < t;
-		if (matched)
-		{
-			lv->set[ev] = true;
-			lv->first[ev] = first;
-			lv->last[ev] = t;
-			memcpy(lv->rows[ev], lv->rows[ev - 1], sizeof(uint32) * ev);
-			lv->rows[ev][ev] = row;
-			if (ev + 1 == st->nsteps)
-			{
-				wf_levels_result(lv, st->nsteps, w->out);
-				w->done = true;
-			}
-		}
-	}
-}
-
-/*
- * strict_once: ClickHouse's getEventLevelStrictOnce.  Every level keeps all
- * chains that reached it (oldest first), each with the rows it used, so a
- * row satisfying several steps is used once per chain.  A chain takes 16
- * bytes plus 4 per step (WF_SEQ_SIZE); the chains of all levels together
- * are capped at WF_MAX_CHAINS.
+ * The walk.  Every level keeps chains that reached it, each with its start,
+ * its last step's time and the rows it used.  By default a level keeps only
+ * its latest chain (ClickHouse's getEventLevelNonStrictOnce, where a row may
+ * serve several steps of one chain).  In strict_once mode a level keeps all
+ * its chains, oldest first, and a chain never uses one row twice
+ * (getEventLevelStrictOnce).  A chain takes 16 bytes plus 4 per step
+ * (WF_SEQ_SIZE); the chains of all levels together are capped at
+ * WF_MAX_CHAINS.
  */
 typedef struct WfSeq
 {
@@ -590,33 +466,42 @@ typedef struct WfSeqList
 	char	   *items;			/* n chains of WF_SEQ_SIZE bytes */
 } WfSeqList;
 
-typedef struct WfOnceWalk
+typedef struct WfWalk
 {
 	const WfState *state;
-	WfSeqList  *lists;
+	bool		once;			/* strict_once: every chain of a level */
+	WfSeqList  *lists;			/* one per level */
 	Size		seq_size;
-	int64		nchains;		/* open chains over all levels */
-	bool		has_first;
-	bool		done;
+	int64		nchains;		/* chains kept over all levels */
+	bool		has_first;		/* some row matched step 1 */
+	bool		done;			/* the result is in out */
 	WfChain    *out;
-} WfOnceWalk;
+} WfWalk;
 
 static inline WfSeq *
-wf_seq_at(const WfOnceWalk *w, const WfSeqList *list, int i)
+wf_seq_at(const WfWalk *w, const WfSeqList *list, int i)
 {
 	return (WfSeq *) (list->items + (Size) i * w->seq_size);
 }
 
+/*
+ * Room for a new chain at level k: a new last chain in strict_once mode,
+ * otherwise the level's one chain, which the new one replaces.
+ */
 static WfSeq *
-wf_seq_push(WfOnceWalk *w, WfSeqList *list)
+wf_seq_new(WfWalk *w, int k)
 {
+	WfSeqList  *list = &w->lists[k];
+
+	if (!w->once && list->n > 0)
+		return wf_seq_at(w, list, 0);
 	if (w->nchains >= WF_MAX_CHAINS)
 		abm_cap_exceeded("open chains", "strict_once window funnel group",
 						 WF_MAX_CHAINS,
 						 "Shorten the window, make step 1 rarer, or drop strict_once: every step-2 row may continue every open step-1 chain.");
 	if (list->n >= list->cap)
 	{
-		list->cap = Min(Max(list->cap * 2, 4), WF_MAX_CHAINS);
+		list->cap = Min(Max(list->cap * 2, w->once ? 4 : 1), WF_MAX_CHAINS);
 		list->items = list->items ? repalloc(list->items, w->seq_size * list->cap)
 			: palloc(w->seq_size * list->cap);
 	}
@@ -624,10 +509,15 @@ wf_seq_push(WfOnceWalk *w, WfSeqList *list)
 	return wf_seq_at(w, list, list->n++);
 }
 
+/*
+ * End the walk: the level reached is the deepest with a chain (levels are
+ * reached in order), its chain the latest one there.
+ */
 static void
-wf_lists_result(WfOnceWalk *w, int nsteps)
+wf_finish(WfWalk *w)
 {
 	WfSeqList  *lists = w->lists;
+	int			nsteps = w->state->nsteps;
 	int			level = 0;
 
 	while (level < nsteps && lists[level].n > 0)
@@ -636,97 +526,94 @@ wf_lists_result(WfOnceWalk *w, int nsteps)
 	if (level > 0)
 		memcpy(w->out->rows, wf_seq_at(w, &lists[level - 1], lists[level - 1].n - 1)->rows,
 			   sizeof(uint32) * level);
+	w->done = true;
 }
 
+/*
+ * Process one (row, step) event: ev is the 0-based step, or -1 for a row
+ * that matches no step (strict_order only).
+ */
 static void
-wf_once_step(WfOnceWalk *w, uint32 row, int64 t, int ev)
+wf_step(WfWalk *w, uint32 row, int64 t, int ev)
 {
 	const WfState *st = w->state;
 	WfSeqList  *lists = w->lists;
 	int			modes = st->modes;
+	WfSeqList  *prev;
+	int			kept = 0;
+	int			n;
 
 	if (ev < 0)
 	{
+		/* strict_order: a row matching no step ends the search */
 		if (w->has_first)
-		{
-			wf_lists_result(w, st->nsteps);
-			w->done = true;
-		}
+			wf_finish(w);
 		return;
 	}
 	if (ev == 0)
 	{
-		WfSeq	   *seq = wf_seq_push(w, &lists[0]);
+		WfSeq	   *seq = wf_seq_new(w, 0);
 
 		seq->first = seq->last = t;
 		seq->rows[0] = row;
 		w->has_first = true;
 		if (st->nsteps == 1)
-		{
-			wf_lists_result(w, 1);
-			w->done = true;
-		}
+			wf_finish(w);
 		return;
 	}
 	if ((modes & WF_STRICT_DEDUPLICATION) && lists[ev].n > 0)
 	{
-		wf_lists_result(w, st->nsteps);
-		w->done = true;
+		wf_finish(w);
 		return;
 	}
 	if ((modes & WF_STRICT_ORDER) && w->has_first && lists[ev - 1].n == 0)
 	{
-		if (modes & WF_ALLOW_REENTRY)
-			return;
-		wf_lists_result(w, st->nsteps);
-		w->done = true;
+		if (!(modes & WF_ALLOW_REENTRY))
+			wf_finish(w);
 		return;
 	}
-	if (lists[ev - 1].n > 0)
+
+	/* continue the chains of the level below */
+	prev = &lists[ev - 1];
+	n = prev->n;
+	for (int i = 0; i < n; i++)
 	{
-		WfSeqList  *prev = &lists[ev - 1];
-		int			kept = 0;
-		int			n = prev->n;
+		WfSeq	   *cur = wf_seq_at(w, prev, i);
+		bool		matched = wf_in_window(cur->first, t, st->window);
 
-		for (int i = 0; i < n; i++)
+		CHECK_FOR_INTERRUPTS();
+		/* drop chains that fell out of the window, keeping at least one */
+		if (!matched && kept + (n - i) > 1)
 		{
-			WfSeq	   *cur = wf_seq_at(w, prev, i);
-			bool		matched = wf_in_window(cur->first, t, st->window);
-
-			CHECK_FOR_INTERRUPTS();
-			/* drop chains that fell out of the window, keeping at least one */
-			if (!matched && kept + (n - i) > 1)
-			{
-				w->nchains--;
-				continue;
-			}
+			w->nchains--;
+			continue;
+		}
+		if (w->once)
 			for (int j = 0; matched && j < ev; j++)
 				matched = cur->rows[j] != row;
-			if (matched && (modes & WF_STRICT_INCREASE))
-				matched = cur->last < t;
-			if (matched)
-			{
-				/* another list: pushing never moves cur */
-				WfSeq	   *seq = wf_seq_push(w, &lists[ev]);
+		if (matched && (modes & WF_STRICT_INCREASE))
+			matched = cur->last < t;
+		if (matched)
+		{
+			/* another level's list: its growth never moves cur */
+			WfSeq	   *seq = wf_seq_new(w, ev);
 
-				seq->first = cur->first;
-				seq->last = t;
-				memcpy(seq->rows, cur->rows, sizeof(uint32) * ev);
-				seq->rows[ev] = row;
-				if (ev + 1 == st->nsteps)
-				{
-					/* the walk ends here: prev need not be compacted */
-					wf_lists_result(w, st->nsteps);
-					w->done = true;
-					return;
-				}
+			seq->first = cur->first;
+			seq->last = t;
+			memcpy(seq->rows, cur->rows, sizeof(uint32) * ev);
+			seq->rows[ev] = row;
+			if (ev + 1 == st->nsteps)
+			{
+				/* the walk ends here: prev need not be compacted */
+				wf_finish(w);
+				return;
 			}
-			if (kept < i)
-				memcpy(wf_seq_at(w, prev, kept), cur, w->seq_size);
-			kept++;
 		}
-		prev->n = kept;
+		if (kept < i)
+			memcpy(wf_seq_at(w, prev, kept), cur, w->seq_size);
+		kept++;
 	}
+	prev->n = kept;
 }
 
 /* Sorting in place: interrupts are checked between runs. */
@@ -745,12 +632,7 @@ wf_walk(WfState *state, WfChain *out)
 {
 	WfEvent    *e;
 	int			n = state->nevents;
-	bool		once = (state->modes & WF_STRICT_ONCE) != 0;
-	WfWalk		walk;
-	WfOnceWalk	owalk;
-	WfSeqList  *lists = NULL;
-	WfLevels   *lv = NULL;
-	bool	   *done;
+	WfWalk		w;
 
 	out->level = 0;
 	if (n == 0)
@@ -763,30 +645,16 @@ wf_walk(WfState *state, WfChain *out)
 	}
 	e = state->events;
 
-	if (once)
-	{
-		lists = palloc0(sizeof(WfSeqList) * state->nsteps);
-		owalk.state = state;
-		owalk.lists = lists;
-		owalk.seq_size = WF_SEQ_SIZE(state->nsteps);
-		owalk.nchains = 0;
-		owalk.has_first = false;
-		owalk.done = false;
-		owalk.out = out;
-		done = &owalk.done;
-	}
-	else
-	{
-		lv = palloc0(sizeof(WfLevels));
-		walk.state = state;
-		walk.lv = lv;
-		walk.has_first = false;
-		walk.done = false;
-		walk.out = out;
-		done = &walk.done;
-	}
+	w.state = state;
+	w.once = (state->modes & WF_STRICT_ONCE) != 0;
+	w.lists = palloc0(sizeof(WfSeqList) * state->nsteps);
+	w.seq_size = WF_SEQ_SIZE(state->nsteps);
+	w.nchains = 0;
+	w.has_first = false;
+	w.done = false;
+	w.out = out;
 
-	for (int g = 0; g < n && !*done;)
+	for (int g = 0; g < n && !w.done;)
 	{
 		int			gend = g + 1;
 		uint32		any = e[g].mask;
@@ -796,48 +664,30 @@ wf_walk(WfState *state, WfChain *out)
 			any |= e[gend++].mask;
 
 		/* rows matching no step sort first within their timestamp */
-		for (int j = g; j < gend && e[j].mask == 0 && !*done; j++)
-		{
-			if (once)
-				wf_once_step(&owalk, (uint32) j, e[j].ts, -1);
-			else
-				wf_step(&walk, (uint32) j, e[j].ts, -1);
-		}
-		while (any != 0 && !*done)
+		for (int j = g; j < gend && e[j].mask == 0 && !w.done; j++)
+			wf_step(&w, (uint32) j, e[j].ts, -1);
+		while (any != 0 && !w.done)
 		{
 			int			s = pg_rightmost_one_pos32(any);
 
 			any &= any - 1;
-			for (int j = g; j < gend && !*done; j++)
+			for (int j = g; j < gend && !w.done; j++)
 			{
 				if (!(e[j].mask & ((uint32) 1 << s)))
 					continue;
 				CHECK_FOR_INTERRUPTS();
-				if (once)
-					wf_once_step(&owalk, (uint32) j, e[j].ts, s);
-				else
-					wf_step(&walk, (uint32) j, e[j].ts, s);
+				wf_step(&w, (uint32) j, e[j].ts, s);
 			}
 		}
 		g = gend;
 	}
+	if (!w.done)
+		wf_finish(&w);
 
-	if (!*done)
-	{
-		if (once)
-			wf_lists_result(&owalk, state->nsteps);
-		else
-			wf_levels_result(lv, state->nsteps, out);
-	}
-	if (once)
-	{
-		for (int i = 0; i < state->nsteps; i++)
-			if (lists[i].items)
-				pfree(lists[i].items);
-		pfree(lists);
-	}
-	else
-		pfree(lv);
+	for (int i = 0; i < state->nsteps; i++)
+		if (w.lists[i].items)
+			pfree(w.lists[i].items);
+	pfree(w.lists);
 }
 
 Datum

@@ -113,15 +113,15 @@ CREATE AGGREGATE abm_engagement_agg(activity text, weight float8, occurred_at ti
 
 CREATE FUNCTION abm_engagement_merge(abm_engagement, abm_engagement) RETURNS abm_engagement
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION abm_rollup_mtrans(internal, abm_engagement) RETURNS internal
+CREATE FUNCTION abm_engagement_mtrans(internal, abm_engagement) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION abm_rollup_minv(internal, abm_engagement) RETURNS internal
+CREATE FUNCTION abm_engagement_minv(internal, abm_engagement) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE abm_rollup(abm_engagement) (
     SFUNC = abm_engagement_merge, STYPE = abm_engagement, SSPACE = 288,
     COMBINEFUNC = abm_engagement_merge,
-    MSFUNC = abm_rollup_mtrans, MINVFUNC = abm_rollup_minv, MSTYPE = internal,
+    MSFUNC = abm_engagement_mtrans, MINVFUNC = abm_engagement_minv, MSTYPE = internal,
     MSSPACE = 2048, MFINALFUNC = abm_engagement_mfinal, MFINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE);
 
@@ -165,8 +165,8 @@ COMMENT ON FUNCTION abm_engagement_agg_final(internal) IS 'support: final functi
 COMMENT ON AGGREGATE abm_engagement_agg(text, timestamptz, bigint, interval) IS 'engagement state of the touches: score with default activity weights, counts per activity, first and last touch, engaged contacts';
 COMMENT ON AGGREGATE abm_engagement_agg(text, float8, timestamptz, bigint, interval) IS 'engagement state of the touches, each weighted by the given weight';
 COMMENT ON FUNCTION abm_engagement_merge(abm_engagement, abm_engagement) IS 'merges two engagement states of the same half-life (transition and combine of abm_rollup)';
-COMMENT ON FUNCTION abm_rollup_mtrans(internal, abm_engagement) IS 'support: moving-window transition of abm_rollup';
-COMMENT ON FUNCTION abm_rollup_minv(internal, abm_engagement) IS 'support: moving-window inverse transition of abm_rollup (sliding windows in linear time)';
+COMMENT ON FUNCTION abm_engagement_mtrans(internal, abm_engagement) IS 'support: moving-window transition of abm_rollup(abm_engagement)';
+COMMENT ON FUNCTION abm_engagement_minv(internal, abm_engagement) IS 'support: moving-window inverse transition of abm_rollup(abm_engagement) (sliding windows in linear time)';
 COMMENT ON FUNCTION abm_engagement_mfinal(internal) IS 'support: moving-window final function of abm_rollup and abm_engagement_agg';
 COMMENT ON FUNCTION abm_engagement_agg_mtrans(internal, text, timestamptz, bigint, interval) IS 'support: moving-window transition of abm_engagement_agg (default weights)';
 COMMENT ON FUNCTION abm_engagement_agg_minv(internal, text, timestamptz, bigint, interval) IS 'support: moving-window inverse transition of abm_engagement_agg (sliding windows in linear time)';

@@ -14,6 +14,17 @@
 ALTER FUNCTION abm_funnel_steps(regclass, name, name, name, text[]) PARALLEL RESTRICTED;
 ALTER FUNCTION abm_engagement_in(cstring) STABLE;
 
+-- The moving-window support of abm_rollup(abm_engagement) is named after
+-- its type, as abm_journey_mtrans and abm_funnel_mtrans are.
+ALTER FUNCTION abm_rollup_mtrans(internal, abm_engagement) RENAME TO abm_engagement_mtrans;
+ALTER FUNCTION abm_rollup_minv(internal, abm_engagement) RENAME TO abm_engagement_minv;
+CREATE OR REPLACE FUNCTION abm_engagement_mtrans(internal, abm_engagement) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION abm_engagement_minv(internal, abm_engagement) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION abm_engagement_mtrans(internal, abm_engagement) IS 'support: moving-window transition of abm_rollup(abm_engagement)';
+COMMENT ON FUNCTION abm_engagement_minv(internal, abm_engagement) IS 'support: moving-window inverse transition of abm_rollup(abm_engagement) (sliding windows in linear time)';
+
 -- abm_rollup(abm_journey) and abm_rollup(abm_funnel) slide: their window
 -- forms are new (an aggregate's support functions cannot be altered).
 DROP AGGREGATE abm_rollup(abm_journey);

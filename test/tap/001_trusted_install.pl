@@ -36,7 +36,7 @@ is($node->safe_psql('marketing',
 	extra_params => [ '-U', 'analyst' ]);
 like($err, qr/ERROR:  22023: NPS score must be between 0 and 10/,
 	'abm_nps(11) raises 22023 with a clear message');
-like($err, qr/DETAIL:  score = 11\./, 'the detail names the value');
+like($err, qr/DETAIL:  The input has score = 11\./, 'the detail names the value');
 is($out, 'alive', 'the session goes on after the error');
 
 $node->stop;
