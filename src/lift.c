@@ -351,7 +351,7 @@ lift_count_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must not be negative", name),
-				 errdetail("%s = " INT64_FORMAT ".", name, n)));
+				 errdetail("The input has %s = " INT64_FORMAT ".", name, n)));
 	return n;
 }
 
@@ -372,7 +372,7 @@ abm_lift_counts(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("converted accounts must not outnumber the accounts of their group"),
-				 errdetail("treated = " INT64_FORMAT ", treated_converted = " INT64_FORMAT
+				 errdetail("The input has treated = " INT64_FORMAT ", treated_converted = " INT64_FORMAT
 						   ", control = " INT64_FORMAT ", control_converted = " INT64_FORMAT ".",
 						   n1, c1, n0, c0)));
 	if (n1 == 0 && n0 == 0)
@@ -418,7 +418,7 @@ abm_lift_means(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("means must be finite and standard deviations finite and not negative"),
-					 errdetail("%s_mean = %g, %s_sd = %g.", g == 0 ? "control" : "treated", m[g],
+					 errdetail("The input has %s_mean = %g, %s_sd = %g.", g == 0 ? "control" : "treated", m[g],
 							   g == 0 ? "control" : "treated", sd[g])));
 	}
 	conf = PG_ARGISNULL(6) ? LIFT_DEFAULT_CONFIDENCE : lift_confidence(fcinfo, 6);
