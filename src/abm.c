@@ -324,19 +324,3 @@ abm_usecs_text(int64 usecs)
 	iv.time = usecs % USECS_PER_DAY;
 	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&iv)));
 }
-
-Datum
-abm_numeric_zero(void)
-{
-	return DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
-}
-
-/* -1, 0 or 1 as num is below, at or above zero. */
-int
-abm_numeric_sign(Datum num)
-{
-	int32		cmp = DatumGetInt32(DirectFunctionCall2(numeric_cmp, num,
-														abm_numeric_zero()));
-
-	return (cmp > 0) - (cmp < 0);
-}

@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "money.h"
 #include "common/int.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"

@@ -23,7 +23,7 @@
  */
 #include "postgres.h"
 
-#include "abm.h"
+#include "money.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bswap.h"
 #include "utils/builtins.h"
@@ -332,8 +332,6 @@ abm_money_write(StringInfo buf, const AbmMoneySum *sum)
 	}
 }
 
-static void money_read_fail(AbmReader *r, const char *why);
-
 /* A numeric as its length and numeric_send's bytes. */
 void
 abm_write_numeric(StringInfo buf, Datum num)
@@ -359,10 +357,10 @@ abm_read_numeric(AbmReader *r)
 	StringInfoData si;
 
 	if (len < 4 * (int32) sizeof(int16))
-		money_read_fail(r, "A numeric value is truncated.");
+		abm_read_corrupt(r, "A numeric value is truncated.");
 	memcpy(&ndigits, bytes, sizeof(ndigits));
 	if (len != (int32) ((4 + pg_ntoh16(ndigits)) * sizeof(int16)))
-		money_read_fail(r, "A numeric value has the wrong length.");
+		abm_read_corrupt(r, "A numeric value has the wrong length.");
 	si.data = palloc(len + 1);
 	memcpy(si.data, bytes, len);
 	si.data[len] = '\0';
@@ -372,15 +370,6 @@ abm_read_numeric(AbmReader *r)
 	return DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&si),
 											   ObjectIdGetDatum(InvalidOid),
 											   Int32GetDatum(-1)));
-}
-
-static void
-money_read_fail(AbmReader *r, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid %s value", r->what),
-			 errdetail("%s", why)));
 }
 
 /*
@@ -400,25 +389,25 @@ money_read(AbmReader *r, AbmMoneySum *sum, int64 count, bool any_sign)
 	sum->dscale = abm_read_int32(r);
 	if (sum->scaled > MONEY_SCALED_LIMIT ||
 		sum->scaled < (any_sign ? -MONEY_SCALED_LIMIT : 0))
-		money_read_fail(r, "The money sum is out of range.");
+		abm_read_corrupt(r, "The money sum is out of range.");
 	if (sum->dscale < 0 || sum->dscale > NUM_DSCALE_MASK)
-		money_read_fail(r, "The display scale of the money sum is out of range.");
+		abm_read_corrupt(r, "The display scale of the money sum is out of range.");
 	/* only the inverse transition reads it, and windows stay in-process */
 	sum->dscale_count = 0;
 	sum->rest = NULL;
 	has_rest = abm_read_uint8(r);
 	if (has_rest > 1)
-		money_read_fail(r, "Unknown money sum flag.");
+		abm_read_corrupt(r, "Unknown money sum flag.");
 	if (has_rest)
 	{
 		sum->rest = abm_read_numeric(r);
 		if (!any_sign &&
 			(numeric_is_nan(sum->rest) || numeric_is_inf(sum->rest) ||
 			 abm_numeric_sign(NumericGetDatum(sum->rest)) < 0))
-			money_read_fail(r, "The side money sum is not a finite number >= 0.");
+			abm_read_corrupt(r, "The side money sum is not a finite number >= 0.");
 	}
 	if (!any_sign && count == 0 && (sum->scaled != 0 || sum->rest != NULL))
-		money_read_fail(r, "A money sum of no amount is not empty.");
+		abm_read_corrupt(r, "A money sum of no amount is not empty.");
 }
 
 void
@@ -431,4 +420,20 @@ void
 abm_money_read_any(AbmReader *r, AbmMoneySum *sum)
 {
 	money_read(r, sum, 0, true);
+}
+
+Datum
+abm_numeric_zero(void)
+{
+	return DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
+}
+
+/* -1, 0 or 1 as num is below, at or above zero. */
+int
+abm_numeric_sign(Datum num)
+{
+	int32		cmp = DatumGetInt32(DirectFunctionCall2(numeric_cmp, num,
+														abm_numeric_zero()));
+
+	return (cmp > 0) - (cmp < 0);
 }

@@ -13,6 +13,7 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "money.h"
 #include "common/int.h"
 #include "access/htup_details.h"
 #include "funcapi.h"

@@ -16,6 +16,7 @@
 #define ABM_REPORT_TOUCHES_H
 
 #include "abm.h"
+#include "money.h"
 #include "fmgr.h"
 #include "idset.h"
 #include "lib/stringinfo.h"

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "abm.h"
+#include "money.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
