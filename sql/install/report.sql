@@ -892,13 +892,11 @@ LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $report$
 DECLARE
-    -- How the report is computed.  abm_report checks its arguments first,
-    -- here, so that a bad call fails naming abm_report (the fixture test,
-    -- sql/report.sql, shows each error and where it is raised); then
+    -- How the report is computed.  abm_report checks the period;
     -- abm_report_steps, which the trend form abm_report_series shares,
-    -- checks them again, resolves the optional relations and columns (a
-    -- NOTICE names what is left out) and runs one SQL statement for the
-    -- single step [period_start, period_end):
+    -- checks the other arguments (once, for both forms), resolves the
+    -- optional relations and columns (a NOTICE names what is left out) and
+    -- runs one SQL statement for the single step [period_start, period_end):
     --   * accounts, opportunities, contacts, stages, contracts and NPS
     --     responses are each read by one scan;
     --   * touches are read by one scan too, grouped by account, through the
@@ -914,7 +912,6 @@ DECLARE
     -- monthly steps cost far less than twelve reports
     -- (docs/performance.md).  Each step of the trend equals abm_report of
     -- that step, since both run this statement.
-    acc regclass;
 BEGIN
     IF period_start IS NULL OR period_end IS NULL OR period_start >= period_end
        OR NOT isfinite(period_start) OR NOT isfinite(period_end) THEN
@@ -923,41 +920,6 @@ BEGIN
             DETAIL = format('period_start = %s, period_end = %s.',
                             coalesce(period_start::text, 'NULL'), coalesce(period_end::text, 'NULL')),
             HINT = 'Pass period_start => ''2025-01-01'', period_end => ''2026-01-01''.';
-    END IF;
-    IF half_life IS NULL OR half_life <= interval '0' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = 'half_life must be positive',
-            DETAIL = format('half_life = %s.', coalesce(half_life::text, 'NULL')),
-            HINT = 'Pass an interval greater than zero, such as ''30 days''.';
-    END IF;
-    IF grace IS NULL OR grace < interval '0' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = 'grace must not be negative',
-            DETAIL = format('grace = %s.', coalesce(grace::text, 'NULL')),
-            HINT = 'Pass the renewal grace period as an interval, such as ''30 days''.';
-    END IF;
-    IF committee_size IS NULL OR NOT committee_size >= 1 OR committee_size = 'Infinity' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = 'committee_size must be a finite number of at least 1',
-            DETAIL = format('committee_size = %s.', coalesce(committee_size::text, 'NULL')),
-            HINT = 'Pass the expected buying-committee size, such as 6.8.';
-    END IF;
-    IF lookback IS NULL OR lookback < interval '0' OR view_through_window IS NULL OR view_through_window < interval '0'
-       OR surge_recent IS NULL OR surge_recent <= interval '0' OR surge_baseline IS NULL OR surge_baseline <= interval '0' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = 'the windows of abm_report must be positive intervals',
-            DETAIL = format('lookback = %s, view_through_window = %s, surge_recent = %s, surge_baseline = %s.',
-                            coalesce(lookback::text, 'NULL'), coalesce(view_through_window::text, 'NULL'),
-                            coalesce(surge_recent::text, 'NULL'), coalesce(surge_baseline::text, 'NULL')),
-            HINT = 'Pass intervals such as ''90 days''.';
-    END IF;
-
-    acc := @extschema@.abm_report_relation(accounts, '{account_id,is_target}', 'every KPI');
-    IF acc IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = 'abm_report needs an accounts relation with columns account_id and is_target',
-            DETAIL = format('accounts = %s.', coalesce(accounts::text, 'NULL')),
-            HINT = 'Map your CRM accounts onto these columns with a view (docs/cookbook.md).';
     END IF;
     RETURN QUERY
     SELECT r.stage, r.kpi, r.value, r.unit
