@@ -182,6 +182,10 @@ SAMPLES = {
         "SELECT abm_lift(a.is_target, EXISTS (SELECT FROM abm_demo.opportunities o WHERE o.account_id = a.account_id)) FROM abm_demo.accounts a",
     'abm_lift(boolean,boolean,double precision)':
         "SELECT a.tier, (abm_lift(a.is_target, jrn.converted, 0.9)).* FROM " + JOURNEY_PATHS + " JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier",
+    'abm_lift_counts(bigint,bigint,bigint,bigint,double precision)':
+        "SELECT (abm_lift_counts(count(*) FILTER (WHERE is_target), count(*) FILTER (WHERE is_target AND tier = 1), count(*) FILTER (WHERE NOT is_target), 0)).* FROM abm_demo.accounts",
+    'abm_lift_means(bigint,double precision,double precision,bigint,double precision,double precision,double precision)':
+        "SELECT (abm_lift_means(count(*) FILTER (WHERE amount > 50000), avg(amount) FILTER (WHERE amount > 50000)::float8, stddev_samp(amount) FILTER (WHERE amount > 50000)::float8, count(*) FILTER (WHERE amount <= 50000), avg(amount) FILTER (WHERE amount <= 50000)::float8, stddev_samp(amount) FILTER (WHERE amount <= 50000)::float8, 0.9)).* FROM abm_demo.opportunities",
     # window funnel and retention (issue 6)
     'abm_window_funnel(interval,timestamp with time zone,boolean[])':
         "SELECT account_id, abm_window_funnel('30 days', occurred_at, activity = 'web_visit', activity = 'form_fill', activity = 'chat') FROM abm_demo.touches GROUP BY account_id",
