@@ -51,6 +51,15 @@ BEGIN
 END
 $$;
 
+-- A p-value as the report shows it: 4 significant digits (a p-value of
+-- 8.1e-9 is not rounded to 0).
+CREATE FUNCTION abm_report_p_value(p float8) RETURNS numeric
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN p > 0 THEN round(p::numeric, 3 - floor(log(p::numeric))::int) ELSE p::numeric END
+$$;
+
 -- The report of each step [bounds[i], bounds[i + 1]), every step as known at
 -- its own end, in one statement: one row per step and KPI.  abm_report and
 -- abm_report_series check the period and call it; it checks the rest.
@@ -674,7 +683,7 @@ FROM (
      round((kl.opp).lift::numeric, 4), 'lift', '{opp}'),
     (3, 53, 'opportunity-rate lift, lower bound of its 95 %% confidence interval', round((kl.opp).lift_low::numeric, 4), 'lift', '{opp}'),
     (3, 54, 'opportunity-rate lift, upper bound of its 95 %% confidence interval', round((kl.opp).lift_high::numeric, 4), 'lift', '{opp}'),
-    (3, 55, 'opportunity-rate lift, p-value (two-sided two-proportion z-test)', CASE WHEN (kl.opp).p_value > 0 THEN round((kl.opp).p_value::numeric, 3 - floor(log((kl.opp).p_value::numeric))::int) ELSE (kl.opp).p_value::numeric END, 'p-value', '{opp}'),
+    (3, 55, 'opportunity-rate lift, p-value (two-sided two-proportion z-test)', @extschema@.abm_report_p_value((kl.opp).p_value), 'p-value', '{opp}'),
     (4, 10, 'opportunities won in the period', k_opp.won, 'opportunities', '{opp}'),
     (4, 11, 'opportunities lost in the period', k_opp.lost, 'opportunities', '{opp}'),
     (4, 12, 'win rate (won / closed in the period)',
@@ -703,14 +712,14 @@ FROM (
      round((kl.win).lift::numeric, 4), 'lift', '{opp}'),
     (4, 62, 'win-rate lift, lower bound of its 95 %% confidence interval', round((kl.win).lift_low::numeric, 4), 'lift', '{opp}'),
     (4, 63, 'win-rate lift, upper bound of its 95 %% confidence interval', round((kl.win).lift_high::numeric, 4), 'lift', '{opp}'),
-    (4, 64, 'win-rate lift, p-value (two-sided two-proportion z-test)', CASE WHEN (kl.win).p_value > 0 THEN round((kl.win).p_value::numeric, 3 - floor(log((kl.win).p_value::numeric))::int) ELSE (kl.win).p_value::numeric END, 'p-value', '{opp}'),
+    (4, 64, 'win-rate lift, p-value (two-sided two-proportion z-test)', @extschema@.abm_report_p_value((kl.win).p_value), 'p-value', '{opp}'),
     (4, 65, 'average won deal of non-target accounts', round((kl.deal).control_rate::numeric, 2), 'money', '{opp}'),
     (4, 66, 'average-won-deal lift of target over non-target accounts (target average / non-target average - 1)',
      round((kl.deal).lift::numeric, 4), 'lift', '{opp}'),
     (4, 67, 'average-won-deal lift, lower bound of its 95 %% confidence interval', round((kl.deal).lift_low::numeric, 4), 'lift', '{opp}'),
     (4, 68, 'average-won-deal lift, upper bound of its 95 %% confidence interval', round((kl.deal).lift_high::numeric, 4), 'lift', '{opp}'),
     (4, 69, 'average-won-deal lift, p-value (normal approximation of the log ratio of the means)',
-     CASE WHEN (kl.deal).p_value > 0 THEN round((kl.deal).p_value::numeric, 3 - floor(log((kl.deal).p_value::numeric))::int) ELSE (kl.deal).p_value::numeric END, 'p-value', '{opp}'),
+     @extschema@.abm_report_p_value((kl.deal).p_value), 'p-value', '{opp}'),
     (4, 50, 'marketing influence, share of opportunities created in the period',
      round((k_touch.influenced::float8 / nullif(k_opp.created, 0)::float8)::numeric, 4), 'share', '{opp,tou}'),
     (4, 51, 'marketing influence, share of pipeline amount created in the period',
@@ -1011,6 +1020,7 @@ END
 $series$;
 
 COMMENT ON FUNCTION abm_report_has_column(regclass, name, text) IS 'support: whether a relation given to abm_report has a column (NOTICE when not)';
+COMMENT ON FUNCTION abm_report_p_value(float8) IS 'support: a p-value of the report rounded to 4 significant digits';
 COMMENT ON FUNCTION abm_report_relation(regclass, name[], text) IS 'support: the relation given to abm_report, or NULL (NOTICE) when it lacks a required column';
 COMMENT ON FUNCTION abm_report_steps(regclass, regclass, regclass, regclass, regclass, regclass, regclass, timestamptz[], interval, float8, interval, numeric, jsonb, float8, int, float8, interval, text[], float8, interval, interval, interval)
     IS 'support: the report of every step between consecutive bounds, in one statement (abm_report and abm_report_series call it)';

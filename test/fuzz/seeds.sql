@@ -473,6 +473,8 @@ INSERT INTO abm_seeds.call VALUES
     ('abm_report_has_column(regclass, name, text)',
      $q$SELECT @extschema@.abm_report_has_column('pg_catalog.pg_class', 'relname', 'a KPI'),
                @extschema@.abm_report_has_column('pg_catalog.pg_class', 'no_such_column', 'a KPI')$q$),
+    ('abm_report_p_value(double precision)',
+     'SELECT @extschema@.abm_report_p_value(0.0048849123), @extschema@.abm_report_p_value(8.1093e-9), @extschema@.abm_report_p_value(0)'),
     ('abm_report_relation(regclass, name[], text)',
      $q$SELECT @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,relkind}', 'a KPI'),
                @extschema@.abm_report_relation('pg_catalog.pg_class', '{relname,nope}', 'a KPI')$q$),
