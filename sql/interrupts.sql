@@ -66,6 +66,19 @@ INSERT INTO worst_case VALUES
     ('abm_window_funnel_times(interval,timestamp with time zone,boolean[])',
      $$SELECT count(x) FROM (SELECT abm_window_funnel_times('1 day', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', i % 3 = 0, i % 3 = 1) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),
+    -- the same over named steps
+    ('abm_window_funnel(interval,text,timestamp with time zone,text,text[])',
+     $$SELECT abm_window_funnel('1 year', 'strict_once, strict_increase', timestamptz '2025-01-01', CASE WHEN i <= 200000 THEN 'a' ELSE 'b' END, 'a', 'b', 'c')
+       FROM (SELECT generate_series(1, 400000) i) s$$),
+    ('abm_window_funnel_times(interval,text,timestamp with time zone,text,text[])',
+     $$SELECT abm_window_funnel_times('1 year', 'strict_once, strict_increase', timestamptz '2025-01-01', CASE WHEN i <= 200000 THEN 'a' ELSE 'b' END, 'a', 'b')
+       FROM (SELECT generate_series(1, 400000) i) s$$),
+    ('abm_window_funnel(interval,timestamp with time zone,text,text[])',
+     $$SELECT count(x) FROM (SELECT abm_window_funnel('1 day', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', CASE i % 3 WHEN 0 THEN 'a' WHEN 1 THEN 'b' END, 'a', 'b') OVER (ORDER BY i) x
+       FROM (SELECT generate_series(1, 200000) i) s) w$$),
+    ('abm_window_funnel_times(interval,timestamp with time zone,text,text[])',
+     $$SELECT count(x) FROM (SELECT abm_window_funnel_times('1 day', timestamptz '2025-01-01' + (i::bigint * 7919 % 100000) * interval '1 s', CASE i % 3 WHEN 0 THEN 'a' WHEN 1 THEN 'b' END, 'a', 'b') OVER (ORDER BY i) x
+       FROM (SELECT generate_series(1, 200000) i) s) w$$),
     ('abm_coverage(bigint,text,boolean)',
      $$SELECT count(x) FROM (SELECT abm_coverage(-i, 'champion', true) OVER (ORDER BY i) x
        FROM (SELECT generate_series(1, 200000) i) s) w$$),

@@ -183,7 +183,15 @@ INSERT INTO pq_cases VALUES
   (91, 'abm_path(integer,timestamp with time zone,text,boolean,boolean)', 'touches',
    'abm_path(4, occurred_at, activity, activity = ''meeting_booked'', activity = ''web_visit'')', 'a::text = b::text'),
   (92, 'abm_icp_fit(jsonb,jsonb)', 'accounts',
-   'sum(round(abm_icp_fit(attributes, ''{"criteria": [{"attribute": "region", "eq": "emea"}, {"attribute": "employees", "gte": 500, "weight": 2}]}'') * 3))', 'a = b');
+   'sum(round(abm_icp_fit(attributes, ''{"criteria": [{"attribute": "region", "eq": "emea"}, {"attribute": "employees", "gte": 500, "weight": 2}]}'') * 3))', 'a = b'),
+  (93, 'abm_window_funnel(interval,timestamp with time zone,text,text[])', 'touches',
+   'abm_window_funnel(''7 days'', occurred_at, activity, ''web_visit'', ''content_download'', ''meeting_booked'')', 'a = b'),
+  (94, 'abm_window_funnel(interval,text,timestamp with time zone,text,text[])', 'touches',
+   'abm_window_funnel(''7 days'', ''strict_order, strict_once'', occurred_at, activity, ''web_visit'', ''email_open'', ''web_visit'')', 'a = b'),
+  (95, 'abm_window_funnel_times(interval,timestamp with time zone,text,text[])', 'touches',
+   'abm_window_funnel_times(''7 days'', occurred_at, activity, ''web_visit'', ''content_download'', ''meeting_booked'')', 'a = b'),
+  (96, 'abm_window_funnel_times(interval,text,timestamp with time zone,text,text[])', 'touches',
+   'abm_window_funnel_times(''1 day'', ''strict_increase, strict_once'', occurred_at, activity, ''email_open'', ''email_click'', ''web_visit'')', 'a = b');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case

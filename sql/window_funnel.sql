@@ -279,3 +279,101 @@ FROM (VALUES (now(), ARRAY[true]), (now(), ARRAY[true, false])) v(ts, st);
 SELECT abm_window_funnel('1 day', 'infinity'::timestamptz, true);
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'session still alive' AS status;
+
+-- Named steps: abm_window_funnel(window, [mode,] ts, event, VARIADIC names)
+-- is the condition form with event = name_k as step k.
+-- by hand (the reference's example): user 1 view 10:00, help 10:10,
+-- cart 10:20, purchase 10:50 -> 3, strict_order 1 (help breaks the chain);
+-- user 2 view 09:00, cart 11:00 (2 h > 1 h) -> 1 in both
+SELECT user_id,
+       abm_window_funnel('1 hour', ts, event, 'view', 'cart', 'purchase') AS level,
+       CASE user_id WHEN 1 THEN 3 ELSE 1 END AS expected_level,
+       abm_window_funnel('1 hour', 'strict_order', ts, event, 'view', 'cart', 'purchase') AS strict_level,
+       1 AS expected_strict,
+       abm_window_funnel_times('1 hour', ts, event, 'view', 'cart', 'purchase') AS times
+FROM (VALUES (1, '2025-01-01 10:00+00'::timestamptz, 'view'), (1, '2025-01-01 10:10+00', 'help'),
+             (1, '2025-01-01 10:20+00', 'cart'), (1, '2025-01-01 10:50+00', 'purchase'),
+             (2, '2025-01-01 09:00+00', 'view'), (2, '2025-01-01 11:00+00', 'cart')) e(user_id, ts, event)
+GROUP BY user_id ORDER BY user_id;
+-- a repeated name is two steps (a a b: the second a is step 2); a NULL
+-- name matches no row; a NULL event matches no step but still breaks a
+-- strict_order chain; names compare bytes ('A' is not 'a')
+-- by hand: a@1 a@2 b@3 -> steps a, a, b: 3; steps a, NULL, b: 1;
+-- a@1 NULL@2 b@3 under strict_order with steps a, b: 1 (default: 2);
+-- 'A'@1 b@2 with steps a, b: 0
+SELECT abm_window_funnel('1 day', to_timestamp(t), e, 'a', 'a', 'b') AS repeated, 3 AS expected_repeated,
+       abm_window_funnel('1 day', to_timestamp(t), e, 'a', NULL, 'b') AS null_name, 1 AS expected_null_name
+FROM (VALUES (1, 'a'), (2, 'a'), (3, 'b')) v(t, e);
+SELECT abm_window_funnel('1 day', to_timestamp(t), e, 'a', 'b') AS plain, 2 AS expected_plain,
+       abm_window_funnel('1 day', 'strict_order', to_timestamp(t), e, 'a', 'b') AS strict, 1 AS expected_strict
+FROM (VALUES (1, 'a'), (2, NULL), (3, 'b')) v(t, e);
+SELECT abm_window_funnel('1 day', to_timestamp(t), e, 'a', 'b') AS case_sensitive, 0 AS expected
+FROM (VALUES (1, 'A'), (2, 'b')) v(t, e);
+
+-- against the condition form on generated data (NULL events, repeated
+-- names, a NULL name), every mode, level and times, group by group; the
+-- names come once as constants and once from a column (checked per row)
+CREATE TABLE wf_names AS
+SELECT i % 300 AS g,
+       '2024-01-01'::timestamptz + (abs(hashint4(i)) % 20000) * interval '1 minute' AS ts,
+       CASE WHEN i % 41 = 0 THEN NULL ELSE (ARRAY['a','b','c','x','A'])[1 + abs(hashint4(7 * i + 3)) % 5] END AS e
+FROM generate_series(1, 30000) i;
+CREATE TABLE wf_modes (mode text);
+INSERT INTO wf_modes VALUES (''), ('strict_deduplication'), ('strict_order'), ('strict_increase'),
+  ('strict_once'), ('strict_order, allow_reentry'), ('strict_deduplication, strict_increase, strict_once'),
+  ('strict_order, strict_deduplication, strict_once, allow_reentry, strict_increase');
+SELECT m.mode,
+       count(*) FILTER (WHERE n.lvl IS DISTINCT FROM c.lvl OR n.lvl_col IS DISTINCT FROM c.lvl) AS level_differs,
+       count(*) FILTER (WHERE n.times IS DISTINCT FROM c.times OR n.times3 IS DISTINCT FROM c.times3) AS times_differ,
+       count(DISTINCT c.lvl) AS levels_seen
+FROM wf_modes m
+CROSS JOIN LATERAL (
+    SELECT g, abm_window_funnel('6 hours', m.mode, ts, e, 'a', 'b', 'a', 'c', 'x') AS lvl,
+           abm_window_funnel('6 hours', m.mode, ts, e, VARIADIC s.names) AS lvl_col,
+           abm_window_funnel_times('6 hours', m.mode, ts, e, 'a', 'b', 'a', 'c', 'x') AS times,
+           abm_window_funnel_times('6 hours', m.mode, ts, e, 'b', NULL, 'c') AS times3
+    FROM wf_names, (SELECT ARRAY['a', 'b', 'a', 'c', 'x'] AS names) s GROUP BY g) n
+JOIN LATERAL (
+    SELECT g, abm_window_funnel('6 hours', m.mode, ts, e = 'a', e = 'b', e = 'a', e = 'c', e = 'x') AS lvl,
+           abm_window_funnel_times('6 hours', m.mode, ts, e = 'a', e = 'b', e = 'a', e = 'c', e = 'x') AS times,
+           abm_window_funnel_times('6 hours', m.mode, ts, e = 'b', e = NULL, e = 'c') AS times3
+    FROM wf_names GROUP BY g) c USING (g)
+GROUP BY m.mode ORDER BY m.mode;
+-- the forms without a mode
+SELECT count(*) FILTER (WHERE n.lvl <> c.lvl OR n.times IS DISTINCT FROM c.times) AS groups_differing
+FROM (SELECT g, abm_window_funnel('6 hours', ts, e, 'a', 'b', 'c') AS lvl,
+             abm_window_funnel_times('6 hours', ts, e, 'a', 'b', 'c') AS times FROM wf_names GROUP BY g) n
+JOIN (SELECT g, abm_window_funnel('6 hours', ts, e = 'a', e = 'b', e = 'c') AS lvl,
+             abm_window_funnel_times('6 hours', ts, e = 'a', e = 'b', e = 'c') AS times FROM wf_names GROUP BY g) c
+USING (g);
+-- as a window function, row by row equal to the condition form
+SELECT count(*) FILTER (WHERE n IS DISTINCT FROM c) AS rows_differing, count(*) AS rows
+FROM (SELECT abm_window_funnel('6 hours', ts, e, 'a', 'b', 'c') OVER w AS n,
+             abm_window_funnel('6 hours', ts, e = 'a', e = 'b', e = 'c') OVER w AS c
+      FROM wf_names WHERE g < 5 WINDOW w AS (PARTITION BY g ORDER BY ts, e)) s;
+-- empty input and NULLs: no rows gives 0 and {}; rows with a NULL window,
+-- timestamp or name list are skipped
+SELECT abm_window_funnel('1 day', ts, e, 'a') AS empty_level,
+       abm_window_funnel_times('1 day', ts, e, 'a') AS empty_times
+FROM (VALUES (now(), 'a')) v(ts, e) WHERE false;
+SELECT abm_window_funnel('1 day', ts, e, VARIADIC st) AS null_list_skipped, 1 AS expected
+FROM (VALUES ('2024-01-01'::timestamptz, 'a', NULL::text[]), ('2024-01-02', 'a', ARRAY['a', 'b'])) v(ts, e, st);
+SELECT abm_window_funnel(w, ts, e, 'a') AS null_window_skipped, abm_window_funnel('1 day', ts, e, 'a') AS null_ts_skipped
+FROM (VALUES (NULL::interval, NULL::timestamptz, 'a')) v(w, ts, e);
+
+-- bad input: clear errors, and the session goes on
+SELECT abm_window_funnel('1 day', now(), 'a', VARIADIC '{}'::text[]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', now(), 'a', VARIADIC array_fill('a'::text, ARRAY[33]));
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', ts, e, VARIADIC st)
+FROM (VALUES (1, now(), 'a', ARRAY['a', 'b']), (2, now(), 'b', ARRAY['a', 'c'])) v(i, ts, e, st);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', 'strict_order', ts, e, 'a')
+FROM (VALUES ('infinity'::timestamptz, 'a')) v(ts, e);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('-1 day', now(), 'a', 'a');
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_window_funnel('1 day', 'sideways', now(), 'a', 'a');
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'session still alive' AS status;

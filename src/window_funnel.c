@@ -38,6 +38,7 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "stepnames.h"
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bitutils.h"
@@ -46,6 +47,8 @@
 
 PG_FUNCTION_INFO_V1(abm_window_funnel_trans);
 PG_FUNCTION_INFO_V1(abm_window_funnel_mode_trans);
+PG_FUNCTION_INFO_V1(abm_window_funnel_names_trans);
+PG_FUNCTION_INFO_V1(abm_window_funnel_names_mode_trans);
 PG_FUNCTION_INFO_V1(abm_window_funnel_combine);
 PG_FUNCTION_INFO_V1(abm_window_funnel_serial);
 PG_FUNCTION_INFO_V1(abm_window_funnel_deserial);
@@ -103,6 +106,7 @@ typedef struct WfState
 	int32		capacity;
 	WfEvent    *events;
 	text	   *mode_arg;		/* the mode as the first row passed it, or NULL */
+	AbmStepNames *names;		/* the steps as event names, or NULL */
 } WfState;
 
 /* The outcome of a walk: the level reached and the rows of its chain. */
@@ -169,7 +173,7 @@ wf_check_steps(int nsteps)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a window funnel takes 1 to %d steps", WF_MAX_STEPS),
 				 errdetail("The input has steps = %d.", nsteps),
-				 errhint("Pass between 1 and %d step conditions.", WF_MAX_STEPS)));
+				 errhint("Pass between 1 and %d steps.", WF_MAX_STEPS)));
 }
 
 static void
@@ -236,31 +240,37 @@ wf_check_params(const WfState *state, int64 window, text *mode)
 }
 
 /*
- * Shared transition: arguments are (state, window, [mode,] ts, steps).
- * Rows with a NULL window, mode, timestamp or step array are skipped; NULL
- * step conditions count as false, as in ClickHouse.
+ * Shared transition: arguments are (state, window, [mode,] ts, steps) or,
+ * with named steps, (state, window, [mode,] ts, event, step names).  Rows
+ * with a NULL window, mode, timestamp or step array are skipped; NULL step
+ * conditions count as false, as in ClickHouse, and so do a NULL event and a
+ * NULL step name.
  */
 static Datum
-wf_trans(FunctionCallInfo fcinfo, int mode_arg)
+wf_trans(FunctionCallInfo fcinfo, int mode_arg, bool named)
 {
 	MemoryContext ctx = abm_agg_context(fcinfo, "abm_window_funnel_trans");
 	WfState    *state = PG_ARGISNULL(0) ? NULL : (WfState *) PG_GETARG_POINTER(0);
 	int			ts_arg = mode_arg + 1;
-	int			nsteps;
+	int			steps_arg = named ? ts_arg + 2 : ts_arg + 1;
+	int			nsteps = 0;
 	TimestampTz ts;
-	uint32		mask;
+	uint32		mask = 0;
 	int64		window;
 	text	   *mode;
 
 	if (PG_ARGISNULL(1) || (mode_arg > 1 && PG_ARGISNULL(mode_arg)) ||
-		PG_ARGISNULL(ts_arg) || PG_ARGISNULL(ts_arg + 1))
+		PG_ARGISNULL(ts_arg) || PG_ARGISNULL(steps_arg))
 	{
 		if (state == NULL)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(state);
 	}
 
-	mask = abm_bool_array_mask(PG_GETARG_DATUM(ts_arg + 1), &nsteps);
+	if (named)
+		nsteps = state != NULL ? state->nsteps : abm_step_names_count(fcinfo, steps_arg);
+	else
+		mask = abm_bool_array_mask(PG_GETARG_DATUM(steps_arg), &nsteps);
 	ts = PG_GETARG_TIMESTAMPTZ(ts_arg);
 	window = abm_interval_usecs(PG_GETARG_INTERVAL_P(1), "window", false);
 	mode = mode_arg > 1 ? PG_GETARG_TEXT_PP(mode_arg) : NULL;
@@ -287,10 +297,14 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 			SET_VARSIZE(state->mode_arg, VARSIZE_ANY_EXHDR(mode) + VARHDRSZ);
 			memcpy(VARDATA(state->mode_arg), VARDATA_ANY(mode), VARSIZE_ANY_EXHDR(mode));
 		}
+		if (named)
+			state->names = abm_step_names_new(fcinfo, steps_arg, ctx);
 	}
 	else
 	{
-		if (nsteps != state->nsteps)
+		if (named)
+			abm_step_names_check(state->names, fcinfo, steps_arg, "a window funnel");
+		else if (nsteps != state->nsteps)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("every row of a window funnel must have the same number of steps"),
@@ -300,6 +314,13 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 
 	abm_check_finite(ts, "timestamps of abm_window_funnel", NULL);
 
+	if (named && !PG_ARGISNULL(ts_arg + 1))
+	{
+		text	   *event = PG_GETARG_TEXT_PP(ts_arg + 1);
+
+		mask = (uint32) abm_step_names_mask(state->names, VARDATA_ANY(event),
+											VARSIZE_ANY_EXHDR(event));
+	}
 	if (mask != 0 || (state->modes & WF_STRICT_ORDER))
 		wf_append(state, ctx, ts, mask);
 	PG_RETURN_POINTER(state);
@@ -308,13 +329,25 @@ wf_trans(FunctionCallInfo fcinfo, int mode_arg)
 Datum
 abm_window_funnel_trans(PG_FUNCTION_ARGS)
 {
-	return wf_trans(fcinfo, 1);
+	return wf_trans(fcinfo, 1, false);
 }
 
 Datum
 abm_window_funnel_mode_trans(PG_FUNCTION_ARGS)
 {
-	return wf_trans(fcinfo, 2);
+	return wf_trans(fcinfo, 2, false);
+}
+
+Datum
+abm_window_funnel_names_trans(PG_FUNCTION_ARGS)
+{
+	return wf_trans(fcinfo, 1, true);
+}
+
+Datum
+abm_window_funnel_names_mode_trans(PG_FUNCTION_ARGS)
+{
+	return wf_trans(fcinfo, 2, true);
 }
 
 Datum

@@ -31,6 +31,9 @@ DROP AGGREGATE abm_rollup(abm_journey);
 DROP AGGREGATE abm_rollup(abm_funnel);
 -- @include sql/install/slide.sql
 
+-- Window funnels over named steps: new.
+-- @include sql/install/window_funnel_names.sql
+
 -- Sequences (ClickHouse's sequenceMatch, sequenceCount, sequenceMatchEvents,
 -- sequenceNextNode) and journey paths: new.
 -- @include sql/install/sequence.sql

@@ -72,6 +72,24 @@ SELECT account_id,
                          activity = 'webinar_attended', activity = 'meeting_booked')
 FROM bench.programme GROUP BY account_id;
 
+-- The same funnels with the steps as event names: one lookup per row, no
+-- array of conditions built per row.
+-- workload: programme: abm_window_funnel named steps, 4 steps, 7 days
+-- against: programme floor: count(*) grouped by account
+-- bar: <= 2
+SELECT account_id,
+       abm_window_funnel('7 days', occurred_at, activity, 'web_visit', 'content_download',
+                         'webinar_attended', 'meeting_booked')
+FROM bench.programme GROUP BY account_id;
+
+-- workload: programme: abm_window_funnel named steps vs plain SQL
+-- against: programme: plain SQL window funnel 4 steps, 7-day window, grouped by account
+-- bar: >= 5
+SELECT account_id,
+       abm_window_funnel('7 days', occurred_at, activity, 'web_visit', 'content_download',
+                         'webinar_attended', 'meeting_booked')
+FROM bench.programme GROUP BY account_id;
+
 -- The 90-day dashboard of engagement.sql (score, touches, six activity
 -- counts, distinct contacts, last touch per account) on the programme.
 -- workload: programme: 90-day dashboard from raw touches, plain SQL

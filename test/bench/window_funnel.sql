@@ -42,3 +42,10 @@ SELECT account_id,
        abm_window_funnel('7 days', occurred_at, activity = 'web_visit', activity = 'content_download',
                          activity = 'webinar_attended', activity = 'meeting_booked')
 FROM bench.touches GROUP BY account_id;
+
+-- workload: abm_window_funnel named steps, 4 steps, 7-day window, grouped by account
+-- against: floor
+SELECT account_id,
+       abm_window_funnel('7 days', occurred_at, activity, 'web_visit', 'content_download',
+                         'webinar_attended', 'meeting_booked')
+FROM bench.touches GROUP BY account_id;

@@ -227,6 +227,18 @@ LATERAL (VALUES
     ($q$SELECT interval '2 days', @mode@ '2026-01-01 00:00+00'::timestamptz + i * interval '5 hours',
         ARRAY[i % 4 = 0, i % 4 = 1, i % 4 = 2, i % 4 = 3, i % 9 = 0] FROM pg_catalog.generate_series(1, 120) i$q$)) b(q);
 
+INSERT INTO abm_seeds.agg_input
+SELECT a, replace(q, '@mode@', m) FROM (VALUES
+    ('abm_window_funnel(interval, timestamp with time zone, text, text[])', ''),
+    ('abm_window_funnel(interval, text, timestamp with time zone, text, text[])', $q$'strict_order', $q$),
+    ('abm_window_funnel_times(interval, timestamp with time zone, text, text[])', ''),
+    ('abm_window_funnel_times(interval, text, timestamp with time zone, text, text[])', $q$'strict_deduplication,strict_increase', $q$)) a(a, m),
+LATERAL (VALUES
+    ($q$SELECT interval '7 days', @mode@ t, e, ARRAY['visit', 'form', 'meeting', 'visit'] FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 'visit'),
+        ('2026-01-02 00:00+00', 'form'), ('2026-01-02 00:00+00', 'form'), ('2026-01-05 00:00+00', NULL), ('2026-01-20 00:00+00', 'meeting'), (NULL, 'visit')) v(t, e)$q$),
+    ($q$SELECT interval '2 days', @mode@ '2026-01-01 00:00+00'::timestamptz + i * interval '5 hours',
+        (ARRAY['a', 'b', 'c', 'd', 'e'])[1 + i % 5], ARRAY['a', 'b', NULL, 'c', 'd'] FROM pg_catalog.generate_series(1, 120) i$q$)) b(q);
+
 INSERT INTO abm_seeds.call
 SELECT f, 'WITH j(v) AS (SELECT ' || (SELECT expr FROM abm_seeds.type_value WHERE type_name = 'abm_journey' LIMIT 1) || ') ' || q
 FROM (VALUES

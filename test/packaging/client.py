@@ -195,6 +195,14 @@ SAMPLES = {
         "SELECT account_id, abm_window_funnel_times('30 days', occurred_at, activity = 'web_visit', activity = 'form_fill', activity = 'chat') FROM abm_demo.touches GROUP BY account_id",
     'abm_window_funnel_times(interval,text,timestamp with time zone,boolean[])':
         "SELECT account_id, abm_window_funnel_times('30 days', 'strict_deduplication', occurred_at, activity = 'web_visit', activity = 'form_fill') FROM abm_demo.touches GROUP BY account_id",
+    'abm_window_funnel(interval,timestamp with time zone,text,text[])':
+        "SELECT account_id, abm_window_funnel('30 days', occurred_at, activity, 'web_visit', 'form_fill', 'chat') FROM abm_demo.touches GROUP BY account_id",
+    'abm_window_funnel(interval,text,timestamp with time zone,text,text[])':
+        "SELECT account_id, abm_window_funnel('30 days', 'strict_order', occurred_at, activity, 'web_visit', 'form_fill') FROM abm_demo.touches GROUP BY account_id",
+    'abm_window_funnel_times(interval,timestamp with time zone,text,text[])':
+        "SELECT account_id, abm_window_funnel_times('30 days', occurred_at, activity, 'web_visit', 'form_fill', 'chat') FROM abm_demo.touches GROUP BY account_id",
+    'abm_window_funnel_times(interval,text,timestamp with time zone,text,text[])':
+        "SELECT account_id, abm_window_funnel_times('30 days', 'strict_deduplication', occurred_at, activity, 'web_visit', 'form_fill') FROM abm_demo.touches GROUP BY account_id",
     'abm_retention(boolean[])':
         "SELECT account_id, abm_retention(occurred_at < now() - interval '30 days', occurred_at >= now() - interval '30 days') FROM abm_demo.touches GROUP BY account_id",
     # sequences and paths (issue 20)
