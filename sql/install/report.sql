@@ -147,6 +147,16 @@ DECLARE
     c_won_n bigint[];
     c_won_mean float8[];
     c_won_sd float8[];
+    -- the first win of target accounts in each step, and their opportunities
+    -- created in the steps, for the pass
+    w_ids bigint[];
+    w_ids_text text[];
+    w_at timestamptz[];
+    n_ids bigint[];
+    n_ids_text text[];
+    n_created timestamptz[];
+    n_since timestamptz[];
+    n_amounts numeric[];
 BEGIN
     IF bounds IS NULL OR cardinality(bounds) < 2 OR cardinality(bounds) > 1001
        OR array_position(bounds, NULL) IS NOT NULL THEN
@@ -300,7 +310,10 @@ BEGIN
     -- end, $19 to $22 the target accounts (ids, tiers, fits) and the total
     -- addressable market, $23 to $27 their opportunities, $28 and $29 the
     -- ids of both as text when they are not of an integer type (%11$s and
-    -- %12$s name the arrays of ids, %13$s casts one back).  Contract dates
+    -- %12$s name the arrays of ids, %13$s casts one back), $30 to $36 the
+    -- other accounts' counts for the lift rows, $37 to $44 the first wins
+    -- and the new opportunities of target accounts (%14$s and %15$s name
+    -- their arrays of ids).  Contract dates
     -- are compared with the steps' dates (st.s::date, st.e::date).
     q := format($q$
 WITH st AS NOT MATERIALIZED (
@@ -310,11 +323,11 @@ WITH st AS NOT MATERIALIZED (
 -- The target accounts, one row per row of accounts (read by the first
 -- statement: $19 ids, $20 tiers, $21 ICP fits), and the opportunities of
 -- target accounts created before the end of the last step ($23 to $27).
--- Not materialized: the pass below reads them in its parallel workers.
+-- t is not materialized: the pass below reads it in its parallel workers.
 t AS NOT MATERIALIZED (
     SELECT t.account_id%13$s AS account_id, t.tier, t.fit
     FROM unnest(%11$s, $20::int[], $21::float8[]) AS t(account_id, tier, fit)
-), o_all AS NOT MATERIALIZED (
+), o_all AS MATERIALIZED (
     SELECT o.account_id%13$s AS account_id, o.created_at, o.closed_at, o.amount, o.is_won
     FROM unnest(%12$s, $24::timestamptz[], $25::timestamptz[], $26::numeric[], $27::bool[])
         AS o(account_id, created_at, closed_at, amount, is_won)
@@ -339,20 +352,26 @@ won_first AS NOT MATERIALIZED (
 ),
 -- What the pass over the touches needs of each target account: how many
 -- rows it has in accounts (the touches of an account listed twice count
--- twice), its first win in each step, and its opportunities created in the
--- steps.  Grouped by account, which also tells the planner that the
--- accounts are distinct, so that it hashes them rather than the touches.
+-- twice), its first win in each step ($39, 'infinity' for none, nsteps per
+-- account of %14$s) and its opportunities created in the steps (%15$s, $42
+-- to $44), both read by the first statement.  Grouped by account, which
+-- also tells the planner that the accounts are distinct, so that it hashes
+-- them rather than the touches.  Each parallel worker builds it: it reads
+-- small arrays, not the opportunities.
 acct_in AS (
     SELECT t.account_id, count(*)::int AS copies, min(w.won_at) AS won_at,
            min(n.created) AS created, min(n.since) AS since, min(n.amounts) AS amounts
     FROM t
-    LEFT JOIN (SELECT a.account_id, array_agg(w.won_at ORDER BY st.step) AS won_at
-               FROM (SELECT DISTINCT account_id FROM won_first) a CROSS JOIN st
-                    LEFT JOIN won_first w ON w.account_id = a.account_id AND w.step = st.step
-               GROUP BY a.account_id) w USING (account_id)
-    LEFT JOIN (SELECT account_id, array_agg(created_at) AS created, array_agg(created_at - $5) AS since,
-                      array_agg(amount) AS amounts
-               FROM o_all WHERE created_at >= $1 GROUP BY account_id) n USING (account_id)
+    LEFT JOIN (SELECT w.account_id%13$s AS account_id,
+                      pg_catalog.array_replace($39[(w.i - 1) * (pg_catalog.cardinality($16) - 1) + 1
+                                                   : w.i * (pg_catalog.cardinality($16) - 1)],
+                                               'infinity'::timestamptz, NULL) AS won_at
+               FROM unnest(%14$s) WITH ORDINALITY AS w(account_id, i)) w USING (account_id)
+    LEFT JOIN (SELECT n.account_id%13$s AS account_id, array_agg(n.created) AS created, array_agg(n.since) AS since,
+                      array_agg(n.amount) AS amounts
+               FROM unnest(%15$s, $42::timestamptz[], $43::timestamptz[], $44::numeric[])
+                   AS n(account_id, created, since, amount)
+               GROUP BY 1) n USING (account_id)
     GROUP BY t.account_id
 ),
 -- The touches of target accounts before the end of the last step, one pass
@@ -781,7 +800,9 @@ $q$,
             CASE WHEN nps IS NOT NULL THEN 'nps' END], NULL),
         CASE WHEN id_int THEN '$19::bigint[]' ELSE '$28::text[]' END,
         CASE WHEN id_int THEN '$23::bigint[]' ELSE '$29::text[]' END,
-        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
+        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END,
+        CASE WHEN id_int THEN '$37::bigint[]' ELSE '$38::text[]' END,
+        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$41::text[]' END);
 
     -- The accounts and the opportunities, each read once, here: the main
     -- statement takes the target accounts and their opportunities as
@@ -856,6 +877,45 @@ $q$,
                         c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd
             USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds;
     END IF;
+    -- What the pass needs of the target accounts' opportunities, computed
+    -- once here rather than in each parallel worker: per account with a
+    -- win, its first win in each step (one element per step, 'infinity'
+    -- for none; the accounts in order, their steps in order), and the
+    -- opportunities created in the steps with the start of each one's
+    -- look-back window (created_at - lookback, in the session's time zone).
+    q2 := format($p$
+        WITH o AS MATERIALIZED (
+            SELECT u.account_id%2$s AS account_id, u.created_at, u.closed_at, u.amount, u.is_won
+            FROM unnest($1, $2, $3, $4, $5) AS u(account_id, created_at, closed_at, amount, is_won)
+        ), st AS (
+            SELECT i, $6[i] AS s, $6[i + 1] AS e FROM generate_series(1, cardinality($6) - 1) i
+        ), w AS (
+            SELECT o.account_id, st.i, min(o.closed_at) AS won_at
+            FROM o JOIN st ON o.is_won AND o.closed_at >= st.s AND o.closed_at < st.e AND o.created_at < st.e
+            GROUP BY o.account_id, st.i
+        ), wa AS (
+            SELECT a.account_id, array_agg(coalesce(w.won_at, 'infinity') ORDER BY st.i) AS won_at
+            FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN st
+                 LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i
+            GROUP BY a.account_id
+        )
+        SELECT x.ids, x.won_at, y.ids, y.created, y.since, y.amounts
+        FROM (SELECT coalesce(array_agg(wa.account_id%1$s ORDER BY wa.account_id), '{}') AS ids,
+                     coalesce((SELECT array_agg(u.at ORDER BY v.account_id, u.k)
+                               FROM wa v CROSS JOIN unnest(v.won_at) WITH ORDINALITY AS u(at, k)), '{}') AS won_at
+              FROM wa) x,
+             (SELECT coalesce(array_agg(o.account_id%1$s), '{}') AS ids, coalesce(array_agg(o.created_at), '{}') AS created,
+                     coalesce(array_agg(o.created_at - $7), '{}') AS since, coalesce(array_agg(o.amount), '{}') AS amounts
+              FROM o WHERE o.created_at >= $6[1]) y$p$,
+        CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
+        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
+    IF id_int THEN
+        EXECUTE q2 INTO w_ids, w_at, n_ids, n_created, n_since, n_amounts
+            USING o_accounts, o_created, o_closed, o_amounts, o_won, bounds, lookback;
+    ELSE
+        EXECUTE q2 INTO w_ids_text, w_at, n_ids_text, n_created, n_since, n_amounts
+            USING o_accounts_text, o_created, o_closed, o_amounts, o_won, bounds, lookback;
+    END IF;
     -- the window starts, in the session's time zone as timestamptz - interval
     -- computes them (the aggregate takes them ready, so it is immutable)
     vt_since := ARRAY(SELECT b - view_through_window
@@ -868,7 +928,8 @@ $q$,
               view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
               t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
               t_ids_text, o_accounts_text,
-              c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd;
+              c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
+              w_ids, w_ids_text, w_at, n_ids, n_ids_text, n_created, n_since, n_amounts;
 END
 $report$;
 
