@@ -147,16 +147,6 @@ DECLARE
     c_won_n bigint[];
     c_won_mean float8[];
     c_won_sd float8[];
-    -- the first win of target accounts in each step, and their opportunities
-    -- created in the steps, for the pass
-    w_ids bigint[];
-    w_ids_text text[];
-    w_at timestamptz[];
-    n_ids bigint[];
-    n_ids_text text[];
-    n_created timestamptz[];
-    n_since timestamptz[];
-    n_amounts numeric[];
 BEGIN
     IF bounds IS NULL OR cardinality(bounds) < 2 OR cardinality(bounds) > 1001
        OR array_position(bounds, NULL) IS NOT NULL THEN
@@ -877,59 +867,74 @@ $q$,
                         c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd
             USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds;
     END IF;
-    -- What the pass needs of the target accounts' opportunities, computed
-    -- once here rather than in each parallel worker: per account with a
-    -- win, its first win in each step (one element per step, 'infinity'
-    -- for none; the accounts in order, their steps in order), and the
-    -- opportunities created in the steps with the start of each one's
-    -- look-back window (created_at - lookback, in the session's time zone).
-    q2 := format($p$
-        WITH o AS MATERIALIZED (
-            SELECT u.account_id%2$s AS account_id, u.created_at, u.closed_at, u.amount, u.is_won
-            FROM unnest($1, $2, $3, $4, $5) AS u(account_id, created_at, closed_at, amount, is_won)
-        ), st AS (
-            SELECT i, $6[i] AS s, $6[i + 1] AS e FROM generate_series(1, cardinality($6) - 1) i
-        ), w AS (
-            SELECT o.account_id, st.i, min(o.closed_at) AS won_at
-            FROM o JOIN st ON o.is_won AND o.closed_at >= st.s AND o.closed_at < st.e AND o.created_at < st.e
-            GROUP BY o.account_id, st.i
-        ), wa AS (
-            SELECT a.account_id, array_agg(coalesce(w.won_at, 'infinity') ORDER BY st.i) AS won_at
-            FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN st
-                 LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i
-            GROUP BY a.account_id
-        )
-        SELECT x.ids, x.won_at, y.ids, y.created, y.since, y.amounts
-        FROM (SELECT coalesce(array_agg(wa.account_id%1$s ORDER BY wa.account_id), '{}') AS ids,
-                     coalesce((SELECT array_agg(u.at ORDER BY v.account_id, u.k)
-                               FROM wa v CROSS JOIN unnest(v.won_at) WITH ORDINALITY AS u(at, k)), '{}') AS won_at
-              FROM wa) x,
-             (SELECT coalesce(array_agg(o.account_id%1$s), '{}') AS ids, coalesce(array_agg(o.created_at), '{}') AS created,
-                     coalesce(array_agg(o.created_at - $7), '{}') AS since, coalesce(array_agg(o.amount), '{}') AS amounts
-              FROM o WHERE o.created_at >= $6[1]) y$p$,
-        CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
-        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
-    IF id_int THEN
-        EXECUTE q2 INTO w_ids, w_at, n_ids, n_created, n_since, n_amounts
-            USING o_accounts, o_created, o_closed, o_amounts, o_won, bounds, lookback;
-    ELSE
-        EXECUTE q2 INTO w_ids_text, w_at, n_ids_text, n_created, n_since, n_amounts
-            USING o_accounts_text, o_created, o_closed, o_amounts, o_won, bounds, lookback;
-    END IF;
-    -- the window starts, in the session's time zone as timestamptz - interval
-    -- computes them (the aggregate takes them ready, so it is immutable)
-    vt_since := ARRAY(SELECT b - view_through_window
-                      FROM unnest(bounds[1:cardinality(bounds) - 1]) WITH ORDINALITY u(b, i) ORDER BY i);
-    surge_since := ARRAY(SELECT b - surge_recent - surge_baseline
-                         FROM unnest(bounds[2:cardinality(bounds)]) WITH ORDINALITY u(b, i) ORDER BY i);
-    RETURN QUERY EXECUTE q
-        USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
-              mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
-              view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
-              t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
-              t_ids_text, o_accounts_text,
-              c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
-              w_ids, w_ids_text, w_at, n_ids, n_ids_text, n_created, n_since, n_amounts;
+    -- (a block of its own: the line numbers above, which error contexts
+    -- show, stay as they were)
+    DECLARE
+        -- the first win of target accounts in each step, and their
+        -- opportunities created in the steps, for the pass
+        w_ids bigint[];
+        w_ids_text text[];
+        w_at timestamptz[];
+        n_ids bigint[];
+        n_ids_text text[];
+        n_created timestamptz[];
+        n_since timestamptz[];
+        n_amounts numeric[];
+    BEGIN
+        -- What the pass needs of the target accounts' opportunities, computed
+        -- once here rather than in each parallel worker: per account with a
+        -- win, its first win in each step (one element per step, 'infinity'
+        -- for none; the accounts in order, their steps in order), and the
+        -- opportunities created in the steps with the start of each one's
+        -- look-back window (created_at - lookback, in the session's time zone).
+        q2 := format($p$
+            WITH o AS MATERIALIZED (
+                SELECT u.account_id%2$s AS account_id, u.created_at, u.closed_at, u.amount, u.is_won
+                FROM unnest($1, $2, $3, $4, $5) AS u(account_id, created_at, closed_at, amount, is_won)
+            ), st AS (
+                SELECT i, $6[i] AS s, $6[i + 1] AS e FROM generate_series(1, cardinality($6) - 1) i
+            ), w AS (
+                SELECT o.account_id, st.i, min(o.closed_at) AS won_at
+                FROM o JOIN st ON o.is_won AND o.closed_at >= st.s AND o.closed_at < st.e AND o.created_at < st.e
+                GROUP BY o.account_id, st.i
+            ), wa AS (
+                SELECT a.account_id, array_agg(coalesce(w.won_at, 'infinity') ORDER BY st.i) AS won_at
+                FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN st
+                     LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i
+                GROUP BY a.account_id
+            )
+            SELECT x.ids, x.won_at, y.ids, y.created, y.since, y.amounts
+            FROM (SELECT coalesce(array_agg(wa.account_id%1$s ORDER BY wa.account_id), '{}') AS ids,
+                         coalesce((SELECT array_agg(u.at ORDER BY v.account_id, u.k)
+                                   FROM wa v CROSS JOIN unnest(v.won_at) WITH ORDINALITY AS u(at, k)), '{}') AS won_at
+                  FROM wa) x,
+                 (SELECT coalesce(array_agg(o.account_id%1$s), '{}') AS ids, coalesce(array_agg(o.created_at), '{}') AS created,
+                         coalesce(array_agg(o.created_at - $7), '{}') AS since, coalesce(array_agg(o.amount), '{}') AS amounts
+                  FROM o WHERE o.created_at >= $6[1]) y$p$,
+            CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
+            CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
+        IF id_int THEN
+            EXECUTE q2 INTO w_ids, w_at, n_ids, n_created, n_since, n_amounts
+                USING o_accounts, o_created, o_closed, o_amounts, o_won, bounds, lookback;
+        ELSE
+            EXECUTE q2 INTO w_ids_text, w_at, n_ids_text, n_created, n_since, n_amounts
+                USING o_accounts_text, o_created, o_closed, o_amounts, o_won, bounds, lookback;
+        END IF;
+        -- the window starts, in the session's time zone as timestamptz - interval
+        -- computes them (the aggregate takes them ready, so it is immutable)
+        vt_since := ARRAY(SELECT b - view_through_window
+                          FROM unnest(bounds[1:cardinality(bounds) - 1]) WITH ORDINALITY u(b, i) ORDER BY i);
+        surge_since := ARRAY(SELECT b - surge_recent - surge_baseline
+                             FROM unnest(bounds[2:cardinality(bounds)]) WITH ORDINALITY u(b, i) ORDER BY i);
+        RETURN QUERY EXECUTE q
+            USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
+                  mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
+                  view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
+                  t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
+                  t_ids_text, o_accounts_text,
+                  c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
+                  w_ids, w_ids_text, w_at, n_ids, n_ids_text, n_created, n_since, n_amounts;
+    END;
 END
 $report$;
 
