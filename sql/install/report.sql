@@ -525,14 +525,22 @@ k1 AS (
            sum(p.influenced_amount) AS influenced_amount
     FROM st LEFT JOIN per_touch p ON p.step = st.step
     GROUP BY st.step
+),
+-- Committee KPIs: averages over the accounts with a committee, those
+-- without an engaged contact in a step counting 0 (a sum over the engaged
+-- ones divided by the number of committees, as avg computes it), so that
+-- the steps need no row per account.
+committees AS (
+    SELECT count(*) AS n, avg(cm.contacts) AS size FROM committee cm
 ), k_committee AS (
-    SELECT st.step, avg(cm.contacts) AS size,
-           avg(coalesce((ce.r).engaged_contacts, 0)) FILTER (WHERE cm.account_id IS NOT NULL) AS engaged_contacts,
-           avg(coalesce((ce.r).coverage, 0)) FILTER (WHERE cm.account_id IS NOT NULL) AS coverage,
-           avg(coalesce((ce.r).penetration, 0)) FILTER (WHERE cm.account_id IS NOT NULL) AS penetration
-    FROM st LEFT JOIN committee cm ON true
-         LEFT JOIN committee_engaged ce ON ce.step = st.step AND ce.account_id = cm.account_id
-    GROUP BY st.step
+    SELECT st.step, cs.size,
+           CASE WHEN cs.n > 0 THEN coalesce(ce.engaged_contacts, 0)::numeric / cs.n::numeric END AS engaged_contacts,
+           CASE WHEN cs.n > 0 THEN coalesce(ce.coverage, 0) / cs.n::float8 END AS coverage,
+           CASE WHEN cs.n > 0 THEN coalesce(ce.penetration, 0) / cs.n::float8 END AS penetration
+    FROM st CROSS JOIN committees cs
+         LEFT JOIN (SELECT ce.step, sum((ce.r).engaged_contacts) AS engaged_contacts,
+                           sum((ce.r).coverage) AS coverage, sum((ce.r).penetration) AS penetration
+                    FROM committee_engaged ce GROUP BY ce.step) ce USING (step)
 ), k_opp AS (
     SELECT st.step,
            count(*) FILTER (WHERE o.created_at >= st.s) AS created,
@@ -548,15 +556,21 @@ k1 AS (
            @extschema@.abm_deal_cycle(o.created_at, o.closed_at) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS sales_cycle
     FROM st LEFT JOIN o ON o.step = st.step
     GROUP BY st.step
+),
+-- The first touch of each account that has one before the end of the last
+-- step: a step's first_touch is it when it came before the step's end,
+-- which a win or an opportunity created in the step implies.
+first_touch AS (
+    SELECT p.account_id, p.first_touch FROM per_touch p WHERE p.step = pg_catalog.cardinality($16) - 1
 ), k_cycle_won AS (
     SELECT o.step, @extschema@.abm_deal_cycle(p.first_touch, o.closed_at) AS to_won
-    FROM o JOIN per_touch p ON p.account_id = o.account_id AND p.step = o.step
+    FROM o JOIN first_touch p ON p.account_id = o.account_id
     WHERE o.is_won AND o.closed_at >= o.s AND p.first_touch <= o.closed_at
     GROUP BY o.step
 ), k_cycle_opp AS (
     SELECT st.step, @extschema@.abm_deal_cycle(p.first_touch, f.created_at) AS to_opp
     FROM first_opp f JOIN st ON f.created_at >= st.s AND f.created_at < st.e
-         JOIN per_touch p ON p.account_id = f.account_id AND p.step = st.step
+         JOIN first_touch p ON p.account_id = f.account_id
     WHERE p.first_touch <= f.created_at
     GROUP BY st.step
 ), k_cust AS (
