@@ -303,11 +303,12 @@ BEGIN
     -- %12$s name the arrays of ids, %13$s casts one back), $30 to $36 the
     -- other accounts' counts for the lift rows, $37 to $44 the first wins
     -- and the new opportunities of target accounts (%14$s and %15$s name
-    -- their arrays of ids).  Contract dates
-    -- are compared with the steps' dates (st.s::date, st.e::date).
+    -- their arrays of ids), $45 the bounds as dates (converted once, in the
+    -- session's time zone).  Contract dates are compared with the steps'
+    -- dates st.sd and st.ed.
     q := format($q$
 WITH st AS NOT MATERIALIZED (
-    SELECT i AS step, $16[i] AS s, $16[i + 1] AS e
+    SELECT i AS step, $16[i] AS s, $16[i + 1] AS e, $45[i] AS sd, $45[i + 1] AS ed
     FROM pg_catalog.generate_series(1, pg_catalog.cardinality($16) - 1) i
 ),
 -- The target accounts, one row per row of accounts (read by the first
@@ -392,11 +393,11 @@ c AS MATERIALIZED (
     SELECT account_id, min(starts_on) AS first_start FROM c GROUP BY account_id
 ), cust AS (
     SELECT st.step, c.account_id,
-           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.s::date AND c.ends_on >= st.s::date), 0) AS arr_start,
-           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.e::date AND c.ends_on >= st.e::date), 0) AS arr_end,
-           bool_or(c.starts_on < st.s::date AND c.ends_on >= st.s::date) AS at_start,
-           bool_or(c.starts_on < st.e::date AND c.ends_on >= st.e::date) AS at_end
-    FROM c JOIN st ON c.starts_on < st.e::date AND c.ends_on >= st.s::date
+           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.sd AND c.ends_on >= st.sd), 0) AS arr_start,
+           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.ed AND c.ends_on >= st.ed), 0) AS arr_end,
+           bool_or(c.starts_on < st.sd AND c.ends_on >= st.sd) AS at_start,
+           bool_or(c.starts_on < st.ed AND c.ends_on >= st.ed) AS at_end
+    FROM c JOIN st ON c.starts_on < st.ed AND c.ends_on >= st.sd
     GROUP BY st.step, c.account_id
 ),
 -- Renewal: a contract is up in a step when ends_on + grace falls in it; it
@@ -407,7 +408,7 @@ up AS (
     SELECT DISTINCT ON (st.step, c.account_id) st.step, c.account_id,
            c.k IN (SELECT p.k FROM c p JOIN c n ON n.account_id = p.account_id
                    WHERE n.starts_on <= (p.ends_on + $10)::date AND n.ends_on > p.ends_on) AS renewed
-    FROM c JOIN st ON (c.ends_on + $10)::date >= st.s::date AND (c.ends_on + $10)::date < st.e::date
+    FROM c JOIN st ON (c.ends_on + $10)::date >= st.sd AND (c.ends_on + $10)::date < st.ed
     ORDER BY st.step, c.account_id, c.ends_on DESC
 ),
 -- Revenue won in a step: contracts starting in it.  From an account that
@@ -420,7 +421,7 @@ won_c AS (
     SELECT st.step, c.*,
            c.k IN (SELECT n.k FROM c n JOIN c p ON p.account_id = n.account_id
                    WHERE p.starts_on < n.starts_on AND (p.ends_on + $10)::date >= n.starts_on) AS existing
-    FROM c JOIN st ON c.starts_on >= st.s::date AND c.starts_on < st.e::date
+    FROM c JOIN st ON c.starts_on >= st.sd AND c.starts_on < st.ed
 ), claim AS (
     SELECT DISTINCT ON (n.step, p.k) n.step, p.k AS renewed_k, n.k AS by_k,
            p.amount * (n.ends_on - n.starts_on) / (p.ends_on - p.starts_on) AS value
@@ -446,12 +447,12 @@ kc AS MATERIALIZED (
                                      ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12)).contacts
     FROM kc k GROUP BY k.account_id
 ), committee_engaged AS (
-    SELECT p.step, k.account_id,
+    SELECT e.step, k.account_id,
            @extschema@.abm_coverage(k.contact_id, k.role, true,
                                     ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
-    FROM per_touch p CROSS JOIN LATERAL unnest(p.engaged_contact_ids) e(contact_id)
-         JOIN kc k ON k.account_id = p.account_id AND k.contact_id = e.contact_id
-    GROUP BY p.step, k.account_id
+    FROM (SELECT p.step, p.account_id, unnest(p.engaged_contact_ids) AS contact_id FROM per_touch p) e
+         JOIN kc k ON k.account_id = e.account_id AND k.contact_id = e.contact_id
+    GROUP BY e.step, k.account_id
 ),
 -- Journeys of target accounts at the end of each step (the first entry of
 -- each stage: an account listed twice has the same journey).
@@ -473,7 +474,7 @@ acct_kpi AS (
            coalesce(oa.created, false) AS opp_created,
            coalesce(oa.active, false) AS opp_active,
            w.won_at IS NOT NULL AS won,
-           coalesce(fc.first_start >= st.s::date AND fc.first_start < st.e::date, false) AS new_customer
+           coalesce(fc.first_start >= st.sd AND fc.first_start < st.ed, false) AS new_customer
     FROM t CROSS JOIN st
          LEFT JOIN per_touch p ON p.account_id = t.account_id AND p.step = st.step
          LEFT JOIN won_first w ON w.account_id = t.account_id AND w.step = st.step
@@ -601,7 +602,7 @@ first_touch AS (
     GROUP BY st.step
 ), k_acv AS (
     SELECT st.step, @extschema@.abm_acv(c.amount, c.starts_on, c.ends_on) AS acv
-    FROM st LEFT JOIN c ON c.starts_on >= st.s::date AND c.starts_on < st.e::date
+    FROM st LEFT JOIN c ON c.starts_on >= st.sd AND c.starts_on < st.ed
     GROUP BY st.step
 ), k_nps AS (
     SELECT st.step, @extschema@.abm_nps(r.score) FILTER (WHERE r.responded_at IS NOT NULL) AS nps
@@ -947,7 +948,8 @@ $q$,
                   t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
                   t_ids_text, o_accounts_text,
                   c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
-                  w_ids, w_ids_text, w_at, n_ids, n_ids_text, n_created, n_since, n_amounts;
+                  w_ids, w_ids_text, w_at, n_ids, n_ids_text, n_created, n_since, n_amounts,
+                  ARRAY(SELECT b::date FROM unnest(bounds) WITH ORDINALITY u(b, i) ORDER BY i);
     END;
 END
 $report$;
