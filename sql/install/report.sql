@@ -832,56 +832,6 @@ $q$,
         EXECUTE q2 INTO t_ids_text, t_tiers, t_fits, tam, c_ids_text USING mqa_min_fit;
         c_accounts := cardinality(c_ids_text);
     END IF;
-    -- The opportunities created before the end of the last step, read once:
-    -- those of target accounts as arrays for the main statement, and per
-    -- step the counts of the other accounts' the lift rows compare them
-    -- with (as known at the step's end, as for target accounts).
-    q2 := format($p$
-        WITH x AS MATERIALIZED (
-            SELECT o.account_id%3$s AS account_id, o.created_at::timestamptz AS created_at,
-                   o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
-            FROM %1$s o WHERE o.created_at::timestamptz < $2
-        ), tx AS (
-            SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($1) u) t USING (account_id)
-        ), cx AS (
-            SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($3) u) c USING (account_id)
-        ), steps AS (
-            SELECT i, $4[i] AS s, $4[i + 1] AS e FROM generate_series(1, cardinality($4) - 1) i
-        ), ck AS (
-            SELECT st.i,
-                   (SELECT count(*) FROM unnest($3) c(account_id)
-                    WHERE EXISTS (SELECT FROM x WHERE x.account_id = c.account_id%3$s
-                                    AND x.created_at >= st.s AND x.created_at < st.e)) AS opp_accounts,
-                   count(*) FILTER (WHERE cx.is_won) AS won,
-                   count(*) FILTER (WHERE NOT cx.is_won) AS lost,
-                   count(cx.amount) FILTER (WHERE cx.is_won) AS won_n,
-                   avg(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_mean,
-                   stddev_samp(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_sd
-            FROM steps st
-                 LEFT JOIN cx ON cx.created_at < st.e AND cx.closed_at >= st.s AND cx.closed_at < st.e
-                                 AND cx.is_won IS NOT NULL
-            GROUP BY st.i, st.s, st.e
-        )
-        SELECT (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx),
-               (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx),
-               (SELECT coalesce(array_agg(tx.closed_at), '{}') FROM tx),
-               (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx),
-               (SELECT coalesce(array_agg(tx.is_won), '{}') FROM tx),
-               array_agg(ck.opp_accounts ORDER BY ck.i), array_agg(ck.won ORDER BY ck.i),
-               array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
-               array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i)
-        FROM ck$p$, opp_src,
-        CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
-        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
-    IF id_int THEN
-        EXECUTE q2 INTO o_accounts, o_created, o_closed, o_amounts, o_won,
-                        c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd
-            USING t_ids, bounds[cardinality(bounds)], c_ids, bounds;
-    ELSE
-        EXECUTE q2 INTO o_accounts_text, o_created, o_closed, o_amounts, o_won,
-                        c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd
-            USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds;
-    END IF;
     -- (a block of its own: the line numbers above, which error contexts
     -- show, stay as they were)
     DECLARE
@@ -896,44 +846,79 @@ $q$,
         n_since timestamptz[];
         n_amounts numeric[];
     BEGIN
-        -- What the pass needs of the target accounts' opportunities, computed
-        -- once here rather than in each parallel worker: per account with a
-        -- win, its first win in each step (one element per step, 'infinity'
-        -- for none; the accounts in order, their steps in order), and the
-        -- opportunities created in the steps with the start of each one's
-        -- look-back window (created_at - lookback, in the session's time zone).
+        -- The opportunities created before the end of the last step, read once:
+        -- those of target accounts as arrays for the main statement, and per
+        -- step the counts of the other accounts' the lift rows compare them
+        -- with (as known at the step's end, as for target accounts).  Also what
+        -- the pass needs of the target accounts' opportunities, computed once
+        -- here rather than in each parallel worker: per account with a win, its
+        -- first win in each step (one element per step, 'infinity' for none;
+        -- the accounts in order, their steps in order), and the opportunities
+        -- created in the steps with the start of each one's look-back window
+        -- (created_at - lookback, in the session's time zone).
         q2 := format($p$
-            WITH o AS MATERIALIZED (
-                SELECT u.account_id%2$s AS account_id, u.created_at, u.closed_at, u.amount, u.is_won
-                FROM unnest($1, $2, $3, $4, $5) AS u(account_id, created_at, closed_at, amount, is_won)
-            ), st AS (
-                SELECT i, $6[i] AS s, $6[i + 1] AS e FROM generate_series(1, cardinality($6) - 1) i
+            WITH x AS MATERIALIZED (
+                SELECT o.account_id%3$s AS account_id, o.created_at::timestamptz AS created_at,
+                       o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
+                FROM %1$s o WHERE o.created_at::timestamptz < $2
+            ), tx AS (
+                SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($1) u) t USING (account_id)
+            ), cx AS (
+                SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($3) u) c USING (account_id)
+            ), steps AS (
+                SELECT i, $4[i] AS s, $4[i + 1] AS e FROM generate_series(1, cardinality($4) - 1) i
+            ), ck AS (
+                SELECT st.i,
+                       (SELECT count(*) FROM unnest($3) c(account_id)
+                        WHERE EXISTS (SELECT FROM x WHERE x.account_id = c.account_id%3$s
+                                        AND x.created_at >= st.s AND x.created_at < st.e)) AS opp_accounts,
+                       count(*) FILTER (WHERE cx.is_won) AS won,
+                       count(*) FILTER (WHERE NOT cx.is_won) AS lost,
+                       count(cx.amount) FILTER (WHERE cx.is_won) AS won_n,
+                       avg(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_mean,
+                       stddev_samp(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_sd
+                FROM steps st
+                     LEFT JOIN cx ON cx.created_at < st.e AND cx.closed_at >= st.s AND cx.closed_at < st.e
+                                     AND cx.is_won IS NOT NULL
+                GROUP BY st.i, st.s, st.e
             ), w AS (
-                SELECT o.account_id, st.i, min(o.closed_at) AS won_at
-                FROM o JOIN st ON o.is_won AND o.closed_at >= st.s AND o.closed_at < st.e AND o.created_at < st.e
-                GROUP BY o.account_id, st.i
+                SELECT tx.account_id, st.i, min(tx.closed_at) AS won_at
+                FROM tx JOIN steps st ON tx.is_won AND tx.closed_at >= st.s AND tx.closed_at < st.e AND tx.created_at < st.e
+                GROUP BY tx.account_id, st.i
             ), wa AS (
                 SELECT a.account_id, array_agg(coalesce(w.won_at, 'infinity') ORDER BY st.i) AS won_at
-                FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN st
+                FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN steps st
                      LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i
                 GROUP BY a.account_id
             )
-            SELECT x.ids, x.won_at, y.ids, y.created, y.since, y.amounts
-            FROM (SELECT coalesce(array_agg(wa.account_id%1$s ORDER BY wa.account_id), '{}') AS ids,
-                         coalesce((SELECT array_agg(u.at ORDER BY v.account_id, u.k)
-                                   FROM wa v CROSS JOIN unnest(v.won_at) WITH ORDINALITY AS u(at, k)), '{}') AS won_at
-                  FROM wa) x,
-                 (SELECT coalesce(array_agg(o.account_id%1$s), '{}') AS ids, coalesce(array_agg(o.created_at), '{}') AS created,
-                         coalesce(array_agg(o.created_at - $7), '{}') AS since, coalesce(array_agg(o.amount), '{}') AS amounts
-                  FROM o WHERE o.created_at >= $6[1]) y$p$,
+            SELECT (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx),
+                   (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx),
+                   (SELECT coalesce(array_agg(tx.closed_at), '{}') FROM tx),
+                   (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx),
+                   (SELECT coalesce(array_agg(tx.is_won), '{}') FROM tx),
+                   array_agg(ck.opp_accounts ORDER BY ck.i), array_agg(ck.won ORDER BY ck.i),
+                   array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
+                   array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i),
+                   (SELECT coalesce(array_agg(wa.account_id%2$s ORDER BY wa.account_id), '{}') FROM wa),
+                   (SELECT coalesce(array_agg(u.at ORDER BY wa.account_id, u.k), '{}')
+                    FROM wa CROSS JOIN unnest(wa.won_at) WITH ORDINALITY AS u(at, k)),
+                   (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx WHERE tx.created_at >= $4[1]),
+                   (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx WHERE tx.created_at >= $4[1]),
+                   (SELECT coalesce(array_agg(tx.created_at - $5), '{}') FROM tx WHERE tx.created_at >= $4[1]),
+                   (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx WHERE tx.created_at >= $4[1])
+            FROM ck$p$, opp_src,
             CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
             CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
         IF id_int THEN
-            EXECUTE q2 INTO w_ids, w_at, n_ids, n_created, n_since, n_amounts
-                USING o_accounts, o_created, o_closed, o_amounts, o_won, bounds, lookback;
+            EXECUTE q2 INTO o_accounts, o_created, o_closed, o_amounts, o_won,
+                            c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
+                            w_ids, w_at, n_ids, n_created, n_since, n_amounts
+                USING t_ids, bounds[cardinality(bounds)], c_ids, bounds, lookback;
         ELSE
-            EXECUTE q2 INTO w_ids_text, w_at, n_ids_text, n_created, n_since, n_amounts
-                USING o_accounts_text, o_created, o_closed, o_amounts, o_won, bounds, lookback;
+            EXECUTE q2 INTO o_accounts_text, o_created, o_closed, o_amounts, o_won,
+                            c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
+                            w_ids_text, w_at, n_ids_text, n_created, n_since, n_amounts
+                USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds, lookback;
         END IF;
         -- the window starts, in the session's time zone as timestamptz - interval
         -- computes them (the aggregate takes them ready, so it is immutable)
