@@ -462,26 +462,34 @@ journey AS (
          JOIN st ON s.entered_at < st.e
     GROUP BY st.step, s.account_id
 ),
--- Per target account and step, everything the KPIs below need.
+-- Per target account and step, everything the KPIs below need: the steps
+-- of each account with touches (its row of pass, unnested after the join
+-- rather than joined by step) and those of the accounts without touches.
 acct_kpi AS (
-    SELECT st.step, t.account_id, t.fit,
-           coalesce(p.score_end, 0) AS score_end,
-           coalesce(p.relationship_start, 0) AS rel_start,
-           coalesce(p.relationship_end, 0) AS rel_end,
-           coalesce(p.engaged, false) AS engaged,
-           coalesce(cardinality(p.engaged_contact_ids), 0) AS engaged_contacts,
-           coalesce(p.surge >= 2, false) AS surging,
+    SELECT st.step, x.account_id, x.fit,
+           coalesce(x.score_end, 0) AS score_end,
+           coalesce(x.relationship_start, 0) AS rel_start,
+           coalesce(x.relationship_end, 0) AS rel_end,
+           coalesce(x.engaged, false) AS engaged,
+           coalesce(cardinality(x.engaged_contact_ids), 0) AS engaged_contacts,
+           coalesce(x.surge >= 2, false) AS surging,
            coalesce(oa.created, false) AS opp_created,
            coalesce(oa.active, false) AS opp_active,
            w.won_at IS NOT NULL AS won,
            coalesce(fc.first_start >= st.sd AND fc.first_start < st.ed, false) AS new_customer
-    FROM t CROSS JOIN st
-         LEFT JOIN per_touch p ON p.account_id = t.account_id AND p.step = st.step
-         LEFT JOIN won_first w ON w.account_id = t.account_id AND w.step = st.step
-         LEFT JOIN first_contract fc ON fc.account_id = t.account_id
+    FROM (SELECT (y.r).step, y.account_id, y.fit, (y.r).score_end, (y.r).relationship_start, (y.r).relationship_end,
+                 (y.r).engaged, (y.r).engaged_contact_ids, (y.r).surge
+          FROM (SELECT t.account_id, t.fit, unnest(pa.r) AS r FROM t JOIN pass pa ON pa.account_id = t.account_id) y
+          UNION ALL
+          SELECT st.step, t.account_id, t.fit, NULL, NULL, NULL, NULL, NULL, NULL
+          FROM t CROSS JOIN st
+          WHERE NOT EXISTS (SELECT FROM pass pa WHERE pa.account_id = t.account_id)) x
+         JOIN st ON st.step = x.step
+         LEFT JOIN won_first w ON w.account_id = x.account_id AND w.step = x.step
+         LEFT JOIN first_contract fc ON fc.account_id = x.account_id
          LEFT JOIN (SELECT step, account_id, bool_or(created_at >= s) AS created,
                            bool_or(closed_at IS NULL OR closed_at >= s) AS active
-                    FROM o GROUP BY step, account_id) oa ON oa.account_id = t.account_id AND oa.step = st.step
+                    FROM o GROUP BY step, account_id) oa ON oa.account_id = x.account_id AND oa.step = x.step
 ),
 -- The KPIs, one row per step (each over "st LEFT JOIN", so that a step
 -- without rows still has its counts of 0 and its NULL averages).
