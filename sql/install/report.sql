@@ -436,11 +436,12 @@ won_c AS (
 ),
 -- Buying committees of target accounts (the known contacts), and per step
 -- the engaged ones: engaged = touched in the step.  A contact counts once
--- however often its account is listed (grouped, as in acct_in).
+-- however often its account is listed (a lookup in the target ids, not a
+-- join with t).
 kc AS MATERIALIZED (
     SELECT k.account_id, k.contact_id, k.role
-    FROM %6$s k JOIN (SELECT account_id FROM t GROUP BY account_id) tt USING (account_id)
-    WHERE k.contact_id IS NOT NULL
+    FROM %6$s k
+    WHERE k.%16$s AND k.contact_id IS NOT NULL
 ), committee AS (
     SELECT k.account_id,
            (@extschema@.abm_coverage(k.contact_id, k.role, false,
@@ -458,8 +459,8 @@ kc AS MATERIALIZED (
 -- each stage: an account listed twice has the same journey).
 journey AS (
     SELECT st.step, s.account_id, @extschema@.abm_journey(s.stage, s.entered_at) AS j
-    FROM %7$s s JOIN (SELECT account_id FROM t GROUP BY account_id) tt USING (account_id)
-         JOIN st ON s.entered_at < st.e
+    FROM %7$s s JOIN st ON s.entered_at < st.e
+    WHERE s.%16$s
     GROUP BY st.step, s.account_id
 ),
 -- Per target account and step, everything the KPIs below need: the steps
@@ -815,7 +816,10 @@ $q$,
         CASE WHEN id_int THEN '$23::bigint[]' ELSE '$29::text[]' END,
         CASE WHEN id_int THEN '' ELSE '::' || id_type::text END,
         CASE WHEN id_int THEN '$37::bigint[]' ELSE '$38::text[]' END,
-        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$41::text[]' END);
+        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$41::text[]' END,
+        -- a row of a target account: integer ids are looked up in a hash of
+        -- the target ids (one scan, no join), others in t
+        CASE WHEN id_int THEN 'account_id::bigint = ANY ($19::bigint[])' ELSE 'account_id IN (SELECT t.account_id FROM t)' END);
 
     -- The accounts and the opportunities, each read once, here: the main
     -- statement takes the target accounts and their opportunities as
