@@ -300,21 +300,25 @@ BEGIN
     -- end, $19 to $22 the target accounts (ids, tiers, fits) and the total
     -- addressable market, $23 to $27 their opportunities, $28 and $29 the
     -- ids of both as text when they are not of an integer type (%11$s and
-    -- %12$s name the arrays of ids, %13$s casts one back).  Contract dates
-    -- are compared with the steps' dates (st.s::date, st.e::date).
+    -- %12$s name the arrays of ids, %13$s casts one back), $30 to $36 the
+    -- other accounts' counts for the lift rows, $37 to $44 the first wins
+    -- and the new opportunities of target accounts (%14$s and %15$s name
+    -- their arrays of ids), $45 the bounds as dates (converted once, in the
+    -- session's time zone).  Contract dates are compared with the steps'
+    -- dates st.sd and st.ed.
     q := format($q$
 WITH st AS NOT MATERIALIZED (
-    SELECT i AS step, $16[i] AS s, $16[i + 1] AS e
+    SELECT i AS step, $16[i] AS s, $16[i + 1] AS e, $45[i] AS sd, $45[i + 1] AS ed
     FROM pg_catalog.generate_series(1, pg_catalog.cardinality($16) - 1) i
 ),
 -- The target accounts, one row per row of accounts (read by the first
 -- statement: $19 ids, $20 tiers, $21 ICP fits), and the opportunities of
 -- target accounts created before the end of the last step ($23 to $27).
--- Not materialized: the pass below reads them in its parallel workers.
+-- t is not materialized: the pass below reads it in its parallel workers.
 t AS NOT MATERIALIZED (
     SELECT t.account_id%13$s AS account_id, t.tier, t.fit
     FROM unnest(%11$s, $20::int[], $21::float8[]) AS t(account_id, tier, fit)
-), o_all AS NOT MATERIALIZED (
+), o_all AS MATERIALIZED (
     SELECT o.account_id%13$s AS account_id, o.created_at, o.closed_at, o.amount, o.is_won
     FROM unnest(%12$s, $24::timestamptz[], $25::timestamptz[], $26::numeric[], $27::bool[])
         AS o(account_id, created_at, closed_at, amount, is_won)
@@ -339,20 +343,26 @@ won_first AS NOT MATERIALIZED (
 ),
 -- What the pass over the touches needs of each target account: how many
 -- rows it has in accounts (the touches of an account listed twice count
--- twice), its first win in each step, and its opportunities created in the
--- steps.  Grouped by account, which also tells the planner that the
--- accounts are distinct, so that it hashes them rather than the touches.
+-- twice), its first win in each step ($39, 'infinity' for none, nsteps per
+-- account of %14$s) and its opportunities created in the steps (%15$s, $42
+-- to $44), both read by the first statement.  Grouped by account, which
+-- also tells the planner that the accounts are distinct, so that it hashes
+-- them rather than the touches.  Each parallel worker builds it: it reads
+-- small arrays, not the opportunities.
 acct_in AS (
     SELECT t.account_id, count(*)::int AS copies, min(w.won_at) AS won_at,
            min(n.created) AS created, min(n.since) AS since, min(n.amounts) AS amounts
     FROM t
-    LEFT JOIN (SELECT a.account_id, array_agg(w.won_at ORDER BY st.step) AS won_at
-               FROM (SELECT DISTINCT account_id FROM won_first) a CROSS JOIN st
-                    LEFT JOIN won_first w ON w.account_id = a.account_id AND w.step = st.step
-               GROUP BY a.account_id) w USING (account_id)
-    LEFT JOIN (SELECT account_id, array_agg(created_at) AS created, array_agg(created_at - $5) AS since,
-                      array_agg(amount) AS amounts
-               FROM o_all WHERE created_at >= $1 GROUP BY account_id) n USING (account_id)
+    LEFT JOIN (SELECT w.account_id%13$s AS account_id,
+                      pg_catalog.array_replace($39[(w.i - 1) * (pg_catalog.cardinality($16) - 1) + 1
+                                                   : w.i * (pg_catalog.cardinality($16) - 1)],
+                                               'infinity'::timestamptz, NULL) AS won_at
+               FROM unnest(%14$s) WITH ORDINALITY AS w(account_id, i)) w USING (account_id)
+    LEFT JOIN (SELECT n.account_id%13$s AS account_id, array_agg(n.created) AS created, array_agg(n.since) AS since,
+                      array_agg(n.amount) AS amounts
+               FROM unnest(%15$s, $42::timestamptz[], $43::timestamptz[], $44::numeric[])
+                   AS n(account_id, created, since, amount)
+               GROUP BY 1) n USING (account_id)
     GROUP BY t.account_id
 ),
 -- The touches of target accounts before the end of the last step, one pass
@@ -383,11 +393,11 @@ c AS MATERIALIZED (
     SELECT account_id, min(starts_on) AS first_start FROM c GROUP BY account_id
 ), cust AS (
     SELECT st.step, c.account_id,
-           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.s::date AND c.ends_on >= st.s::date), 0) AS arr_start,
-           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.e::date AND c.ends_on >= st.e::date), 0) AS arr_end,
-           bool_or(c.starts_on < st.s::date AND c.ends_on >= st.s::date) AS at_start,
-           bool_or(c.starts_on < st.e::date AND c.ends_on >= st.e::date) AS at_end
-    FROM c JOIN st ON c.starts_on < st.e::date AND c.ends_on >= st.s::date
+           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.sd AND c.ends_on >= st.sd), 0) AS arr_start,
+           coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.ed AND c.ends_on >= st.ed), 0) AS arr_end,
+           bool_or(c.starts_on < st.sd AND c.ends_on >= st.sd) AS at_start,
+           bool_or(c.starts_on < st.ed AND c.ends_on >= st.ed) AS at_end
+    FROM c JOIN st ON c.starts_on < st.ed AND c.ends_on >= st.sd
     GROUP BY st.step, c.account_id
 ),
 -- Renewal: a contract is up in a step when ends_on + grace falls in it; it
@@ -398,7 +408,7 @@ up AS (
     SELECT DISTINCT ON (st.step, c.account_id) st.step, c.account_id,
            c.k IN (SELECT p.k FROM c p JOIN c n ON n.account_id = p.account_id
                    WHERE n.starts_on <= (p.ends_on + $10)::date AND n.ends_on > p.ends_on) AS renewed
-    FROM c JOIN st ON (c.ends_on + $10)::date >= st.s::date AND (c.ends_on + $10)::date < st.e::date
+    FROM c JOIN st ON (c.ends_on + $10)::date >= st.sd AND (c.ends_on + $10)::date < st.ed
     ORDER BY st.step, c.account_id, c.ends_on DESC
 ),
 -- Revenue won in a step: contracts starting in it.  From an account that
@@ -411,7 +421,7 @@ won_c AS (
     SELECT st.step, c.*,
            c.k IN (SELECT n.k FROM c n JOIN c p ON p.account_id = n.account_id
                    WHERE p.starts_on < n.starts_on AND (p.ends_on + $10)::date >= n.starts_on) AS existing
-    FROM c JOIN st ON c.starts_on >= st.s::date AND c.starts_on < st.e::date
+    FROM c JOIN st ON c.starts_on >= st.sd AND c.starts_on < st.ed
 ), claim AS (
     SELECT DISTINCT ON (n.step, p.k) n.step, p.k AS renewed_k, n.k AS by_k,
            p.amount * (n.ends_on - n.starts_on) / (p.ends_on - p.starts_on) AS value
@@ -426,52 +436,61 @@ won_c AS (
 ),
 -- Buying committees of target accounts (the known contacts), and per step
 -- the engaged ones: engaged = touched in the step.  A contact counts once
--- however often its account is listed (grouped, as in acct_in).
+-- however often its account is listed (a lookup in the target ids, not a
+-- join with t).
 kc AS MATERIALIZED (
     SELECT k.account_id, k.contact_id, k.role
-    FROM %6$s k JOIN (SELECT account_id FROM t GROUP BY account_id) tt USING (account_id)
-    WHERE k.contact_id IS NOT NULL
+    FROM %6$s k
+    WHERE k.%16$s AND k.contact_id IS NOT NULL
 ), committee AS (
     SELECT k.account_id,
            (@extschema@.abm_coverage(k.contact_id, k.role, false,
                                      ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12)).contacts
     FROM kc k GROUP BY k.account_id
 ), committee_engaged AS (
-    SELECT p.step, k.account_id,
+    SELECT e.step, k.account_id,
            @extschema@.abm_coverage(k.contact_id, k.role, true,
                                     ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
-    FROM per_touch p CROSS JOIN LATERAL unnest(p.engaged_contact_ids) e(contact_id)
-         JOIN kc k ON k.account_id = p.account_id AND k.contact_id = e.contact_id
-    GROUP BY p.step, k.account_id
+    FROM (SELECT p.step, p.account_id, unnest(p.engaged_contact_ids) AS contact_id FROM per_touch p) e
+         JOIN kc k ON k.account_id = e.account_id AND k.contact_id = e.contact_id
+    GROUP BY e.step, k.account_id
 ),
 -- Journeys of target accounts at the end of each step (the first entry of
 -- each stage: an account listed twice has the same journey).
 journey AS (
     SELECT st.step, s.account_id, @extschema@.abm_journey(s.stage, s.entered_at) AS j
-    FROM %7$s s JOIN (SELECT account_id FROM t GROUP BY account_id) tt USING (account_id)
-         JOIN st ON s.entered_at < st.e
+    FROM %7$s s JOIN st ON s.entered_at < st.e
+    WHERE s.%16$s
     GROUP BY st.step, s.account_id
 ),
--- Per target account and step, everything the KPIs below need.
+-- Per target account and step, everything the KPIs below need: the steps
+-- of each account with touches (its row of pass, unnested after the join
+-- rather than joined by step) and those of the accounts without touches.
 acct_kpi AS (
-    SELECT st.step, t.account_id, t.fit,
-           coalesce(p.score_end, 0) AS score_end,
-           coalesce(p.relationship_start, 0) AS rel_start,
-           coalesce(p.relationship_end, 0) AS rel_end,
-           coalesce(p.engaged, false) AS engaged,
-           coalesce(cardinality(p.engaged_contact_ids), 0) AS engaged_contacts,
-           coalesce(p.surge >= 2, false) AS surging,
+    SELECT st.step, x.account_id, x.fit,
+           coalesce(x.score_end, 0) AS score_end,
+           coalesce(x.relationship_start, 0) AS rel_start,
+           coalesce(x.relationship_end, 0) AS rel_end,
+           coalesce(x.engaged, false) AS engaged,
+           coalesce(cardinality(x.engaged_contact_ids), 0) AS engaged_contacts,
+           coalesce(x.surge >= 2, false) AS surging,
            coalesce(oa.created, false) AS opp_created,
            coalesce(oa.active, false) AS opp_active,
            w.won_at IS NOT NULL AS won,
-           coalesce(fc.first_start >= st.s::date AND fc.first_start < st.e::date, false) AS new_customer
-    FROM t CROSS JOIN st
-         LEFT JOIN per_touch p ON p.account_id = t.account_id AND p.step = st.step
-         LEFT JOIN won_first w ON w.account_id = t.account_id AND w.step = st.step
-         LEFT JOIN first_contract fc ON fc.account_id = t.account_id
+           coalesce(fc.first_start >= st.sd AND fc.first_start < st.ed, false) AS new_customer
+    FROM (SELECT (y.r).step, y.account_id, y.fit, (y.r).score_end, (y.r).relationship_start, (y.r).relationship_end,
+                 (y.r).engaged, (y.r).engaged_contact_ids, (y.r).surge
+          FROM (SELECT t.account_id, t.fit, unnest(pa.r) AS r FROM t JOIN pass pa ON pa.account_id = t.account_id) y
+          UNION ALL
+          SELECT st.step, t.account_id, t.fit, NULL, NULL, NULL, NULL, NULL, NULL
+          FROM t CROSS JOIN st
+          WHERE NOT EXISTS (SELECT FROM pass pa WHERE pa.account_id = t.account_id)) x
+         JOIN st ON st.step = x.step
+         LEFT JOIN won_first w ON w.account_id = x.account_id AND w.step = x.step
+         LEFT JOIN first_contract fc ON fc.account_id = x.account_id
          LEFT JOIN (SELECT step, account_id, bool_or(created_at >= s) AS created,
                            bool_or(closed_at IS NULL OR closed_at >= s) AS active
-                    FROM o GROUP BY step, account_id) oa ON oa.account_id = t.account_id AND oa.step = st.step
+                    FROM o GROUP BY step, account_id) oa ON oa.account_id = x.account_id AND oa.step = x.step
 ),
 -- The KPIs, one row per step (each over "st LEFT JOIN", so that a step
 -- without rows still has its counts of 0 and its NULL averages).
@@ -516,14 +535,22 @@ k1 AS (
            sum(p.influenced_amount) AS influenced_amount
     FROM st LEFT JOIN per_touch p ON p.step = st.step
     GROUP BY st.step
+),
+-- Committee KPIs: averages over the accounts with a committee, those
+-- without an engaged contact in a step counting 0 (a sum over the engaged
+-- ones divided by the number of committees, as avg computes it), so that
+-- the steps need no row per account.
+committees AS (
+    SELECT count(*) AS n, avg(cm.contacts) AS size FROM committee cm
 ), k_committee AS (
-    SELECT st.step, avg(cm.contacts) AS size,
-           avg(coalesce((ce.r).engaged_contacts, 0)) FILTER (WHERE cm.account_id IS NOT NULL) AS engaged_contacts,
-           avg(coalesce((ce.r).coverage, 0)) FILTER (WHERE cm.account_id IS NOT NULL) AS coverage,
-           avg(coalesce((ce.r).penetration, 0)) FILTER (WHERE cm.account_id IS NOT NULL) AS penetration
-    FROM st LEFT JOIN committee cm ON true
-         LEFT JOIN committee_engaged ce ON ce.step = st.step AND ce.account_id = cm.account_id
-    GROUP BY st.step
+    SELECT st.step, cs.size,
+           CASE WHEN cs.n > 0 THEN coalesce(ce.engaged_contacts, 0)::numeric / cs.n::numeric END AS engaged_contacts,
+           CASE WHEN cs.n > 0 THEN coalesce(ce.coverage, 0) / cs.n::float8 END AS coverage,
+           CASE WHEN cs.n > 0 THEN coalesce(ce.penetration, 0) / cs.n::float8 END AS penetration
+    FROM st CROSS JOIN committees cs
+         LEFT JOIN (SELECT ce.step, sum((ce.r).engaged_contacts) AS engaged_contacts,
+                           sum((ce.r).coverage) AS coverage, sum((ce.r).penetration) AS penetration
+                    FROM committee_engaged ce GROUP BY ce.step) ce USING (step)
 ), k_opp AS (
     SELECT st.step,
            count(*) FILTER (WHERE o.created_at >= st.s) AS created,
@@ -539,15 +566,21 @@ k1 AS (
            @extschema@.abm_deal_cycle(o.created_at, o.closed_at) FILTER (WHERE o.is_won AND o.closed_at >= st.s) AS sales_cycle
     FROM st LEFT JOIN o ON o.step = st.step
     GROUP BY st.step
+),
+-- The first touch of each account that has one before the end of the last
+-- step: a step's first_touch is it when it came before the step's end,
+-- which a win or an opportunity created in the step implies.
+first_touch AS (
+    SELECT p.account_id, p.first_touch FROM per_touch p WHERE p.step = pg_catalog.cardinality($16) - 1
 ), k_cycle_won AS (
     SELECT o.step, @extschema@.abm_deal_cycle(p.first_touch, o.closed_at) AS to_won
-    FROM o JOIN per_touch p ON p.account_id = o.account_id AND p.step = o.step
+    FROM o JOIN first_touch p ON p.account_id = o.account_id
     WHERE o.is_won AND o.closed_at >= o.s AND p.first_touch <= o.closed_at
     GROUP BY o.step
 ), k_cycle_opp AS (
     SELECT st.step, @extschema@.abm_deal_cycle(p.first_touch, f.created_at) AS to_opp
     FROM first_opp f JOIN st ON f.created_at >= st.s AND f.created_at < st.e
-         JOIN per_touch p ON p.account_id = f.account_id AND p.step = st.step
+         JOIN first_touch p ON p.account_id = f.account_id
     WHERE p.first_touch <= f.created_at
     GROUP BY st.step
 ), k_cust AS (
@@ -578,7 +611,7 @@ k1 AS (
     GROUP BY st.step
 ), k_acv AS (
     SELECT st.step, @extschema@.abm_acv(c.amount, c.starts_on, c.ends_on) AS acv
-    FROM st LEFT JOIN c ON c.starts_on >= st.s::date AND c.starts_on < st.e::date
+    FROM st LEFT JOIN c ON c.starts_on >= st.sd AND c.starts_on < st.ed
     GROUP BY st.step
 ), k_nps AS (
     SELECT st.step, @extschema@.abm_nps(r.score) FILTER (WHERE r.responded_at IS NOT NULL) AS nps
@@ -781,7 +814,12 @@ $q$,
             CASE WHEN nps IS NOT NULL THEN 'nps' END], NULL),
         CASE WHEN id_int THEN '$19::bigint[]' ELSE '$28::text[]' END,
         CASE WHEN id_int THEN '$23::bigint[]' ELSE '$29::text[]' END,
-        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
+        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END,
+        CASE WHEN id_int THEN '$37::bigint[]' ELSE '$38::text[]' END,
+        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$41::text[]' END,
+        -- a row of a target account: integer ids are looked up in a hash of
+        -- the target ids (one scan, no join), others in t
+        CASE WHEN id_int THEN 'account_id::bigint = ANY ($19::bigint[])' ELSE 'account_id IN (SELECT t.account_id FROM t)' END);
 
     -- The accounts and the opportunities, each read once, here: the main
     -- statement takes the target accounts and their opportunities as
@@ -806,69 +844,110 @@ $q$,
         EXECUTE q2 INTO t_ids_text, t_tiers, t_fits, tam, c_ids_text USING mqa_min_fit;
         c_accounts := cardinality(c_ids_text);
     END IF;
-    -- The opportunities created before the end of the last step, read once:
-    -- those of target accounts as arrays for the main statement, and per
-    -- step the counts of the other accounts' the lift rows compare them
-    -- with (as known at the step's end, as for target accounts).
-    q2 := format($p$
-        WITH x AS MATERIALIZED (
-            SELECT o.account_id%3$s AS account_id, o.created_at::timestamptz AS created_at,
-                   o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
-            FROM %1$s o WHERE o.created_at::timestamptz < $2
-        ), tx AS (
-            SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($1) u) t USING (account_id)
-        ), cx AS (
-            SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($3) u) c USING (account_id)
-        ), steps AS (
-            SELECT i, $4[i] AS s, $4[i + 1] AS e FROM generate_series(1, cardinality($4) - 1) i
-        ), ck AS (
-            SELECT st.i,
-                   (SELECT count(*) FROM unnest($3) c(account_id)
-                    WHERE EXISTS (SELECT FROM x WHERE x.account_id = c.account_id%3$s
-                                    AND x.created_at >= st.s AND x.created_at < st.e)) AS opp_accounts,
-                   count(*) FILTER (WHERE cx.is_won) AS won,
-                   count(*) FILTER (WHERE NOT cx.is_won) AS lost,
-                   count(cx.amount) FILTER (WHERE cx.is_won) AS won_n,
-                   avg(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_mean,
-                   stddev_samp(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_sd
-            FROM steps st
-                 LEFT JOIN cx ON cx.created_at < st.e AND cx.closed_at >= st.s AND cx.closed_at < st.e
-                                 AND cx.is_won IS NOT NULL
-            GROUP BY st.i, st.s, st.e
-        )
-        SELECT (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx),
-               (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx),
-               (SELECT coalesce(array_agg(tx.closed_at), '{}') FROM tx),
-               (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx),
-               (SELECT coalesce(array_agg(tx.is_won), '{}') FROM tx),
-               array_agg(ck.opp_accounts ORDER BY ck.i), array_agg(ck.won ORDER BY ck.i),
-               array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
-               array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i)
-        FROM ck$p$, opp_src,
-        CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
-        CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
-    IF id_int THEN
-        EXECUTE q2 INTO o_accounts, o_created, o_closed, o_amounts, o_won,
-                        c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd
-            USING t_ids, bounds[cardinality(bounds)], c_ids, bounds;
-    ELSE
-        EXECUTE q2 INTO o_accounts_text, o_created, o_closed, o_amounts, o_won,
-                        c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd
-            USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds;
-    END IF;
-    -- the window starts, in the session's time zone as timestamptz - interval
-    -- computes them (the aggregate takes them ready, so it is immutable)
-    vt_since := ARRAY(SELECT b - view_through_window
-                      FROM unnest(bounds[1:cardinality(bounds) - 1]) WITH ORDINALITY u(b, i) ORDER BY i);
-    surge_since := ARRAY(SELECT b - surge_recent - surge_baseline
-                         FROM unnest(bounds[2:cardinality(bounds)]) WITH ORDINALITY u(b, i) ORDER BY i);
-    RETURN QUERY EXECUTE q
-        USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
-              mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
-              view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
-              t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
-              t_ids_text, o_accounts_text,
-              c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd;
+    -- (a block of its own: the line numbers above, which error contexts
+    -- show, stay as they were)
+    DECLARE
+        -- the first win of target accounts in each step, and their
+        -- opportunities created in the steps, for the pass
+        w_ids bigint[];
+        w_ids_text text[];
+        w_at timestamptz[];
+        n_ids bigint[];
+        n_ids_text text[];
+        n_created timestamptz[];
+        n_since timestamptz[];
+        n_amounts numeric[];
+    BEGIN
+        -- The opportunities created before the end of the last step, read once:
+        -- those of target accounts as arrays for the main statement, and per
+        -- step the counts of the other accounts' the lift rows compare them
+        -- with (as known at the step's end, as for target accounts).  Also what
+        -- the pass needs of the target accounts' opportunities, computed once
+        -- here rather than in each parallel worker: per account with a win, its
+        -- first win in each step (one element per step, 'infinity' for none;
+        -- the accounts in order, their steps in order), and the opportunities
+        -- created in the steps with the start of each one's look-back window
+        -- (created_at - lookback, in the session's time zone).
+        q2 := format($p$
+            WITH x AS MATERIALIZED (
+                SELECT o.account_id%3$s AS account_id, o.created_at::timestamptz AS created_at,
+                       o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
+                FROM %1$s o WHERE o.created_at::timestamptz < $2
+            ), tx AS (
+                SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($1) u) t USING (account_id)
+            ), cx AS (
+                SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($3) u) c USING (account_id)
+            ), steps AS (
+                SELECT i, $4[i] AS s, $4[i + 1] AS e FROM generate_series(1, cardinality($4) - 1) i
+            ), ck AS (
+                SELECT st.i,
+                       (SELECT count(*) FROM unnest($3) c(account_id)
+                        WHERE EXISTS (SELECT FROM x WHERE x.account_id = c.account_id%3$s
+                                        AND x.created_at >= st.s AND x.created_at < st.e)) AS opp_accounts,
+                       count(*) FILTER (WHERE cx.is_won) AS won,
+                       count(*) FILTER (WHERE NOT cx.is_won) AS lost,
+                       count(cx.amount) FILTER (WHERE cx.is_won) AS won_n,
+                       avg(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_mean,
+                       stddev_samp(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_sd
+                FROM steps st
+                     LEFT JOIN cx ON cx.created_at < st.e AND cx.closed_at >= st.s AND cx.closed_at < st.e
+                                     AND cx.is_won IS NOT NULL
+                GROUP BY st.i, st.s, st.e
+            ), w AS (
+                SELECT tx.account_id, st.i, min(tx.closed_at) AS won_at
+                FROM tx JOIN steps st ON tx.is_won AND tx.closed_at >= st.s AND tx.closed_at < st.e AND tx.created_at < st.e
+                GROUP BY tx.account_id, st.i
+            ), wa AS (
+                SELECT a.account_id, array_agg(coalesce(w.won_at, 'infinity') ORDER BY st.i) AS won_at
+                FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN steps st
+                     LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i
+                GROUP BY a.account_id
+            )
+            SELECT (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx),
+                   (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx),
+                   (SELECT coalesce(array_agg(tx.closed_at), '{}') FROM tx),
+                   (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx),
+                   (SELECT coalesce(array_agg(tx.is_won), '{}') FROM tx),
+                   array_agg(ck.opp_accounts ORDER BY ck.i), array_agg(ck.won ORDER BY ck.i),
+                   array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
+                   array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i),
+                   (SELECT coalesce(array_agg(wa.account_id%2$s ORDER BY wa.account_id), '{}') FROM wa),
+                   (SELECT coalesce(array_agg(u.at ORDER BY wa.account_id, u.k), '{}')
+                    FROM wa CROSS JOIN unnest(wa.won_at) WITH ORDINALITY AS u(at, k)),
+                   (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx WHERE tx.created_at >= $4[1]),
+                   (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx WHERE tx.created_at >= $4[1]),
+                   (SELECT coalesce(array_agg(tx.created_at - $5), '{}') FROM tx WHERE tx.created_at >= $4[1]),
+                   (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx WHERE tx.created_at >= $4[1])
+            FROM ck$p$, opp_src,
+            CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
+            CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
+        IF id_int THEN
+            EXECUTE q2 INTO o_accounts, o_created, o_closed, o_amounts, o_won,
+                            c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
+                            w_ids, w_at, n_ids, n_created, n_since, n_amounts
+                USING t_ids, bounds[cardinality(bounds)], c_ids, bounds, lookback;
+        ELSE
+            EXECUTE q2 INTO o_accounts_text, o_created, o_closed, o_amounts, o_won,
+                            c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
+                            w_ids_text, w_at, n_ids_text, n_created, n_since, n_amounts
+                USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds, lookback;
+        END IF;
+        -- the window starts, in the session's time zone as timestamptz - interval
+        -- computes them (the aggregate takes them ready, so it is immutable)
+        vt_since := ARRAY(SELECT b - view_through_window
+                          FROM unnest(bounds[1:cardinality(bounds) - 1]) WITH ORDINALITY u(b, i) ORDER BY i);
+        surge_since := ARRAY(SELECT b - surge_recent - surge_baseline
+                             FROM unnest(bounds[2:cardinality(bounds)]) WITH ORDINALITY u(b, i) ORDER BY i);
+        RETURN QUERY EXECUTE q
+            USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
+                  mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
+                  view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
+                  t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
+                  t_ids_text, o_accounts_text,
+                  c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
+                  w_ids, w_ids_text, w_at, n_ids, n_ids_text, n_created, n_since, n_amounts,
+                  ARRAY(SELECT b::date FROM unnest(bounds) WITH ORDINALITY u(b, i) ORDER BY i);
+    END;
 END
 $report$;
 
