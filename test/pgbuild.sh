@@ -29,7 +29,9 @@
 #     binaries).  Unlike Debian's packages, libpq goes to the private
 #     /usr/lib/postgresql/NN/lib, never over the system's
 #     /usr/lib/<triplet>/libpq.so.5, and every binary finds it through the
-#     run path $ORIGIN/../lib, wherever the tree is.  The packaging suite
+#     run path $ORIGIN/../lib, wherever the tree is (pg_config --ldflags
+#     shows it as '/../lib': the string it records loses $ORIGIN, which
+#     nothing here reads).  The packaging suite
 #     (test/packaging/deb.sh) copies the files listed in the entry's
 #     .abm-files to / to build and test postgresql-NN-abm, and removes them.
 #   prefix: everything under the cache entry VERSION (bin/, lib/, share/,
@@ -146,6 +148,14 @@ mkdir -p "$entry"
 		{ tail -n 40 "$build/make.log"; exit 1; }
 	make -s install-world-bin "${rpath[@]}" ${destdir:+DESTDIR="$destdir"} > "$build/install.log" 2>&1 ||
 		{ tail -n 40 "$build/install.log"; exit 1; }
+	# Extensions built with PGXS against it get no run path, as against
+	# Debian's servers (configured --disable-rpath): only the server's own
+	# binaries and libraries need one.
+	if [ "$layout" = debian ]; then
+		sed -i 's/^enable_rpath\t= yes$/enable_rpath\t= no/' \
+			"$(dirname "$("$entry/$pg_config_in" --pgxs)")/../Makefile.global"
+		grep -q '^enable_rpath.= no$' "$(dirname "$("$entry/$pg_config_in" --pgxs)")/../Makefile.global"
+	fi
 	# The TAP test modules, where the server-dev packages put them (their
 	# install target wants IPC::Run at configure time; a copy does not).
 	pgxs=$(dirname "$("$entry/$pg_config_in" --pgxs)")/../..

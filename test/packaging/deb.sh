@@ -86,7 +86,12 @@ system_pg_remove()
 			fi
 			# a directory the copy created that is not empty: left by an
 			# aborted package install or cluster; never anything dpkg owns
-			if find "$path" -type f -exec dpkg-query -S {} + >/dev/null 2>&1; then
+			if find "$path" -type f | {
+				while read -r p; do
+					dpkg-query -S "$p" >/dev/null 2>&1 && exit 0
+				done
+				exit 1
+			}; then
 				echo "deb: $path holds files dpkg owns: left in place"
 				leftover=1
 				continue
@@ -219,6 +224,10 @@ for v in $versions; do
 		check "$pkg contains $f" grep -q " \.$f\$" "$work/contents"
 	done
 	check "$pkg depends on postgresql-$v" grep -qE "(^|, )postgresql-$v( |,|\$)" "$work/depends"
+	# built like against Debian's servers: no library search path of its own
+	dpkg-deb -x "$deb" "$work/x$v"
+	check "$pkg's abm.so has no RPATH or RUNPATH" \
+		bash -c "readelf -d '$work/x$v$libdir/abm.so' > '$work/dynamic' && ! grep -qE 'R(UN)?PATH' '$work/dynamic'"
 done
 if [ ${#debs[@]} -eq 0 ]; then
 	finish
