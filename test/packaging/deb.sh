@@ -157,23 +157,19 @@ if [ "$(dpkg-query -W -f='${db:Status-Status}' "postgresql-$extra" 2>/dev/null)"
 	versions="$versions $extra"
 elif pg_config_extra=$(bash test/pgbuild.sh "$extra" --cached); then
 	entry=${pg_config_extra%/usr/lib/postgresql/$extra/bin/pg_config}
-	if [ "$entry" = "$pg_config_extra" ]; then
-		echo "deb: $pg_config_extra is not in Debian's layout: packaging for $PG_MAJOR only"
-		fail=$((fail + 1))
-	else
-		echo "deb: copying PostgreSQL $extra from $entry to /usr for this suite"
-		system_pg_install "$entry" "$extra"
-		check "PostgreSQL $extra copied from the cache to /usr/lib/postgresql/$extra" \
-			[ "$?" -eq 0 -a -x "/usr/lib/postgresql/$extra/bin/postgres" ]
-		if [ -x "/usr/lib/postgresql/$extra/bin/postgres" ]; then
-			versions="$versions $extra"
-			# The copy runs its own libpq, not the system's (15's).
-			libpq=$(ldd "/usr/lib/postgresql/$extra/bin/psql" | sed -n 's/^[[:space:]]*libpq\.so\.5 => \([^ ]*\) .*/\1/p')
-			check "the copied psql uses the copied libpq ($libpq)" \
-				[ "$(realpath "${libpq:-/nonexistent}" 2>/dev/null)" = "$(realpath "/usr/lib/postgresql/$extra/lib/libpq.so.5")" ]
-			check "test/lib.sh's default PG_CONFIG stays PostgreSQL $PG_MAJOR's" \
-				bash -c "unset PG_CONFIG; . test/lib.sh; [ \"\$PG_CONFIG\" = '$PG_CONFIG' ]"
-		fi
+	echo "deb: copying PostgreSQL $extra from $entry to /usr for this suite"
+	system_pg_install "$entry" "$extra"
+	copied=$?
+	check "PostgreSQL $extra copied from the cache to /usr/lib/postgresql/$extra" \
+		[ "$copied" -eq 0 -a -x "/usr/lib/postgresql/$extra/bin/postgres" ]
+	if [ "$copied" -eq 0 ]; then
+		versions="$versions $extra"
+		# The copy runs its own libpq, not the system's (15's).
+		libpq=$(ldd "/usr/lib/postgresql/$extra/bin/psql" | sed -n 's/^[[:space:]]*libpq\.so\.5 => \([^ ]*\) .*/\1/p')
+		check "the copied psql uses the copied libpq ($libpq)" \
+			[ "$(realpath "${libpq:-/nonexistent}" 2>/dev/null)" = "$(realpath "/usr/lib/postgresql/$extra/lib/libpq.so.5")" ]
+		check "test/lib.sh's default PG_CONFIG stays PostgreSQL $PG_MAJOR's" \
+			bash -c "unset PG_CONFIG; . test/lib.sh; [ \"\$PG_CONFIG\" = '$PG_CONFIG' ]"
 	fi
 else
 	echo "deb: no PostgreSQL $extra in test/pgbuild.sh's cache (bash test/pgbuild.sh $extra builds it): packaging for $PG_MAJOR only"
