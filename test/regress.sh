@@ -10,8 +10,7 @@ make -s installcheck PG_CONFIG="$PG_CONFIG" > "$out" 2>&1
 status=$?
 cat "$out"
 [ -f regression.diffs ] && head -n 200 regression.diffs
-ok=$(grep -cE '^((test| ) *[a-z_0-9]+ +\.\.\. ok|ok +[0-9]+ +[-+] +[a-z_0-9]+ )' "$out")
-bad=$(grep -cE '(\.\.\. FAILED|^not ok +[0-9]+ )' "$out")
+read -r ok bad < <(pg_regress_counts "$out")
 if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
 	bad=1
 fi

@@ -5,7 +5,9 @@
 # reference coverage, a psycopg2 client, the Debian package).  On PostgreSQL
 # 18 (built once from Debian's source into a cache by test/pgbuild.sh): the
 # regression suite, the docs examples, the short fuzz run and the TAP tests,
-# in a copy of the tree built against it.  ABM_SKIP_PG18=1 leaves 18 out.
+# in a copy of the tree built against it, and (in the deb suite) the
+# postgresql-18-abm package.  ABM_SKIP_PG18=1 leaves 18 out (the deb suite
+# still packages for it if the cache has it).
 # Ends with one line "N passed, N failed" and exits non-zero when anything
 # failed.
 set -uo pipefail
@@ -57,11 +59,18 @@ run_suite tap bash test/tap.sh
 run_suite meta bash test/packaging/meta.sh
 run_suite reference $pgenv perl test/packaging/check_reference.pl
 run_suite client bash test/packaging/client.sh
+
+# PostgreSQL 18 is built (or found in the cache) before the deb suite, which
+# packages abm for it too when it is there.
+pg18=
+if [ "${ABM_SKIP_PG18:-}" != 1 ]; then
+	echo "=== PostgreSQL 18"
+	pg18=$(bash test/pgbuild.sh 18) || pg18=
+fi
 run_suite deb bash test/packaging/deb.sh
 
 if [ "${ABM_SKIP_PG18:-}" != 1 ]; then
-	echo "=== PostgreSQL 18"
-	if pg18=$(bash test/pgbuild.sh 18); then
+	if [ -n "$pg18" ]; then
 		tree=$(mktemp -d /tmp/abm-pg18.XXXXXX)
 		copy_tree "$tree"
 		if (cd "$tree" && make -s -j2 PG_CONFIG="$pg18" && make -s install PG_CONFIG="$pg18"); then

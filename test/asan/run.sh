@@ -44,7 +44,7 @@ export ASAN_OPTIONS=$base_options
 
 if ! pg_config_asan=$(ABM_PG_CFLAGS="$asan_flags" ABM_PG_CONFIGURE="--enable-cassert" \
 	ABM_PG_KEY_SUFFIX=-asan \
-	bash test/pgbuild.sh 15 --suite bookworm --debian-version 15.18-0+deb12u1); then
+	bash test/pgbuild.sh 15 --layout prefix --suite bookworm --debian-version 15.18-0+deb12u1); then
 	check 1 "PostgreSQL 15.18 built with AddressSanitizer"
 	finish
 fi
