@@ -3,8 +3,8 @@
 -- loops over user data, gets its worst-case input (work quadratic in the
 -- rows where one exists, else a large input; a set-returning function gets
 -- arguments that change per row, so it is not scanned once and reused)
--- under statement_timeout = 1s,
--- and the cancel must come within 2 s of the timeout (3 s after the
+-- under statement_timeout = 500ms,
+-- and the cancel must come within 2.5 s of the timeout (3 s after the
 -- statement began; on a loaded machine the timeout itself may come late,
 -- so the bound is generous, not tight).  Aggregates whose state has a
 -- fixed size are listed as such; an aggregate missing from the list shows
@@ -208,7 +208,7 @@ SELECT fn AS listed_but_not_in_this_build FROM worst_case
 WHERE to_regprocedure(fn) IS NULL OR to_regprocedure(fn) NOT IN (SELECT oid FROM abm_procs)
 ORDER BY 1;
 
-SET statement_timeout = '1s';
+SET statement_timeout = '500ms';
 SELECT format('SELECT %L AS function, pg_temp.cancel_verdict(%L) AS verdict', fn, query)
 FROM worst_case WHERE query IS NOT NULL ORDER BY fn, query
 \gexec
