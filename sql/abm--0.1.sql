@@ -213,7 +213,7 @@ CREATE AGGREGATE abm_engagement_agg(activity text, weight float8, occurred_at ti
     PARALLEL = SAFE);
 
 -- abm_rollup: states to a state.  The state type is abm_engagement itself,
--- so Citus can combine partial rollups across nodes (SPEC section 1).
+-- so Citus can combine partial rollups across nodes (docs/scale-out.md).
 
 CREATE FUNCTION abm_engagement_merge(abm_engagement, abm_engagement) RETURNS abm_engagement
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -892,8 +892,8 @@ COMMENT ON AGGREGATE abm_view_through(timestamptz, bool, bool, bool, interval) I
     'view-through conversions: conversions with an impression at most within before them and no click from that impression to the conversion';
 
 -- sql/install/demo.sql
--- Sample data: a deterministic generator of realistic B2B data in the SPEC §2
--- relations (SPEC §11).  The same generator feeds the demo, the tests and the
+-- Sample data: a deterministic generator of realistic B2B data in the input
+-- relations of docs/conventions.md.  The same generator feeds the demo, the tests and the
 -- benchmarks (scale 1 = 100 000 accounts, 10 000 000 touches).
 --
 -- Every random value is abm_demo_uniform(seed, stream, index): a pure function
@@ -1381,7 +1381,7 @@ $fn$;
 COMMENT ON FUNCTION abm_demo_load(float8, bigint, name) IS 'creates (drops and re-creates) the sample data set in schema target_schema: accounts, contacts, touches, stages, opportunities, contracts and nps_responses of 2025, deterministic for a given scale and seed (scale 1 = 100 000 accounts, 10 000 000 touches); returns each table with its row count';
 
 -- sql/install/report.sql
--- The six-stage ABM report: every KPI of SPEC section 4 the given relations
+-- The six-stage ABM report: every KPI of docs/kpis.md the given relations
 -- allow, one row per KPI.  PL/pgSQL so that optional relations and columns
 -- can be left out; it runs with the caller's rights (no SECURITY DEFINER),
 -- and every relation reaches the SQL through its regclass text, which is
@@ -1488,7 +1488,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '22023',
             MESSAGE = 'abm_report needs an accounts relation with columns account_id and is_target',
             DETAIL = format('accounts = %s.', accounts),
-            HINT = 'Map your CRM accounts onto the SPEC section 2 columns with a view.';
+            HINT = 'Map your CRM accounts onto the columns of docs/conventions.md with a view.';
     END IF;
     has_tier := @extschema@.abm_report_has_column(acc, 'tier', 'target accounts per tier');
     tou := @extschema@.abm_report_relation(touches, '{account_id,occurred_at,activity}',
