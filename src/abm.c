@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "nodes/primnodes.h"
 #include "common/int.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bswap.h"
@@ -196,6 +197,24 @@ abm_recv_bytes(StringInfo msg, int *len)
 {
 	*len = msg->len - msg->cursor;
 	return pq_getmsgbytes(msg, *len);
+}
+
+bool
+abm_agg_args_fixed(FunctionCallInfo fcinfo, int first, int last)
+{
+	Aggref	   *agg = AggGetAggref(fcinfo);
+
+	if (agg == NULL || first < 1 || last > list_length(agg->args))
+		return false;
+	for (int i = first; i <= last; i++)
+	{
+		Node	   *expr = (Node *) ((TargetEntry *) list_nth(agg->args, i - 1))->expr;
+
+		if (!IsA(expr, Const) &&
+			!(IsA(expr, Param) && ((Param *) expr)->paramkind == PARAM_EXTERN))
+			return false;
+	}
+	return true;
 }
 
 MemoryContext

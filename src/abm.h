@@ -107,6 +107,14 @@ extern const char *abm_recv_bytes(StringInfo msg, int *len);
 extern MemoryContext abm_agg_context(FunctionCallInfo fcinfo, const char *fname);
 
 /*
+ * Whether the plan passes aggregate arguments first..last (1 is the
+ * aggregate's first) as constants: Consts, or external parameters, whose
+ * values one execution cannot change.  Then the first row's values are
+ * every row's, and a per-row check of them can be skipped.
+ */
+extern bool abm_agg_args_fixed(FunctionCallInfo fcinfo, int first, int last);
+
+/*
  * The opening of every combine function over an internal state: when the
  * second state is NULL, return the first (NULL when both are).  After it
  * PG_GETARG_POINTER(1) is a state; the first may still be NULL, and the

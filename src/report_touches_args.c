@@ -421,29 +421,6 @@ abm_rt_params_intern(FunctionCallInfo fcinfo, const char *key, int32 keylen,
 	return abm_rt_params_load(key, keylen, aggcontext, sqlstate);
 }
 
-/*
- * Whether the plan passes every constant argument as a constant (a Const,
- * or an external parameter, whose value a query execution cannot change):
- * then the values of the first row are those of every row.
- */
-static bool
-rt_args_fixed(FunctionCallInfo fcinfo)
-{
-	Aggref	   *agg = AggGetAggref(fcinfo);
-
-	if (agg == NULL || list_length(agg->args) != RT_NARGS - 1)
-		return false;
-	for (int i = RT_FIRST_CONST_ARG; i < RT_NARGS; i++)
-	{
-		Node	   *expr = (Node *) ((TargetEntry *) list_nth(agg->args, i - 1))->expr;
-
-		if (!IsA(expr, Const) &&
-			!(IsA(expr, Param) && ((Param *) expr)->paramkind == PARAM_EXTERN))
-			return false;
-	}
-	return true;
-}
-
 /* The parameters of this row, checked against the group's. */
 const RtParams *
 abm_rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext aggcontext)
@@ -480,7 +457,7 @@ abm_rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext a
 	}
 	if (!cache->fixed_known)
 	{
-		cache->fixed = rt_args_fixed(fcinfo);
+		cache->fixed = abm_agg_args_fixed(fcinfo, RT_FIRST_CONST_ARG, RT_NARGS - 1);
 		cache->fixed_known = true;
 	}
 	pfree(key.data);

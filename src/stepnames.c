@@ -9,7 +9,6 @@
 
 #include "stepnames.h"
 #include "catalog/pg_type.h"
-#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -21,24 +20,6 @@ abm_step_names_count(FunctionCallInfo fcinfo, int argno)
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
 
 	return ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-}
-
-/*
- * Whether the plan passes aggregate argument argno (of the transition
- * function, so 1 is the aggregate's first) as a constant: a Const, or an
- * external parameter, whose value one execution cannot change.
- */
-static bool
-sn_arg_fixed(FunctionCallInfo fcinfo, int argno)
-{
-	Aggref	   *agg = AggGetAggref(fcinfo);
-	Node	   *expr;
-
-	if (agg == NULL || argno < 1 || argno > list_length(agg->args))
-		return false;
-	expr = (Node *) ((TargetEntry *) list_nth(agg->args, argno - 1))->expr;
-	return IsA(expr, Const) ||
-		(IsA(expr, Param) && ((Param *) expr)->paramkind == PARAM_EXTERN);
 }
 
 AbmStepNames *
@@ -70,7 +51,7 @@ abm_step_names_new(FunctionCallInfo fcinfo, int argno, MemoryContext ctx)
 	}
 	pfree(elems);
 	pfree(nulls);
-	sn->fixed = sn_arg_fixed(fcinfo, argno);
+	sn->fixed = abm_agg_args_fixed(fcinfo, argno, argno);
 	MemoryContextSwitchTo(old);
 	return sn;
 }
