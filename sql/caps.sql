@@ -152,21 +152,21 @@ FROM (SELECT generate_series(1, 65) i) s;
 -- abm_report_touches (the report's pass): 10 000 000 impressions, clicks
 -- and conversions per account; 1 048 576 distinct contacts per account,
 -- step and set (email openers here, who are also engaged contacts).
-SELECT ((abm_report_touches(timestamptz '2025-01-01' + i * interval '1 us', 'ad_impression', NULL, NULL, 1,
-                            NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+SELECT ((abm_report_touches(1, timestamptz '2025-01-01' + i * interval '1 us', 'ad_impression', NULL, NULL,
+                            NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
                             '30 days', NULL, '7 days', '7 days', '28 days'))[1]).ad_impressions
 FROM (SELECT generate_series(1, 10000000) i) s;
-SELECT ((abm_report_touches(timestamptz '2025-01-01' + i * interval '1 us', 'ad_impression', NULL, NULL, 1,
-                            NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+SELECT ((abm_report_touches(1, timestamptz '2025-01-01' + i * interval '1 us', 'ad_impression', NULL, NULL,
+                            NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
                             '30 days', NULL, '7 days', '7 days', '28 days'))[1]).ad_impressions
 FROM (SELECT generate_series(1, 10000001) i) s;
 \echo :LAST_ERROR_SQLSTATE
-SELECT ((abm_report_touches(timestamptz '2025-01-01' + i * interval '1 us', 'email_open', i, NULL, 1,
-                            NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+SELECT ((abm_report_touches(1, timestamptz '2025-01-01' + i * interval '1 us', 'email_open', i, NULL,
+                            NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
                             '30 days', NULL, '7 days', '7 days', '28 days'))[1]).email_openers
 FROM (SELECT generate_series(1, 1048576) i) s;
-SELECT ((abm_report_touches(timestamptz '2025-01-01' + i * interval '1 us', 'email_open', i, NULL, 1,
-                            NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+SELECT ((abm_report_touches(1, timestamptz '2025-01-01' + i * interval '1 us', 'email_open', i, NULL,
+                            NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
                             '30 days', NULL, '7 days', '7 days', '28 days'))[1]).email_openers
 FROM (SELECT generate_series(1, 1048577) i) s;
 \echo :LAST_ERROR_SQLSTATE

@@ -170,9 +170,9 @@ INSERT INTO worst_case VALUES
        LATERAL abm_funnel_steps(('{target: 10000000, engaged: 10000000 (' || repeat('2 1 ', 5000000) || '), opportunity: ' || k || '}')::abm_funnel)$$),
     -- the report's pass: a two-way touch before 1 000 steps, in an account
     -- listed 1 000 times, adds to a million decayed scores
-    ('abm_report_touches(timestamp with time zone,text,bigint,numeric,integer,timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)',
-     $$SELECT abm_report_touches(timestamptz '2024-01-01' + i * interval '1 s', 'chat', NULL, NULL, 1000, NULL, NULL, NULL, NULL,
-                                 b, b[1:1000], b[2:1001], '30 days', NULL, '7 days', '7 days', '28 days')
+    ('abm_report_touches(bigint,timestamp with time zone,text,bigint,numeric,bigint[],bigint[],timestamp with time zone[],bigint[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)',
+     $$SELECT abm_report_touches(1, timestamptz '2024-01-01' + i * interval '1 s', 'chat', NULL, NULL,
+                                 array_fill(1::bigint, ARRAY[1000]), NULL, NULL, NULL, NULL, NULL, NULL, b, b[1:1000], b[2:1001], '30 days', NULL, '7 days', '7 days', '28 days')
        FROM (SELECT array_agg(timestamptz '2025-01-01' + k * interval '1 hour' ORDER BY k) b FROM generate_series(0, 1000) k) s,
             generate_series(1, 100000) i$$),
     -- aggregates whose state has a fixed size (counters, bounds, a bitmask,

@@ -56,21 +56,40 @@ FROM rt.opportunities o,
 WHERE o.created_at >= b.s AND o.created_at < b.e
 GROUP BY steps, account_id;
 
--- The pass, for a set of steps and an engaged_activities list.
+-- The per-account arrays as abm_report passes them: the accounts with a win
+-- and their wins (one element per step, account by account), and the
+-- opportunities, element by element.
+CREATE TABLE rt_lookup AS
+SELECT n.steps,
+       (SELECT array_agg(w.account_id ORDER BY w.account_id) FROM rt_won w WHERE w.steps = n.steps) AS won_accounts,
+       (SELECT array_agg(u.at ORDER BY w.account_id, u.k)
+        FROM rt_won w, unnest(w.won_at) WITH ORDINALITY AS u(at, k) WHERE w.steps = n.steps) AS won_at,
+       (SELECT array_agg(o.account_id ORDER BY o.account_id, u.k)
+        FROM rt_opps o, unnest(o.created) WITH ORDINALITY AS u(c, k) WHERE o.steps = n.steps) AS opp_accounts,
+       (SELECT array_agg(u.c ORDER BY o.account_id, u.k)
+        FROM rt_opps o, unnest(o.created) WITH ORDINALITY AS u(c, k) WHERE o.steps = n.steps) AS created,
+       (SELECT array_agg(u.c ORDER BY o.account_id, u.k)
+        FROM rt_opps o, unnest(o.since) WITH ORDINALITY AS u(c, k) WHERE o.steps = n.steps) AS since,
+       (SELECT array_agg(u.c ORDER BY o.account_id, u.k)
+        FROM rt_opps o, unnest(o.amounts) WITH ORDINALITY AS u(c, k) WHERE o.steps = n.steps) AS amounts
+FROM (VALUES (1), (12)) n(steps);
+
+-- The pass, for a set of steps and an engaged_activities list: every
+-- account with touches listed copies times in accounts.
 CREATE FUNCTION pg_temp.pass(n int, engaged text[], copies int DEFAULT 1)
 RETURNS TABLE(account_id bigint, r abm_report_account) LANGUAGE sql AS $$
     SELECT x.account_id, r
     FROM (SELECT x.account_id,
-                 abm_report_touches(x.occurred_at, x.activity, x.contact_id, x.cost, copies, w.won_at,
-                                    o.created, o.since, o.amounts,
+                 abm_report_touches(x.account_id, x.occurred_at, x.activity, x.contact_id, x.cost,
+                                    (SELECT array_agg(y.account_id) FROM (SELECT DISTINCT account_id FROM rt.touches) y,
+                                                                         generate_series(1, copies)),
+                                    l.won_accounts, l.won_at, l.opp_accounts, l.created, l.since, l.amounts,
                                     (SELECT array_agg(s ORDER BY step) || max(e) FROM rt_steps WHERE steps = n),
                                     (SELECT array_agg(s - interval '7 days' ORDER BY step) FROM rt_steps WHERE steps = n),
                                     (SELECT array_agg(e - interval '7 days' - interval '28 days' ORDER BY step)
                                      FROM rt_steps WHERE steps = n),
                                     '30 days', engaged, '7 days', '7 days', '28 days') AS a
-          FROM rt.touches x
-               LEFT JOIN rt_won w ON w.account_id = x.account_id AND w.steps = n
-               LEFT JOIN rt_opps o ON o.account_id = x.account_id AND o.steps = n
+          FROM rt.touches x JOIN rt_lookup l ON l.steps = n
           WHERE x.occurred_at < (SELECT max(e) FROM rt_steps WHERE steps = n)
           GROUP BY x.account_id) x,
          unnest(x.a) r
@@ -209,7 +228,11 @@ FROM pg_temp.pass(12, NULL);
 -- leader, equal the serial pass.
 \i sql/include/plan.sql
 \i sql/include/report_account_near.sql
-\set passq 'SELECT x.account_id, abm_report_touches(x.occurred_at, x.activity, x.contact_id, x.cost, 1, w.won_at, o.created, o.since, o.amounts, (SELECT array_agg(s ORDER BY step) || max(e) FROM rt_steps WHERE steps = 12), (SELECT array_agg(s - interval ''7 days'' ORDER BY step) FROM rt_steps WHERE steps = 12), (SELECT array_agg(e - interval ''35 days'' ORDER BY step) FROM rt_steps WHERE steps = 12), ''30 days'', NULL, ''7 days'', ''7 days'', ''28 days'') AS a FROM rt.touches x LEFT JOIN rt_won w ON w.account_id = x.account_id AND w.steps = 12 LEFT JOIN rt_opps o ON o.account_id = x.account_id AND o.steps = 12 WHERE x.occurred_at < ''2026-01-01'' GROUP BY x.account_id'
+-- (the arrays as constants of the plan, as abm_report passes them)
+SELECT won_accounts AS l_won_accounts, won_at AS l_won_at, opp_accounts AS l_opp_accounts, created AS l_created,
+       since AS l_since, amounts AS l_amounts
+FROM rt_lookup WHERE steps = 12 \gset
+\set passq 'SELECT x.account_id, abm_report_touches(x.account_id, x.occurred_at, x.activity, x.contact_id, x.cost, NULL, ' :'l_won_accounts' '::bigint[], ' :'l_won_at' '::timestamptz[], ' :'l_opp_accounts' '::bigint[], ' :'l_created' '::timestamptz[], ' :'l_since' '::timestamptz[], ' :'l_amounts' '::numeric[], (SELECT array_agg(s ORDER BY step) || max(e) FROM rt_steps WHERE steps = 12), (SELECT array_agg(s - interval ''7 days'' ORDER BY step) FROM rt_steps WHERE steps = 12), (SELECT array_agg(e - interval ''35 days'' ORDER BY step) FROM rt_steps WHERE steps = 12), ''30 days'', NULL, ''7 days'', ''7 days'', ''28 days'') AS a FROM rt.touches x WHERE x.occurred_at < ''2026-01-01'' GROUP BY x.account_id'
 CREATE TABLE rt_serial AS :passq;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -226,24 +249,55 @@ RESET parallel_leader_participation;
 SELECT count(*) AS accounts, count(*) FILTER (WHERE NOT coalesce(pg_temp.accounts_near(s.a, p.a), false)) AS differing
 FROM rt_serial s FULL JOIN rt_parallel p USING (account_id);
 
+-- accounts NULL counts every account once, as listing each once does
+SELECT count(*) AS accounts,
+       count(*) FILTER (WHERE NOT coalesce(pg_temp.accounts_near(s.a, p.a), false)) AS differing
+FROM rt_serial s
+     FULL JOIN (SELECT account_id, array_agg(r ORDER BY (r).step) AS a FROM pg_temp.pass(12, NULL) GROUP BY 1) p
+     USING (account_id);
+
 -- Empty input: NULL.  Rows without a time count for nothing; a step without
 -- touches has counts of 0, spend 0 and NULL scores.
-SELECT abm_report_touches(occurred_at, activity, contact_id, cost, 1, NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}',
-                          '{2024-12-25}', '{2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days') IS NULL AS empty_is_null
+SELECT abm_report_touches(account_id, occurred_at, activity, contact_id, cost, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                          '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}', '30 days', NULL, '7 days',
+                          '7 days', '28 days') IS NULL AS empty_is_null
 FROM rt.touches WHERE false;
-SELECT abm_report_touches(t, a, NULL, NULL, 1, NULL, NULL, NULL, NULL, '{2025-01-01,2025-07-01,2026-01-01}',
-                          '{2024-12-25,2025-06-24}', '{2025-05-27,2025-11-26}', '30 days', NULL, '7 days',
-                          '7 days', '28 days')
+SELECT abm_report_touches(1, t, a, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                          '{2025-01-01,2025-07-01,2026-01-01}', '{2024-12-25,2025-06-24}', '{2025-05-27,2025-11-26}',
+                          '30 days', NULL, '7 days', '7 days', '28 days')
 FROM (VALUES (NULL::timestamptz, 'web_visit'), (NULL, NULL)) v(t, a);
 
+-- The account is looked up in the arrays: listed twice, its touches count
+-- twice; not listed, they count for nothing (nor do its win and its
+-- opportunities); a NULL account is listed nowhere.  Account 7 here: one web
+-- visit on 2025-03-01, won on 2025-04-01 (the visit is before the win), one
+-- opportunity created 2025-03-15 whose 90-day look-back holds the visit.
+CREATE FUNCTION pg_temp.one(account bigint, accounts bigint[]) RETURNS abm_report_account LANGUAGE sql AS $$
+    SELECT (abm_report_touches(account, timestamptz '2025-03-01', 'web_visit', 70, 2.5, accounts,
+                               '{6,7}', '{2025-05-01,2025-04-01}', '{7,6}', '{2025-03-15,2025-03-20}',
+                               '{2024-12-15,2024-12-20}', '{1000,7}', '{2025-01-01,2026-01-01}', '{2024-12-25}',
+                               '{2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days'))[1]
+$$;
+SELECT x.label, (r).web_visits, (r).identified_visits, (r).cost, (r).touches_to_win,
+       (r).influenced_opportunities, (r).influenced_amount, (r).first_touch IS NOT NULL AS has_first_touch
+FROM (VALUES ('listed once', pg_temp.one(7, '{5,7,9}')),
+             ('listed twice', pg_temp.one(7, '{7,5,7}')),
+             ('not listed', pg_temp.one(7, '{5,9}')),
+             ('accounts NULL: once', pg_temp.one(7, NULL)),
+             ('NULL account', pg_temp.one(NULL, '{5,7}')),
+             ('NULL account, accounts NULL', pg_temp.one(NULL, NULL))) x(label, r);
+
 -- Bad input: SQLSTATE, and the session goes on.
--- the window starts default to the bounds shifted as abm_report shifts them
+-- the window starts default to the bounds shifted as abm_report shifts them;
+-- account 1, listed copies times, with its win and opportunities
 CREATE FUNCTION pg_temp.try(bounds text, half_life interval DEFAULT '30 days', vt interval DEFAULT '7 days',
                             copies int DEFAULT 1, won text DEFAULT NULL, created text DEFAULT NULL,
                             amounts text DEFAULT NULL, engaged text[] DEFAULT NULL, vt_since text DEFAULT NULL)
 RETURNS abm_report_account[] LANGUAGE sql AS $$
-    SELECT abm_report_touches(t, 'web_visit', NULL, NULL, copies, won::timestamptz[], created::timestamptz[],
-                              created::timestamptz[], amounts::numeric[], b,
+    SELECT abm_report_touches(1, t, 'web_visit', NULL, NULL, array_fill(1::bigint, ARRAY[copies]),
+                              CASE WHEN won IS NOT NULL THEN '{1}'::bigint[] END, won::timestamptz[],
+                              array_fill(1::bigint, ARRAY[coalesce(cardinality(created::timestamptz[]), 0)]),
+                              created::timestamptz[], created::timestamptz[], amounts::numeric[], b,
                               coalesce(vt_since::timestamptz[], b[1:cardinality(b) - 1]), b[2:], half_life,
                               engaged, vt, '7 days', '28 days')
     FROM (VALUES (timestamptz '2025-03-01')) v(t), (SELECT bounds::timestamptz[] AS b) x
@@ -260,7 +314,9 @@ SELECT pg_temp.try('{2025-01-01,2026-01-01}', half_life => '0');
 \echo :LAST_ERROR_SQLSTATE
 SELECT pg_temp.try('{2025-01-01,2026-01-01}', vt => '-1 day');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.try('{2025-01-01,2026-01-01}', copies => 0);
+-- an account listed more than 1000 times: a cap
+SELECT (pg_temp.try('{2025-01-01,2026-01-01}', copies => 1000))[1].web_visits AS listed_1000_times;
+SELECT pg_temp.try('{2025-01-01,2026-01-01}', copies => 1001);
 \echo :LAST_ERROR_SQLSTATE
 SELECT pg_temp.try('{2025-01-01,2025-07-01,2026-01-01}', won => '{2025-02-01}');
 \echo :LAST_ERROR_SQLSTATE
@@ -274,13 +330,30 @@ SELECT pg_temp.try('{2025-01-01,2026-01-01}', engaged => '{{a,b},{c,d}}');
 SELECT pg_temp.try((SELECT array_agg(timestamptz '2025-01-01' + i * interval '1 hour')::text
                     FROM generate_series(0, 1001) i));
 \echo :LAST_ERROR_SQLSTATE
--- the constant and the per-account arguments must not change within a group
-SELECT abm_report_touches(t, 'web_visit', NULL, NULL, 1, NULL, NULL, NULL, NULL, ARRAY[b, '2026-01-01'],
+-- an account listed twice in won_accounts
+SELECT abm_report_touches(1, '2025-03-01', 'web_visit', NULL, NULL, NULL, '{1,1}', '{2025-05-01,2025-06-01}',
+                          NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+                          '30 days', NULL, '7 days', '7 days', '28 days');
+\echo :LAST_ERROR_SQLSTATE
+-- a multi-dimensional array of accounts
+SELECT abm_report_touches(1, '2025-03-01', 'web_visit', NULL, NULL, '{{1,2},{3,4}}', NULL, NULL,
+                          NULL, NULL, NULL, NULL, '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}',
+                          '30 days', NULL, '7 days', '7 days', '28 days');
+\echo :LAST_ERROR_SQLSTATE
+-- the constant arguments, the account and its arrays must not change
+-- within a group
+SELECT abm_report_touches(1, t, 'web_visit', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY[b, '2026-01-01'],
                           ARRAY[b], '{2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days')
 FROM (VALUES (timestamptz '2025-03-01', timestamptz '2025-01-01'), ('2025-04-01', '2025-02-01')) v(t, b);
 \echo :LAST_ERROR_SQLSTATE
-SELECT abm_report_touches(t, 'web_visit', NULL, NULL, 1, ARRAY[w], NULL, NULL, NULL, '{2025-01-01,2026-01-01}',
-                          '{2024-12-25}', '{2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days')
+SELECT abm_report_touches(a, t, 'web_visit', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                          '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}', '30 days', NULL, '7 days',
+                          '7 days', '28 days')
+FROM (VALUES (1, timestamptz '2025-03-01'), (2, '2025-04-01')) v(a, t);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_report_touches(1, t, 'web_visit', NULL, NULL, NULL, '{1}', ARRAY[w], NULL, NULL, NULL, NULL,
+                          '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}', '30 days', NULL, '7 days',
+                          '7 days', '28 days')
 FROM (VALUES (timestamptz '2025-03-01', timestamptz '2025-05-01'), ('2025-04-01', '2025-06-01')) v(t, w);
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS session_goes_on FROM rt_serial;

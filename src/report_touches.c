@@ -18,13 +18,17 @@
  * order), so a report built on it equals the plain SQL, and a step of the
  * trend form equals the report of that step.
  *
- * Arguments per row: occurred_at, activity, contact_id, cost.  Per account
- * (the same on every row of a group, from a join): copies (how many rows
- * the account has in the accounts relation: the plain SQL joined touches to
- * them, so each touch counted that many times; NULL is 1), won_at (per
- * step, the account's first win in the step as known at its end, or NULL),
- * and the account's opportunities created in the steps: opp_created,
- * opp_since (the start of each one's look-back window) and opp_amount.
+ * Arguments per row: the account, occurred_at, activity, contact_id, cost.
+ * Per-account arguments come from constant arrays, looked up by the account
+ * once per group (report_touches_args.c): accounts (each id as often as the
+ * account has rows in the accounts relation: the plain SQL joined touches
+ * to them, so each touch counted that many times; an account not listed
+ * counts for nothing; NULL: every account once), won_accounts with won_at
+ * (per step, the account's first win in the step as known at its end, or
+ * NULL), and the opportunities created in the steps: opp_accounts,
+ * opp_created, opp_since (the start of each one's look-back window) and
+ * opp_amount.  No join of the touches with the accounts is needed: the
+ * caller filters the touches by the account ids.
  * Constant: the step bounds, per step the start of the view-through
  * buffer (view_through_since) and of the surge windows (surge_since),
  * half_life, engaged_activities (NULL: every activity but ad_impression),
@@ -334,7 +338,7 @@ abm_report_touches_trans(PG_FUNCTION_ARGS)
 	if (first)
 		st = abm_rt_state_new(aggcontext, p);
 	abm_rt_account_of_row(fcinfo, st, first, aggcontext);
-	if (PG_ARGISNULL(RT_ARG_OCCURRED_AT))
+	if (st->copies == 0 || PG_ARGISNULL(RT_ARG_OCCURRED_AT))
 		PG_RETURN_POINTER(st);
 	x.t = PG_GETARG_TIMESTAMPTZ(RT_ARG_OCCURRED_AT);
 	if (x.t >= p->bounds[p->nsteps])

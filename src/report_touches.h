@@ -32,28 +32,31 @@
 #define RT_MAX_COPIES			1000	/* rows of one account in accounts */
 
 /* Argument positions of the transition function (0 is the state). */
-#define RT_ARG_OCCURRED_AT	1
-#define RT_ARG_ACTIVITY		2
-#define RT_ARG_CONTACT		3
-#define RT_ARG_COST			4
-#define RT_ARG_COPIES		5
-#define RT_ARG_WON_AT		6
-#define RT_ARG_OPP_CREATED	7
-#define RT_ARG_OPP_SINCE	8
-#define RT_ARG_OPP_AMOUNT	9
-#define RT_ARG_BOUNDS		10
-#define RT_ARG_VT_SINCE		11
-#define RT_ARG_SURGE_SINCE	12
-#define RT_ARG_HALF_LIFE	13
-#define RT_ARG_ENGAGED		14
-#define RT_ARG_VT_WINDOW	15
-#define RT_ARG_RECENT		16
-#define RT_ARG_BASELINE		17
-#define RT_FIRST_ACCT_ARG	RT_ARG_COPIES
-#define RT_ACCT_ARGS		5
+#define RT_ARG_ACCOUNT		1
+#define RT_ARG_OCCURRED_AT	2
+#define RT_ARG_ACTIVITY		3
+#define RT_ARG_CONTACT		4
+#define RT_ARG_COST			5
+#define RT_ARG_ACCOUNTS		6
+#define RT_ARG_WON_ACCOUNTS	7
+#define RT_ARG_WON_AT		8
+#define RT_ARG_OPP_ACCOUNTS	9
+#define RT_ARG_OPP_CREATED	10
+#define RT_ARG_OPP_SINCE	11
+#define RT_ARG_OPP_AMOUNT	12
+#define RT_ARG_BOUNDS		13
+#define RT_ARG_VT_SINCE		14
+#define RT_ARG_SURGE_SINCE	15
+#define RT_ARG_HALF_LIFE	16
+#define RT_ARG_ENGAGED		17
+#define RT_ARG_VT_WINDOW	18
+#define RT_ARG_RECENT		19
+#define RT_ARG_BASELINE		20
+#define RT_FIRST_LOOKUP_ARG	RT_ARG_ACCOUNTS
+#define RT_LOOKUP_ARGS		7
 #define RT_FIRST_CONST_ARG	RT_ARG_BOUNDS
 #define RT_CONST_ARGS		8
-#define RT_NARGS			18
+#define RT_NARGS			21
 
 /*
  * Activity codes: the standard activities by their index (activity.c),
@@ -164,12 +167,51 @@ typedef struct RtRaw
 	char	   *bytes;
 } RtRaw;
 
+/*
+ * The per-account arguments of every account, from the lookup arrays
+ * (accounts, won_accounts, won_at and the opportunities): an open-addressing
+ * table from the account id to its entry.
+ */
+typedef struct RtLookupEntry
+{
+	int64		id;
+	int32		copies;			/* rows in accounts */
+	int32		won;			/* index in won_accounts, -1 for none */
+	int32		opp_first;		/* its opportunities: opp_index[opp_first ..] */
+	int32		nopp;
+} RtLookupEntry;
+
+typedef struct RtLookup
+{
+	bool		all_once;		/* accounts is NULL: every account counts once */
+	int32		nsteps;
+	uint32		mask;			/* slots - 1, slots a power of 2 */
+	int32	   *slot;			/* entry + 1, 0 for an empty slot */
+	int32		nentries;
+	RtLookupEntry *entries;
+	/* won_at, NULL flags; per opportunity (argument order) its values */
+	TimestampTz *won_at;
+	bool	   *won_null;
+	int32	   *opp_index;		/* the opportunities, grouped by account */
+	TimestampTz *opp_created;
+	bool	   *opp_created_null;
+	TimestampTz *opp_since;
+	bool	   *opp_since_null;
+	Datum	   *opp_amount;
+	bool	   *opp_amount_null;
+} RtLookup;
+
 typedef struct RtCache
 {
 	RtRaw		args[RT_CONST_ARGS];
 	const RtParams *params;
 	bool		fixed_known;
 	bool		fixed;			/* the plan passes constants: they cannot change */
+	RtRaw		lookup_args[RT_LOOKUP_ARGS];
+	RtLookup   *lookup;
+	MemoryContext lookup_cxt;
+	bool		lookup_fixed_known;
+	bool		lookup_fixed;
 } RtCache;
 
 typedef struct RtOpportunity
@@ -202,10 +244,11 @@ typedef AbmVtEvent RtEvent;
 typedef struct RtState
 {
 	const RtParams *p;
-	/* the per-account arguments: canonical form, last raw values seen */
+	/* the account: its id, and its arguments in canonical form */
+	bool		acct_null;
+	int64		acct_id;
 	char	   *acct_key;
 	int32		acct_keylen;
-	RtRaw		acct_args[RT_ACCT_ARGS];
 	int32		copies;
 	TimestampTz *won;			/* per step, RT_NO_WIN when none */
 	int32		nopp;

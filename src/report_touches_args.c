@@ -3,7 +3,8 @@
  * report_touches_args.c
  *	  abm_report_touches: the constant arguments (bounds, windows,
  *	  engaged_activities) and the per-account ones (copies, won_at, the
- *	  opportunities), checked and kept in a canonical form (report_touches.h).
+ *	  opportunities, looked up by account in constant arrays), checked and
+ *	  kept in a canonical form (report_touches.h).
  *
  *-------------------------------------------------------------------------
  */
@@ -55,9 +56,6 @@ rt_arg_bytes(FunctionCallInfo fcinfo, int argno, int32 *len)
 {
 	switch (argno)
 	{
-		case RT_ARG_COPIES:
-			*len = sizeof(Datum);
-			return (const char *) &fcinfo->args[argno].value;
 		case RT_ARG_HALF_LIFE:
 		case RT_ARG_VT_WINDOW:
 		case RT_ARG_RECENT:
@@ -470,80 +468,326 @@ abm_rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext a
  */
 
 /*
- * Canonical form: copies, won_at (a flag, then per step a NULL flag and the
- * time), the opportunities (count, then per opportunity its creation time,
- * the start of its look-back window and its amount in numeric's binary
- * form, each with a NULL flag).
+ * Account ids in the lookup table: Fibonacci hashing of the id, linear
+ * probing.
+ */
+static inline uint32
+rt_lookup_hash(int64 id)
+{
+	return (uint32) (((uint64) id * UINT64CONST(0x9E3779B97F4A7C15)) >> 32);
+}
+
+/* The entry of id, or NULL; with insert, a new entry (copies 0) if none. */
+static RtLookupEntry *
+rt_lookup_find(RtLookup *lk, int64 id, bool insert)
+{
+	for (uint32 h = rt_lookup_hash(id) & lk->mask;; h = (h + 1) & lk->mask)
+	{
+		RtLookupEntry *e;
+
+		if (lk->slot[h] == 0)
+		{
+			if (!insert)
+				return NULL;
+			e = &lk->entries[lk->nentries++];
+			e->id = id;
+			e->copies = 0;
+			e->won = -1;
+			e->opp_first = 0;
+			e->nopp = 0;
+			lk->slot[h] = lk->nentries;
+			return e;
+		}
+		e = &lk->entries[lk->slot[h] - 1];
+		if (e->id == id)
+			return e;
+	}
+}
+
+/* A one-dimensional array argument in cxt, or none for NULL. */
+static int
+rt_lookup_array(FunctionCallInfo fcinfo, int argno, Oid elemtype, const char *argname,
+				MemoryContext cxt, Datum **elems, bool **nulls)
+{
+	MemoryContext old;
+	int			n = 0;
+
+	*elems = NULL;
+	*nulls = NULL;
+	if (PG_ARGISNULL(argno))
+		return 0;
+	old = MemoryContextSwitchTo(cxt);
+	rt_array(PointerGetDatum(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno))), elemtype, argname,
+			 MaxArraySize, elems, nulls, &n);
+	MemoryContextSwitchTo(old);
+	return n;
+}
+
+/*
+ * The lookup table of the per-account arguments, in cxt: accounts (each
+ * id's copies: how many times it is listed; NULL: every account once),
+ * won_accounts with won_at (nsteps elements per account, NULL where a step
+ * has no win), and the opportunities (opp_accounts, opp_created, opp_since,
+ * opp_amount, element by element).
+ */
+static RtLookup *
+rt_lookup_build(FunctionCallInfo fcinfo, int32 nsteps, MemoryContext cxt)
+{
+	RtLookup   *lk = MemoryContextAllocZero(cxt, sizeof(RtLookup));
+	Datum	   *ids,
+			   *won_ids,
+			   *won_at,
+			   *opp_ids,
+			   *opp_created,
+			   *opp_since,
+			   *opp_amount;
+	bool	   *ids_null,
+			   *won_ids_null,
+			   *won_at_null,
+			   *opp_ids_null,
+			   *opp_created_null,
+			   *opp_since_null,
+			   *opp_amount_null;
+	int			nids,
+				nwon,
+				nwon_at,
+				nopp,
+				ncreated,
+				nsince,
+				namount;
+	int64		slots = 16;
+	int32	   *fill;
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	nids = rt_lookup_array(fcinfo, RT_ARG_ACCOUNTS, INT8OID, "accounts", cxt, &ids, &ids_null);
+	nwon = rt_lookup_array(fcinfo, RT_ARG_WON_ACCOUNTS, INT8OID, "won_accounts", cxt,
+						   &won_ids, &won_ids_null);
+	nwon_at = rt_lookup_array(fcinfo, RT_ARG_WON_AT, TIMESTAMPTZOID, "won_at", cxt,
+							  &won_at, &won_at_null);
+	nopp = rt_lookup_array(fcinfo, RT_ARG_OPP_ACCOUNTS, INT8OID, "opp_accounts", cxt,
+						   &opp_ids, &opp_ids_null);
+	ncreated = rt_lookup_array(fcinfo, RT_ARG_OPP_CREATED, TIMESTAMPTZOID, "opp_created", cxt,
+							   &opp_created, &opp_created_null);
+	nsince = rt_lookup_array(fcinfo, RT_ARG_OPP_SINCE, TIMESTAMPTZOID, "opp_since", cxt,
+							 &opp_since, &opp_since_null);
+	namount = rt_lookup_array(fcinfo, RT_ARG_OPP_AMOUNT, NUMERICOID, "opp_amount", cxt,
+							  &opp_amount, &opp_amount_null);
+	if ((int64) nwon * nsteps != nwon_at)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("won_at must have one element per step for each of won_accounts"),
+				 errdetail("The array won_at has %d elements for %d accounts and %d steps.",
+						   nwon_at, nwon, nsteps),
+				 errhint("Pass the first win of each step of each account, NULL where there is none.")));
+	if (ncreated != nopp || nsince != nopp || namount != nopp)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("opp_accounts, opp_created, opp_since and opp_amount must have the same length"),
+				 errdetail("The arrays opp_accounts, opp_created, opp_since and opp_amount have %d, %d, %d and %d elements.",
+						   nopp, ncreated, nsince, namount),
+				 errhint("Aggregate them from the same opportunities, in the same order.")));
+
+	lk->nsteps = nsteps;
+	lk->all_once = PG_ARGISNULL(RT_ARG_ACCOUNTS);
+	while (slots < 2 * ((int64) nids + nwon + nopp))
+		slots *= 2;
+	lk->mask = (uint32) (slots - 1);
+	lk->slot = MemoryContextAllocHuge(cxt, slots * sizeof(int32));
+	memset(lk->slot, 0, slots * sizeof(int32));
+	lk->entries = MemoryContextAllocHuge(cxt, Max((Size) nids + nwon + nopp, 1) * sizeof(RtLookupEntry));
+
+	for (int i = 0; i < nids; i++)
+	{
+		RtLookupEntry *e;
+
+		if ((i & 4095) == 4095)
+			CHECK_FOR_INTERRUPTS();
+		if (ids_null[i])
+			continue;
+		e = rt_lookup_find(lk, DatumGetInt64(ids[i]), true);
+		if (e->copies == RT_MAX_COPIES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("an account is listed more than %d times in accounts", RT_MAX_COPIES),
+					 errdetail("Account %lld is listed more than %d times.",
+							   (long long) e->id, RT_MAX_COPIES),
+					 errhint("List each account once per row it has in accounts.")));
+		e->copies++;
+	}
+
+	/* the win and opportunities of an account that is not listed count for nothing */
+	for (int i = 0; i < nwon; i++)
+	{
+		RtLookupEntry *e;
+
+		if ((i & 4095) == 4095)
+			CHECK_FOR_INTERRUPTS();
+		if (won_ids_null[i])
+			continue;
+		e = rt_lookup_find(lk, DatumGetInt64(won_ids[i]), lk->all_once);
+		if (e == NULL)
+			continue;
+		if (lk->all_once && e->copies == 0)
+			e->copies = 1;
+		if (e->won >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("won_accounts must list an account at most once"),
+					 errdetail("Account %lld is listed twice.", (long long) e->id),
+					 errhint("Pass the wins of each account as one run of won_at.")));
+		e->won = i;
+	}
+	lk->won_at = palloc(Max(nwon_at, 1) * sizeof(TimestampTz));
+	lk->won_null = palloc(Max(nwon_at, 1) * sizeof(bool));
+	for (int i = 0; i < nwon_at; i++)
+	{
+		lk->won_null[i] = won_at_null[i];
+		lk->won_at[i] = won_at_null[i] ? 0 : DatumGetTimestampTz(won_at[i]);
+	}
+
+	/* the opportunities, grouped by account in argument order */
+	for (int i = 0; i < nopp; i++)
+	{
+		RtLookupEntry *e;
+
+		if ((i & 4095) == 4095)
+			CHECK_FOR_INTERRUPTS();
+		if (opp_ids_null[i])
+			continue;
+		e = rt_lookup_find(lk, DatumGetInt64(opp_ids[i]), lk->all_once);
+		if (e == NULL)
+			continue;
+		if (lk->all_once && e->copies == 0)
+			e->copies = 1;
+		if (e->nopp == RT_MAX_OPPORTUNITIES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("an account has more than %d opportunities in abm_report_touches",
+							RT_MAX_OPPORTUNITIES),
+					 errdetail("Account %lld has more than %d opportunities.",
+							   (long long) e->id, RT_MAX_OPPORTUNITIES),
+					 errhint("Pass only the opportunities created in the steps.")));
+		e->nopp++;
+	}
+	for (int32 i = 0, first = 0; i < lk->nentries; i++)
+	{
+		lk->entries[i].opp_first = first;
+		first += lk->entries[i].nopp;
+	}
+	fill = palloc0(Max(lk->nentries, 1) * sizeof(int32));
+	lk->opp_index = palloc(Max(nopp, 1) * sizeof(int32));
+	for (int i = 0; i < nopp; i++)
+	{
+		RtLookupEntry *e;
+		int32		k;
+
+		if ((i & 4095) == 4095)
+			CHECK_FOR_INTERRUPTS();
+		if (opp_ids_null[i] || (e = rt_lookup_find(lk, DatumGetInt64(opp_ids[i]), false)) == NULL)
+			continue;
+		k = (int32) (e - lk->entries);
+		lk->opp_index[e->opp_first + fill[k]++] = i;
+	}
+	lk->opp_created = palloc(Max(nopp, 1) * sizeof(TimestampTz));
+	lk->opp_since = palloc(Max(nopp, 1) * sizeof(TimestampTz));
+	for (int i = 0; i < nopp; i++)
+	{
+		lk->opp_created[i] = opp_created_null[i] ? 0 : DatumGetTimestampTz(opp_created[i]);
+		lk->opp_since[i] = opp_since_null[i] ? 0 : DatumGetTimestampTz(opp_since[i]);
+	}
+	lk->opp_created_null = opp_created_null;
+	lk->opp_since_null = opp_since_null;
+	lk->opp_amount = opp_amount;
+	lk->opp_amount_null = opp_amount_null;
+	MemoryContextSwitchTo(old);
+	return lk;
+}
+
+/*
+ * The lookup table of this row's arguments: built on the first row, then
+ * kept; rebuilt when a row passes other arrays (only possible when the plan
+ * does not pass constants).
+ */
+static const RtLookup *
+rt_lookup_of_row(FunctionCallInfo fcinfo, const RtParams *p, bool *changed)
+{
+	RtCache    *cache = fcinfo->flinfo->fn_extra;	/* set by abm_rt_params_of_row */
+	bool		same = cache->lookup != NULL && cache->lookup->nsteps == p->nsteps;
+
+	*changed = false;
+	if (same && cache->lookup_fixed)
+		return cache->lookup;
+	for (int i = 0; same && i < RT_LOOKUP_ARGS; i++)
+		same = rt_raw_same(&cache->lookup_args[i], fcinfo, RT_FIRST_LOOKUP_ARG + i);
+	if (same)
+		return cache->lookup;
+
+	if (cache->lookup_cxt == NULL)
+		cache->lookup_cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+												  "abm_report_touches accounts",
+												  ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(cache->lookup_cxt);
+	/* the kept arguments lived in lookup_cxt too */
+	memset(cache->lookup_args, 0, sizeof(cache->lookup_args));
+	cache->lookup = NULL;
+	cache->lookup = rt_lookup_build(fcinfo, p->nsteps, cache->lookup_cxt);
+	for (int i = 0; i < RT_LOOKUP_ARGS; i++)
+		rt_raw_keep(&cache->lookup_args[i], fcinfo, RT_FIRST_LOOKUP_ARG + i, cache->lookup_cxt);
+	if (!cache->lookup_fixed_known)
+	{
+		cache->lookup_fixed = abm_agg_args_fixed(fcinfo, RT_FIRST_LOOKUP_ARG,
+												 RT_FIRST_LOOKUP_ARG + RT_LOOKUP_ARGS - 1);
+		cache->lookup_fixed_known = true;
+	}
+	*changed = true;
+	return cache->lookup;
+}
+
+/*
+ * Canonical form of an account's arguments: copies, won_at (a flag, then
+ * per step a NULL flag and the time), the opportunities (count, then per
+ * opportunity its creation time, the start of its look-back window and its
+ * amount in numeric's binary form, each with a NULL flag).  e NULL: an
+ * account the lookup does not list.
  */
 static void
-rt_account_key(FunctionCallInfo fcinfo, const RtParams *p, StringInfo key)
+rt_account_key(const RtLookup *lk, const RtLookupEntry *e, StringInfo key)
 {
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	Datum	   *amounts = NULL;
-	bool	   *amount_nulls = NULL;
-	int			namounts = 0;
-	Datum	   *since = NULL;
-	bool	   *since_nulls = NULL;
-	int			nsince = 0;
-
 	initStringInfo(key);
-	pq_sendint32(key, PG_ARGISNULL(RT_ARG_COPIES) ? 1 : PG_GETARG_INT32(RT_ARG_COPIES));
-	if (PG_ARGISNULL(RT_ARG_WON_AT))
+	pq_sendint32(key, e != NULL ? e->copies : (lk->all_once ? 1 : 0));
+	if (e == NULL || e->won < 0)
 		pq_sendbyte(key, 0);
 	else
 	{
-		rt_array(PG_GETARG_DATUM(RT_ARG_WON_AT), TIMESTAMPTZOID, "won_at", RT_MAX_STEPS,
-				 &elems, &nulls, &n);
-		if (n != p->nsteps)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("won_at must have one element per step"),
-					 errdetail("The array won_at has %d elements for %d steps.", n, p->nsteps),
-					 errhint("Pass the first win of each step, NULL where there is none.")));
+		int64		base = (int64) e->won * lk->nsteps;
+
 		pq_sendbyte(key, 1);
-		for (int i = 0; i < n; i++)
+		for (int32 i = 0; i < lk->nsteps; i++)
 		{
-			pq_sendbyte(key, nulls[i] ? 1 : 0);
-			pq_sendint64(key, nulls[i] ? 0 : DatumGetTimestampTz(elems[i]));
+			pq_sendbyte(key, lk->won_null[base + i] ? 1 : 0);
+			pq_sendint64(key, lk->won_at[base + i]);
 		}
 	}
-
-	n = 0;
-	if (!PG_ARGISNULL(RT_ARG_OPP_CREATED))
-		rt_array(PG_GETARG_DATUM(RT_ARG_OPP_CREATED), TIMESTAMPTZOID, "opp_created",
-				 RT_MAX_OPPORTUNITIES, &elems, &nulls, &n);
-	if (!PG_ARGISNULL(RT_ARG_OPP_SINCE))
-		rt_array(PG_GETARG_DATUM(RT_ARG_OPP_SINCE), TIMESTAMPTZOID, "opp_since",
-				 RT_MAX_OPPORTUNITIES, &since, &since_nulls, &nsince);
-	if (!PG_ARGISNULL(RT_ARG_OPP_AMOUNT))
-		rt_array(PG_GETARG_DATUM(RT_ARG_OPP_AMOUNT), NUMERICOID, "opp_amount",
-				 RT_MAX_OPPORTUNITIES, &amounts, &amount_nulls, &namounts);
-	if (namounts != n || nsince != n)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("opp_created, opp_since and opp_amount must have the same length"),
-				 errdetail("The arrays opp_created, opp_since and opp_amount have %d, %d and %d elements.", n, nsince, namounts),
-				 errhint("Aggregate them from the same opportunities, in the same order.")));
-	pq_sendint32(key, n);
-	for (int i = 0; i < n; i++)
+	pq_sendint32(key, e != NULL ? e->nopp : 0);
+	for (int32 k = 0; e != NULL && k < e->nopp; k++)
 	{
+		int32		i = lk->opp_index[e->opp_first + k];
+
 		CHECK_FOR_INTERRUPTS();
-		pq_sendbyte(key, nulls[i] ? 1 : 0);
-		pq_sendint64(key, nulls[i] ? 0 : DatumGetTimestampTz(elems[i]));
-		pq_sendbyte(key, since_nulls[i] ? 1 : 0);
-		pq_sendint64(key, since_nulls[i] ? 0 : DatumGetTimestampTz(since[i]));
-		if (amount_nulls[i])
+		pq_sendbyte(key, lk->opp_created_null[i] ? 1 : 0);
+		pq_sendint64(key, lk->opp_created[i]);
+		pq_sendbyte(key, lk->opp_since_null[i] ? 1 : 0);
+		pq_sendint64(key, lk->opp_since[i]);
+		if (lk->opp_amount_null[i])
 			pq_sendbyte(key, 1);
 		else
 		{
 			pq_sendbyte(key, 0);
-			abm_write_numeric(key, amounts[i]);
+			abm_write_numeric(key, lk->opp_amount[i]);
 		}
 	}
 }
-
 
 static int
 rt_opportunity_cmp(const void *a, const void *b)
@@ -573,12 +817,12 @@ abm_rt_account_load(RtState *st, const char *key, int32 keylen, MemoryContext cx
 	uint8		flag;
 
 	st->copies = abm_read_int32(&r);
-	if (st->copies < 1 || st->copies > RT_MAX_COPIES)
+	if (st->copies < 0 || st->copies > RT_MAX_COPIES)
 		rt_bad(sqlstate == ERRCODE_INVALID_PARAMETER_VALUE && st->copies > RT_MAX_COPIES ?
 			   ERRCODE_PROGRAM_LIMIT_EXCEEDED : sqlstate,
-			   psprintf("copies must be between 1 and %d", RT_MAX_COPIES),
+			   psprintf("copies must be between 0 and %d", RT_MAX_COPIES),
 			   psprintf("copies = %d.", st->copies),
-			   "Pass how many rows the account has in accounts, 1 when its id is unique.");
+			   "List the account in accounts once per row it has there.");
 	st->won = palloc(p->nsteps * sizeof(TimestampTz));
 	flag = abm_read_uint8(&r);
 	if (flag > 1)
@@ -653,28 +897,30 @@ abm_rt_account_mismatch(void)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("copies, won_at, opp_created and opp_amount of abm_report_touches must be the same on every row of a group"),
-			 errdetail("A row of the group passed other values than its first row."),
-			 errhint("Join them per account and group by the account.")));
+			 errmsg("the account and the per-account arrays of abm_report_touches must be the same on every row of a group"),
+			 errdetail("A row of the group passed another account, or other arrays, than its first row."),
+			 errhint("Group by the account and pass the arrays as constants.")));
 }
 
-/* First row of a group: load its account arguments; later rows: check. */
+/* First row of a group: load its account's arguments; later rows: check. */
 void
 abm_rt_account_of_row(FunctionCallInfo fcinfo, RtState *st, bool first, MemoryContext aggcontext)
 {
+	bool		isnull = PG_ARGISNULL(RT_ARG_ACCOUNT);
+	int64		id = isnull ? 0 : PG_GETARG_INT64(RT_ARG_ACCOUNT);
+	bool		changed;
+	const RtLookup *lk = rt_lookup_of_row(fcinfo, st->p, &changed);
 	StringInfoData key;
-	bool		same = !first;
 
-	for (int i = 0; same && i < RT_ACCT_ARGS; i++)
-		same = rt_raw_same(&st->acct_args[i], fcinfo, RT_FIRST_ACCT_ARG + i);
-	if (same)
+	if (!first && !changed && isnull == st->acct_null && id == st->acct_id)
 		return;
-	rt_account_key(fcinfo, st->p, &key);
+	rt_account_key(lk, isnull ? NULL : rt_lookup_find((RtLookup *) lk, id, false), &key);
 	if (first)
 		abm_rt_account_load(st, key.data, key.len, aggcontext, ERRCODE_INVALID_PARAMETER_VALUE);
-	else if (st->acct_keylen != key.len || memcmp(st->acct_key, key.data, key.len) != 0)
+	else if (isnull != st->acct_null || id != st->acct_id ||
+			 st->acct_keylen != key.len || memcmp(st->acct_key, key.data, key.len) != 0)
 		abm_rt_account_mismatch();
+	st->acct_null = isnull;
+	st->acct_id = id;
 	pfree(key.data);
-	for (int i = 0; i < RT_ACCT_ARGS; i++)
-		rt_raw_keep(&st->acct_args[i], fcinfo, RT_FIRST_ACCT_ARG + i, aggcontext);
 }

@@ -304,8 +304,10 @@ BEGIN
     -- other accounts' counts for the lift rows, $37 to $44 the first wins
     -- and the new opportunities of target accounts (%14$s and %15$s name
     -- their arrays of ids), $45 the bounds as dates (converted once, in the
-    -- session's time zone).  Contract dates are compared with the steps'
-    -- dates st.sd and st.ed.
+    -- session's time zone), $46 to $48 the pass's keys of the target
+    -- accounts, of those with a win ($37/$38) and of the opportunities
+    -- ($40/$41) when the ids are not integers.  Contract dates are compared
+    -- with the steps' dates st.sd and st.ed.
     q := format($q$
 WITH st AS NOT MATERIALIZED (
     SELECT i AS step, $16[i] AS s, $16[i + 1] AS e, $45[i] AS sd, $45[i + 1] AS ed
@@ -341,41 +343,23 @@ won_first AS NOT MATERIALIZED (
 ), first_opp AS (
     SELECT account_id, min(created_at) AS created_at FROM o_all GROUP BY account_id
 ),
--- What the pass over the touches needs of each target account: how many
--- rows it has in accounts (the touches of an account listed twice count
--- twice), its first win in each step ($39, 'infinity' for none, nsteps per
--- account of %14$s) and its opportunities created in the steps (%15$s, $42
--- to $44), both read by the first statement.  Grouped by account, which
--- also tells the planner that the accounts are distinct, so that it hashes
--- them rather than the touches.  Each parallel worker builds it: it reads
--- small arrays, not the opportunities.
-acct_in AS (
-    SELECT t.account_id, count(*)::int AS copies, min(w.won_at) AS won_at,
-           min(n.created) AS created, min(n.since) AS since, min(n.amounts) AS amounts
-    FROM t
-    LEFT JOIN (SELECT w.account_id%13$s AS account_id,
-                      pg_catalog.array_replace($39[(w.i - 1) * (pg_catalog.cardinality($16) - 1) + 1
-                                                   : w.i * (pg_catalog.cardinality($16) - 1)],
-                                               'infinity'::timestamptz, NULL) AS won_at
-               FROM unnest(%14$s) WITH ORDINALITY AS w(account_id, i)) w USING (account_id)
-    LEFT JOIN (SELECT n.account_id%13$s AS account_id, array_agg(n.created) AS created, array_agg(n.since) AS since,
-                      array_agg(n.amount) AS amounts
-               FROM unnest(%15$s, $42::timestamptz[], $43::timestamptz[], $44::numeric[])
-                   AS n(account_id, created, since, amount)
-               GROUP BY 1) n USING (account_id)
-    GROUP BY t.account_id
-),
 -- The touches of target accounts before the end of the last step, one pass
 -- per account for every step: activity counts, first touch, scores,
 -- engagement, contacts, spend, view-through, surge, touches up to the win,
--- influenced opportunities (abm_report_touches).
+-- influenced opportunities (abm_report_touches).  What the pass needs of
+-- each account (how many rows it has in accounts: the touches of an account
+-- listed twice count twice; its first win in each step; its opportunities
+-- created in the steps) it looks up by account in constant arrays, which
+-- the first statement built, so that the touches are not joined to the
+-- accounts: integer ids are filtered by a hashed "= ANY" over the target
+-- ids, and the ids are their own keys; ids of other types are joined to
+-- their keys (%17$s), the position of their first row in the target ids.
 pass AS MATERIALIZED (
     SELECT x.account_id,
-           @extschema@.abm_report_touches(x.occurred_at, x.activity, x.contact_id, x.cost,
-                                          a.copies, a.won_at, a.created, a.since, a.amounts,
+           @extschema@.abm_report_touches(%18$s, x.occurred_at, x.activity, x.contact_id, x.cost,
+                                          %19$s, %20$s, $39::timestamptz[], %21$s, $42, $43, $44,
                                           $16, $17, $18, $3, $11, $13, $14, $15) AS r
-    FROM %4$s x JOIN acct_in a USING (account_id)
-    WHERE x.occurred_at < $2
+    FROM %4$s x%17$s x.occurred_at < $2
     GROUP BY x.account_id
 ), per_touch AS MATERIALIZED (
     SELECT p.account_id, r.* FROM pass p, unnest(p.r) r
@@ -819,7 +803,18 @@ $q$,
         CASE WHEN id_int THEN '$40::bigint[]' ELSE '$41::text[]' END,
         -- a row of a target account: integer ids are looked up in a hash of
         -- the target ids (one scan, no join), others in t
-        CASE WHEN id_int THEN 'account_id::bigint = ANY ($19::bigint[])' ELSE 'account_id IN (SELECT t.account_id FROM t)' END);
+        CASE WHEN id_int THEN 'account_id::bigint = ANY ($19::bigint[])' ELSE 'account_id IN (SELECT t.account_id FROM t)' END,
+        -- the pass: the filter or join of the touches, the account's key, and
+        -- the keys of the target accounts, of those with a win and of the
+        -- opportunities ($46 to $48 for ids that are not integers)
+        CASE WHEN id_int THEN ' WHERE x.account_id::bigint = ANY ($19::bigint[]) AND'
+             ELSE format(' JOIN (SELECT k.id::%s AS account_id, min(k.i) AS k'
+                         ' FROM unnest($28::text[]) WITH ORDINALITY AS k(id, i) GROUP BY 1) m USING (account_id) WHERE',
+                         id_type) END,
+        CASE WHEN id_int THEN 'x.account_id::bigint' ELSE 'm.k' END,
+        CASE WHEN id_int THEN '$19::bigint[]' ELSE '$46::bigint[]' END,
+        CASE WHEN id_int THEN '$37::bigint[]' ELSE '$47::bigint[]' END,
+        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$48::bigint[]' END);
 
     -- The accounts and the opportunities, each read once, here: the main
     -- statement takes the target accounts and their opportunities as
@@ -857,6 +852,11 @@ $q$,
         n_created timestamptz[];
         n_since timestamptz[];
         n_amounts numeric[];
+        -- ids that are not integers: the pass's keys of the target accounts,
+        -- of those with a win and of the opportunities
+        k_accounts bigint[];
+        k_won bigint[];
+        k_opps bigint[];
     BEGIN
         -- The opportunities created before the end of the last step, read once:
         -- those of target accounts as arrays for the main statement, and per
@@ -932,6 +932,23 @@ $q$,
                             w_ids_text, w_at, n_ids_text, n_created, n_since, n_amounts
                 USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds, lookback;
         END IF;
+        -- the pass reads a step without a win as NULL
+        w_at := array_replace(w_at, 'infinity'::timestamptz, NULL);
+        -- Ids that are not integers: the pass looks accounts up by a key, the
+        -- position of the account's first row in the target ids (each array
+        -- of ids keeps its order and length: they are all target accounts).
+        IF NOT id_int THEN
+            EXECUTE format($k$
+                WITH m AS (SELECT k.id::%1$s AS id, min(k.i) AS k
+                           FROM unnest($1::text[]) WITH ORDINALITY AS k(id, i) GROUP BY 1)
+                SELECT ARRAY(SELECT m.k FROM unnest($1::text[]) WITH ORDINALITY AS u(id, i)
+                             JOIN m ON m.id = u.id::%1$s ORDER BY u.i),
+                       ARRAY(SELECT m.k FROM unnest($2::text[]) WITH ORDINALITY AS u(id, i)
+                             JOIN m ON m.id = u.id::%1$s ORDER BY u.i),
+                       ARRAY(SELECT m.k FROM unnest($3::text[]) WITH ORDINALITY AS u(id, i)
+                             JOIN m ON m.id = u.id::%1$s ORDER BY u.i)$k$, id_type)
+                INTO k_accounts, k_won, k_opps USING t_ids_text, w_ids_text, n_ids_text;
+        END IF;
         -- the window starts, in the session's time zone as timestamptz - interval
         -- computes them (the aggregate takes them ready, so it is immutable)
         vt_since := ARRAY(SELECT b - view_through_window
@@ -946,7 +963,8 @@ $q$,
                   t_ids_text, o_accounts_text,
                   c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
                   w_ids, w_ids_text, w_at, n_ids, n_ids_text, n_created, n_since, n_amounts,
-                  ARRAY(SELECT b::date FROM unnest(bounds) WITH ORDINALITY u(b, i) ORDER BY i);
+                  ARRAY(SELECT b::date FROM unnest(bounds) WITH ORDINALITY u(b, i) ORDER BY i),
+                  k_accounts, k_won, k_opps;
     END;
 END
 $report$;

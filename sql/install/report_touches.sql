@@ -40,8 +40,9 @@ CREATE TYPE abm_report_account AS (
 -- names own its result type.
 CREATE DOMAIN abm_report_accounts AS abm_report_account[];
 
-CREATE FUNCTION abm_report_touches_trans(internal, timestamptz, text, bigint, numeric,
-                                         int, timestamptz[], timestamptz[], timestamptz[], numeric[],
+CREATE FUNCTION abm_report_touches_trans(internal, bigint, timestamptz, text, bigint, numeric,
+                                         bigint[], bigint[], timestamptz[], bigint[], timestamptz[],
+                                         timestamptz[], numeric[],
                                          timestamptz[], timestamptz[], timestamptz[], interval, text[],
                                          interval, interval, interval)
     RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -57,9 +58,12 @@ CREATE FUNCTION abm_report_touches_final(internal) RETURNS abm_report_accounts
 -- Immutable: the caller computes the window starts (timestamptz - interval
 -- depends on the time zone), so a shard can run it (postgres_fdw).  SSPACE:
 -- a single-step report's typical account (the state grows with its contacts
--- and ad impressions).
-CREATE AGGREGATE abm_report_touches(occurred_at timestamptz, activity text, contact_id bigint, cost numeric,
-                                    copies int, won_at timestamptz[], opp_created timestamptz[],
+-- and ad impressions).  The per-account arguments are arrays over all the
+-- accounts, looked up by account_id once per group, so that the touches need
+-- no join with the accounts.
+CREATE AGGREGATE abm_report_touches(account_id bigint, occurred_at timestamptz, activity text, contact_id bigint,
+                                    cost numeric, accounts bigint[], won_accounts bigint[], won_at timestamptz[],
+                                    opp_accounts bigint[], opp_created timestamptz[],
                                     opp_since timestamptz[], opp_amount numeric[],
                                     bounds timestamptz[], view_through_since timestamptz[],
                                     surge_since timestamptz[], half_life interval, engaged_activities text[],
@@ -72,10 +76,10 @@ CREATE AGGREGATE abm_report_touches(occurred_at timestamptz, activity text, cont
 
 COMMENT ON TYPE abm_report_account IS 'what abm_report reads from the touches of one account in one step: activity counts, scores, engaged contacts, spend, view-through, surge, touches up to the win, influenced opportunities (result of abm_report_touches)';
 COMMENT ON DOMAIN abm_report_accounts IS 'the abm_report_account of each step, in step order (result of abm_report_touches)';
-COMMENT ON FUNCTION abm_report_touches_trans(internal, timestamptz, text, bigint, numeric, int, timestamptz[], timestamptz[], timestamptz[], numeric[], timestamptz[], timestamptz[], timestamptz[], interval, text[], interval, interval, interval) IS 'support: transition of abm_report_touches';
+COMMENT ON FUNCTION abm_report_touches_trans(internal, bigint, timestamptz, text, bigint, numeric, bigint[], bigint[], timestamptz[], bigint[], timestamptz[], timestamptz[], numeric[], timestamptz[], timestamptz[], timestamptz[], interval, text[], interval, interval, interval) IS 'support: transition of abm_report_touches';
 COMMENT ON FUNCTION abm_report_touches_combine(internal, internal) IS 'support: combines abm_report_touches states';
 COMMENT ON FUNCTION abm_report_touches_serial(internal) IS 'support: serializes an abm_report_touches state (version byte first)';
 COMMENT ON FUNCTION abm_report_touches_deserial(bytea, internal) IS 'support: reads a serialized abm_report_touches state, checking its version and bounds';
 COMMENT ON FUNCTION abm_report_touches_final(internal) IS 'support: final function of abm_report_touches';
-COMMENT ON AGGREGATE abm_report_touches(timestamptz, text, bigint, numeric, int, timestamptz[], timestamptz[], timestamptz[], numeric[], timestamptz[], timestamptz[], timestamptz[], interval, text[], interval, interval, interval) IS
+COMMENT ON AGGREGATE abm_report_touches(bigint, timestamptz, text, bigint, numeric, bigint[], bigint[], timestamptz[], bigint[], timestamptz[], timestamptz[], numeric[], timestamptz[], timestamptz[], timestamptz[], interval, text[], interval, interval, interval) IS
     'support: the single pass of abm_report and abm_report_series over the touches of an account, one abm_report_account per step of bounds';

@@ -426,8 +426,9 @@ INSERT INTO abm_seeds.call VALUES
 -- The report's pass over touches (report_touches.sql): steps, contacts of
 -- every kind of set, costs, a win, opportunities a touch influences.
 INSERT INTO abm_seeds.agg_input VALUES
-    ('abm_report_touches(timestamp with time zone, text, bigint, numeric, integer, timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], numeric[], timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], interval, text[], interval, interval, interval)',
-     $q$SELECT t::timestamptz, a, c::bigint, k::numeric, 1, '{NULL,2025-05-01}'::timestamptz[],
+    ('abm_report_touches(bigint, timestamp with time zone, text, bigint, numeric, bigint[], bigint[], timestamp with time zone[], bigint[], timestamp with time zone[], timestamp with time zone[], numeric[], timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], interval, text[], interval, interval, interval)',
+     $q$SELECT 7::bigint, t::timestamptz, a, c::bigint, k::numeric, '{7}'::bigint[], '{7}'::bigint[],
+               '{NULL,2025-05-01}'::timestamptz[], '{7,7,7}'::bigint[],
                '{2025-02-01,2025-06-15,2025-06-20}'::timestamptz[], '{2024-11-03,2025-03-17,NULL}'::timestamptz[],
                '{1000.50,NULL,20}'::numeric[], '{2025-01-01,2025-04-01,2025-07-01}'::timestamptz[],
                '{2024-12-25,2025-03-25}'::timestamptz[], '{2025-02-25,2025-05-27}'::timestamptz[],
@@ -439,11 +440,11 @@ INSERT INTO abm_seeds.agg_input VALUES
                      ('2025-04-03', 'web_visit', 11, NULL), (NULL, 'chat', 14, NULL),
                      ('2025-06-29', 'third_party_intent', NULL, NULL), ('2025-06-30', 'high_value_page_visit', 15, NULL),
                      ('2025-05-01', 'call', 16, -3), ('2025-06-01', NULL, NULL, NULL)) v(t, a, c, k)$q$),
-    ('abm_report_touches(timestamp with time zone, text, bigint, numeric, integer, timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], numeric[], timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], interval, text[], interval, interval, interval)',
-     $q$SELECT timestamptz '2025-01-01' + i * interval '7 hours',
+    ('abm_report_touches(bigint, timestamp with time zone, text, bigint, numeric, bigint[], bigint[], timestamp with time zone[], bigint[], timestamp with time zone[], timestamp with time zone[], numeric[], timestamp with time zone[], timestamp with time zone[], timestamp with time zone[], interval, text[], interval, interval, interval)',
+     $q$SELECT 3::bigint, timestamptz '2025-01-01' + i * interval '7 hours',
                (ARRAY['ad_impression', 'ad_click', 'email_open', 'email_click', 'web_visit', 'form_fill', 'chat'])[1 + i % 7],
-               (i % 11)::bigint, (i % 5)::numeric / 4, 2, NULL::timestamptz[],
-               ARRAY[timestamptz '2025-02-01', timestamptz '2025-03-01'],
+               (i % 11)::bigint, (i % 5)::numeric / 4, '{3,4,3}'::bigint[], NULL::bigint[], NULL::timestamptz[],
+               '{3,3}'::bigint[], ARRAY[timestamptz '2025-02-01', timestamptz '2025-03-01'],
                ARRAY[timestamptz '2025-01-02', timestamptz '2025-01-30'], ARRAY[5000, 7000.25]::numeric[],
                '{2025-01-01,2025-02-01,2025-03-01,2025-04-01}'::timestamptz[],
                '{2024-12-30,2025-01-30,2025-02-27}'::timestamptz[], '{2025-01-19,2025-02-16,2025-03-19}'::timestamptz[],
@@ -452,12 +453,12 @@ INSERT INTO abm_seeds.agg_input VALUES
         FROM pg_catalog.generate_series(1, 300) i$q$);
 
 INSERT INTO abm_seeds.type_value VALUES
-    ('abm_report_account', $q$(SELECT (@extschema@.abm_report_touches(t, a, c, NULL, 1, NULL, '{2025-03-01}', '{2024-12-01}',
-            '{10.5}', '{2025-01-01,2025-07-01}', '{2024-12-25}', '{2025-05-27}', '30 days', NULL, '7 days', '7 days',
+    ('abm_report_account', $q$(SELECT (@extschema@.abm_report_touches(1, t, a, c, NULL, NULL, NULL, NULL, '{1}', '{2025-03-01}',
+            '{2024-12-01}', '{10.5}', '{2025-01-01,2025-07-01}', '{2024-12-25}', '{2025-05-27}', '30 days', NULL, '7 days', '7 days',
             '28 days'))[1]
         FROM (VALUES ('2025-02-01'::timestamptz, 'ad_impression', NULL::bigint), ('2025-02-02', 'form_fill', 7),
                      ('2025-06-28', 'web_visit', 8)) v(t, a, c))$q$),
-    ('abm_report_account', $q$(SELECT (@extschema@.abm_report_touches(t, NULL, NULL, NULL, 1, NULL, NULL, NULL, NULL,
+    ('abm_report_account', $q$(SELECT (@extschema@.abm_report_touches(1, t, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
             '{2025-01-01,2025-07-01}', '{2024-12-25}', '{2025-05-27}', '30 days', NULL, '7 days', '7 days',
             '28 days'))[1]
         FROM (VALUES ('2025-02-01'::timestamptz)) v(t))$q$);

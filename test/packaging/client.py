@@ -229,8 +229,8 @@ TYPE_SAMPLES = {
     # aggregate behind it is a support function; its result, the domain
     # abm_report_accounts over an array of these, counts as an array type)
     'abm_report_account':
-        "SELECT account_id, r FROM (SELECT account_id, abm_report_touches(occurred_at, activity, contact_id, cost, 1,"
-        " NULL, NULL, NULL, NULL, '{2025-01-01,2025-07-01,2026-01-01}', '{2024-12-25,2025-06-24}',"
+        "SELECT account_id, r FROM (SELECT account_id, abm_report_touches(account_id, occurred_at, activity, contact_id, cost,"
+        " NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{2025-01-01,2025-07-01,2026-01-01}', '{2024-12-25,2025-06-24}',"
         " '{2025-05-27,2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days') AS a"
         " FROM abm_demo.touches GROUP BY account_id) s, unnest(s.a) r",
 }

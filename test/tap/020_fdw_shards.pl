@@ -57,8 +57,8 @@ my @cases = (
 	[ 'journeys', 'abm_markov_attribution(path, converted, 3)', 'a::text = b::text' ],
 	[ 'journeys', 'abm_shapley_attribution(path, converted)', 'a::text = b::text' ],
 	[ 'opportunities', 'abm_lift(amount > 50000, is_won, 0.9)', 'a = b' ],
-	[ 'touches', q{abm_report_touches(occurred_at, activity, contact_id, cost, 1, NULL, '{2025-03-01}', '{2024-12-01}',
-	    '{100}', '{2025-01-01,2025-07-01,2026-01-01}', '{2024-12-25,2025-06-24}', '{2025-05-27,2025-11-26}',
+	[ 'touches', q{abm_report_touches(account_id, occurred_at, activity, contact_id, cost, NULL, NULL, NULL, '{1,2,3}',
+	    '{2025-03-01,2025-03-01,2025-03-01}', '{2024-12-01,2024-12-01,2024-12-01}', '{100,100,100}', '{2025-01-01,2025-07-01,2026-01-01}', '{2024-12-25,2025-06-24}', '{2025-05-27,2025-11-26}',
 	    '30 days', NULL, '7 days', '7 days', '28 days')},
 	  'accounts_near(a, b)' ],
 );
