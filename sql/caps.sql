@@ -170,6 +170,23 @@ SELECT ((abm_report_touches(1, timestamptz '2025-01-01' + i * interval '1 us', '
                             '30 days', NULL, '7 days', '7 days', '28 days'))[1]).email_openers
 FROM (SELECT generate_series(1, 1048577) i) s;
 \echo :LAST_ERROR_SQLSTATE
+-- The account's arguments: listed 1 000 times in accounts, its one touch
+-- counts 1 000 times; with 100 000 opportunities, created on 2025-03-02
+-- with look-back windows from 2025-01-01, the touch on 2025-03-01
+-- influences all 100 000 (amount 1 each).  One more of either: 54000.
+CREATE FUNCTION pg_temp.rt_one(copies int, opps int) RETURNS abm_report_account LANGUAGE sql AS $$
+    SELECT (abm_report_touches(1, '2025-03-01', 'web_visit', NULL, NULL, array_fill(1::bigint, ARRAY[copies]),
+                               NULL, NULL, array_fill(1::bigint, ARRAY[opps]),
+                               array_fill(timestamptz '2025-03-02', ARRAY[opps]),
+                               array_fill(timestamptz '2025-01-01', ARRAY[opps]), array_fill(1::numeric, ARRAY[opps]),
+                               '{2025-01-01,2026-01-01}', '{2024-12-25}', '{2025-11-26}', '30 days', NULL, '7 days',
+                               '7 days', '28 days'))[1]
+$$;
+SELECT (r).web_visits, (r).influenced_opportunities, (r).influenced_amount FROM pg_temp.rt_one(1000, 100000) r;
+SELECT (pg_temp.rt_one(1001, 1)).web_visits;
+\echo :LAST_ERROR_SQLSTATE
+SELECT (pg_temp.rt_one(1, 100001)).influenced_opportunities;
+\echo :LAST_ERROR_SQLSTATE
 
 -- sequence patterns: 1 024 bytes.  (?1) 256 times is 1 024 bytes, a chain
 -- of 256 events meeting condition 1: 256 events match it, 255 do not.

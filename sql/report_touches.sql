@@ -314,10 +314,6 @@ SELECT pg_temp.try('{2025-01-01,2026-01-01}', half_life => '0');
 \echo :LAST_ERROR_SQLSTATE
 SELECT pg_temp.try('{2025-01-01,2026-01-01}', vt => '-1 day');
 \echo :LAST_ERROR_SQLSTATE
--- an account listed more than 1000 times: a cap
-SELECT (pg_temp.try('{2025-01-01,2026-01-01}', copies => 1000))[1].web_visits AS listed_1000_times;
-SELECT pg_temp.try('{2025-01-01,2026-01-01}', copies => 1001);
-\echo :LAST_ERROR_SQLSTATE
 SELECT pg_temp.try('{2025-01-01,2025-07-01,2026-01-01}', won => '{2025-02-01}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT pg_temp.try('{2025-01-01,2026-01-01}', created => '{2025-02-01,2025-03-01}', amounts => '{1}');
