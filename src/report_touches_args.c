@@ -86,6 +86,16 @@ rt_raw_same(const RtRaw *raw, FunctionCallInfo fcinfo, int argno)
 	return len == raw->len && memcmp(bytes, raw->bytes, len) == 0;
 }
 
+/* Are arguments first .. first + n - 1 those kept in raws? */
+static bool
+rt_raws_same(const RtRaw *raws, int n, FunctionCallInfo fcinfo, int first)
+{
+	for (int i = 0; i < n; i++)
+		if (!rt_raw_same(&raws[i], fcinfo, first + i))
+			return false;
+	return true;
+}
+
 static void
 rt_raw_keep(RtRaw *raw, FunctionCallInfo fcinfo, int argno, MemoryContext cxt)
 {
@@ -432,9 +442,7 @@ abm_rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext a
 	/* constants of the plan (the usual call) are checked on the first row */
 	if (same && cache->fixed)
 		return cache->params;
-	for (int i = 0; same && i < RT_CONST_ARGS; i++)
-		same = rt_raw_same(&cache->args[i], fcinfo, RT_FIRST_CONST_ARG + i);
-	if (same)
+	if (same && rt_raws_same(cache->args, RT_CONST_ARGS, fcinfo, RT_FIRST_CONST_ARG))
 		return cache->params;
 
 	rt_params_key(fcinfo, &key);
@@ -504,6 +512,26 @@ rt_lookup_find(RtLookup *lk, int64 id, bool insert)
 	}
 }
 
+/*
+ * The entry of the i-th id of won_accounts or opp_accounts: NULL for a NULL
+ * id or one accounts does not list; with accounts NULL every account is
+ * listed once.
+ */
+static RtLookupEntry *
+rt_lookup_listed(RtLookup *lk, Datum id, bool isnull, int i)
+{
+	RtLookupEntry *e;
+
+	if ((i & 4095) == 4095)
+		CHECK_FOR_INTERRUPTS();
+	if (isnull)
+		return NULL;
+	e = rt_lookup_find(lk, DatumGetInt64(id), lk->all_once);
+	if (e != NULL && lk->all_once && e->copies == 0)
+		e->copies = 1;
+	return e;
+}
+
 /* A one-dimensional array argument in cxt, or none for NULL. */
 static int
 rt_lookup_array(FunctionCallInfo fcinfo, int argno, Oid elemtype, const char *argname,
@@ -523,6 +551,14 @@ rt_lookup_array(FunctionCallInfo fcinfo, int argno, Oid elemtype, const char *ar
 	return n;
 }
 
+/* The lookup arrays, in argument order: their element types and names. */
+static const Oid rt_lookup_types[RT_LOOKUP_ARGS] = {
+	INT8OID, INT8OID, TIMESTAMPTZOID, INT8OID, TIMESTAMPTZOID, TIMESTAMPTZOID, NUMERICOID
+};
+static const char *const rt_lookup_names[RT_LOOKUP_ARGS] = {
+	"accounts", "won_accounts", "won_at", "opp_accounts", "opp_created", "opp_since", "opp_amount"
+};
+
 /*
  * The lookup table of the per-account arguments, in cxt: accounts (each
  * id's copies: how many times it is listed; NULL: every account once),
@@ -534,20 +570,17 @@ static RtLookup *
 rt_lookup_build(FunctionCallInfo fcinfo, int32 nsteps, MemoryContext cxt)
 {
 	RtLookup   *lk = MemoryContextAllocZero(cxt, sizeof(RtLookup));
+	Datum	   *elems[RT_LOOKUP_ARGS];
+	bool	   *elem_nulls[RT_LOOKUP_ARGS];
+	int			nelems[RT_LOOKUP_ARGS];
 	Datum	   *ids,
 			   *won_ids,
 			   *won_at,
-			   *opp_ids,
-			   *opp_created,
-			   *opp_since,
-			   *opp_amount;
+			   *opp_ids;
 	bool	   *ids_null,
 			   *won_ids_null,
 			   *won_at_null,
-			   *opp_ids_null,
-			   *opp_created_null,
-			   *opp_since_null,
-			   *opp_amount_null;
+			   *opp_ids_null;
 	int			nids,
 				nwon,
 				nwon_at,
@@ -559,19 +592,24 @@ rt_lookup_build(FunctionCallInfo fcinfo, int32 nsteps, MemoryContext cxt)
 	int32	   *fill;
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 
-	nids = rt_lookup_array(fcinfo, RT_ARG_ACCOUNTS, INT8OID, "accounts", cxt, &ids, &ids_null);
-	nwon = rt_lookup_array(fcinfo, RT_ARG_WON_ACCOUNTS, INT8OID, "won_accounts", cxt,
-						   &won_ids, &won_ids_null);
-	nwon_at = rt_lookup_array(fcinfo, RT_ARG_WON_AT, TIMESTAMPTZOID, "won_at", cxt,
-							  &won_at, &won_at_null);
-	nopp = rt_lookup_array(fcinfo, RT_ARG_OPP_ACCOUNTS, INT8OID, "opp_accounts", cxt,
-						   &opp_ids, &opp_ids_null);
-	ncreated = rt_lookup_array(fcinfo, RT_ARG_OPP_CREATED, TIMESTAMPTZOID, "opp_created", cxt,
-							   &opp_created, &opp_created_null);
-	nsince = rt_lookup_array(fcinfo, RT_ARG_OPP_SINCE, TIMESTAMPTZOID, "opp_since", cxt,
-							 &opp_since, &opp_since_null);
-	namount = rt_lookup_array(fcinfo, RT_ARG_OPP_AMOUNT, NUMERICOID, "opp_amount", cxt,
-							  &opp_amount, &opp_amount_null);
+	for (int k = 0; k < RT_LOOKUP_ARGS; k++)
+		nelems[k] = rt_lookup_array(fcinfo, RT_FIRST_LOOKUP_ARG + k, rt_lookup_types[k],
+									rt_lookup_names[k], cxt, &elems[k], &elem_nulls[k]);
+	ids = elems[0];
+	ids_null = elem_nulls[0];
+	nids = nelems[0];
+	won_ids = elems[1];
+	won_ids_null = elem_nulls[1];
+	nwon = nelems[1];
+	won_at = elems[2];
+	won_at_null = elem_nulls[2];
+	nwon_at = nelems[2];
+	opp_ids = elems[3];
+	opp_ids_null = elem_nulls[3];
+	nopp = nelems[3];
+	ncreated = nelems[4];
+	nsince = nelems[5];
+	namount = nelems[6];
 	if ((int64) nwon * nsteps != nwon_at)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -618,17 +656,10 @@ rt_lookup_build(FunctionCallInfo fcinfo, int32 nsteps, MemoryContext cxt)
 	/* the win and opportunities of an account that is not listed count for nothing */
 	for (int i = 0; i < nwon; i++)
 	{
-		RtLookupEntry *e;
+		RtLookupEntry *e = rt_lookup_listed(lk, won_ids[i], won_ids_null[i], i);
 
-		if ((i & 4095) == 4095)
-			CHECK_FOR_INTERRUPTS();
-		if (won_ids_null[i])
-			continue;
-		e = rt_lookup_find(lk, DatumGetInt64(won_ids[i]), lk->all_once);
 		if (e == NULL)
 			continue;
-		if (lk->all_once && e->copies == 0)
-			e->copies = 1;
 		if (e->won >= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -648,17 +679,10 @@ rt_lookup_build(FunctionCallInfo fcinfo, int32 nsteps, MemoryContext cxt)
 	/* the opportunities, grouped by account in argument order */
 	for (int i = 0; i < nopp; i++)
 	{
-		RtLookupEntry *e;
+		RtLookupEntry *e = rt_lookup_listed(lk, opp_ids[i], opp_ids_null[i], i);
 
-		if ((i & 4095) == 4095)
-			CHECK_FOR_INTERRUPTS();
-		if (opp_ids_null[i])
-			continue;
-		e = rt_lookup_find(lk, DatumGetInt64(opp_ids[i]), lk->all_once);
 		if (e == NULL)
 			continue;
-		if (lk->all_once && e->copies == 0)
-			e->copies = 1;
 		if (e->nopp == RT_MAX_OPPORTUNITIES)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -692,13 +716,13 @@ rt_lookup_build(FunctionCallInfo fcinfo, int32 nsteps, MemoryContext cxt)
 	lk->opp_since = palloc(Max(nopp, 1) * sizeof(TimestampTz));
 	for (int i = 0; i < nopp; i++)
 	{
-		lk->opp_created[i] = opp_created_null[i] ? 0 : DatumGetTimestampTz(opp_created[i]);
-		lk->opp_since[i] = opp_since_null[i] ? 0 : DatumGetTimestampTz(opp_since[i]);
+		lk->opp_created[i] = elem_nulls[4][i] ? 0 : DatumGetTimestampTz(elems[4][i]);
+		lk->opp_since[i] = elem_nulls[5][i] ? 0 : DatumGetTimestampTz(elems[5][i]);
 	}
-	lk->opp_created_null = opp_created_null;
-	lk->opp_since_null = opp_since_null;
-	lk->opp_amount = opp_amount;
-	lk->opp_amount_null = opp_amount_null;
+	lk->opp_created_null = elem_nulls[4];
+	lk->opp_since_null = elem_nulls[5];
+	lk->opp_amount = elems[6];
+	lk->opp_amount_null = elem_nulls[6];
 	MemoryContextSwitchTo(old);
 	return lk;
 }
@@ -717,9 +741,7 @@ rt_lookup_of_row(FunctionCallInfo fcinfo, const RtParams *p, bool *changed)
 	*changed = false;
 	if (same && cache->lookup_fixed)
 		return cache->lookup;
-	for (int i = 0; same && i < RT_LOOKUP_ARGS; i++)
-		same = rt_raw_same(&cache->lookup_args[i], fcinfo, RT_FIRST_LOOKUP_ARG + i);
-	if (same)
+	if (same && rt_raws_same(cache->lookup_args, RT_LOOKUP_ARGS, fcinfo, RT_FIRST_LOOKUP_ARG))
 		return cache->lookup;
 
 	if (cache->lookup_cxt == NULL)
