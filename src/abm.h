@@ -221,6 +221,8 @@ typedef struct AbmVtEvent
 typedef void (*AbmVtFound) (void *arg, const AbmVtEvent *ev, TimestampTz last_impression);
 
 extern void abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found, void *arg);
+/* Sort events by time, unless they already are (one pass checks). */
+extern void abm_vt_sort(AbmVtEvent *ev, int32 n);
 
 /* Sort int64 values in increasing order (abm_sort.h: answers a cancel). */
 extern void abm_sort_int64(int64 *a, size_t n);

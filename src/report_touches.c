@@ -102,15 +102,23 @@ abm_rt_period(RtState *st, int32 k, MemoryContext cxt)
 }
 
 void
+abm_rt_events_cap(void)
+{
+	abm_cap_exceeded("impressions, clicks and conversions", "account in abm_report_touches",
+					 RT_MAX_EVENTS, "Report per shorter periods.");
+}
+
+void
 abm_rt_add_event(RtState *st, TimestampTz at, int32 step, uint8 kinds, MemoryContext cxt)
 {
+	if (st->nevents > 0 && at < st->events[st->nevents - 1].at)
+		st->events_unsorted = true;
 	if (st->nevents == st->capevents)
 	{
 		int64		cap;
 
 		if (st->nevents >= RT_MAX_EVENTS)
-			abm_cap_exceeded("impressions, clicks and conversions", "account in abm_report_touches",
-							 RT_MAX_EVENTS, "Report per shorter periods.");
+			abm_rt_events_cap();
 		cap = Min(Max((int64) st->capevents * 2, 16), RT_MAX_EVENTS);
 		if (st->events == NULL)
 			st->events = MemoryContextAlloc(cxt, cap * sizeof(RtEvent));

@@ -266,6 +266,7 @@ typedef struct RtState
 	int32		nevents;
 	int32		capevents;
 	RtEvent    *events;
+	bool		events_unsorted;	/* not in time order (sorted before serializing) */
 } RtState;
 
 /* The cap of each contact set, and its error. */
@@ -293,6 +294,7 @@ extern RtState *abm_rt_state_new(MemoryContext cxt, const RtParams *p);
 extern RtPeriod *abm_rt_period(RtState *st, int32 k, MemoryContext cxt);
 extern void abm_rt_add_event(RtState *st, TimestampTz at, int32 step, uint8 kinds,
 							 MemoryContext cxt);
+pg_noreturn extern void abm_rt_events_cap(void);
 
 /* The step of t: i with bounds[i] <= t < bounds[i + 1], or -1 before them. */
 static inline int32

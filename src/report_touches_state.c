@@ -24,6 +24,39 @@ PG_FUNCTION_INFO_V1(abm_report_touches_deserial);
  * ---------------------------------------------------------------------
  */
 
+/*
+ * Two runs of events in time order into one (partial states of parallel
+ * workers come sorted: the leader merges them rather than sorting).
+ */
+static void
+rt_merge_events(RtState *st, const RtState *other, MemoryContext cxt)
+{
+	int64		n = (int64) st->nevents + other->nevents;
+	RtEvent    *out;
+	int32		i = 0,
+				j = 0,
+				k = 0;
+
+	if (n > RT_MAX_EVENTS)
+		abm_rt_events_cap();
+	out = MemoryContextAlloc(cxt, n * sizeof(RtEvent));
+	while (i < st->nevents && j < other->nevents)
+	{
+		if ((k & 4095) == 4095)
+			CHECK_FOR_INTERRUPTS();
+		if (other->events[j].at < st->events[i].at)
+			out[k++] = other->events[j++];
+		else
+			out[k++] = st->events[i++];
+	}
+	memcpy(out + k, st->events + i, (st->nevents - i) * sizeof(RtEvent));
+	k += st->nevents - i;
+	memcpy(out + k, other->events + j, (other->nevents - j) * sizeof(RtEvent));
+	pfree(st->events);
+	st->events = out;
+	st->nevents = st->capevents = (int32) n;
+}
+
 /* st gets everything of other (same parameters and account arguments). */
 static void
 rt_merge(RtState *st, RtState *other, MemoryContext cxt)
@@ -64,12 +97,17 @@ rt_merge(RtState *st, RtState *other, MemoryContext cxt)
 		if ((i & 63) == 63)
 			CHECK_FOR_INTERRUPTS();
 	}
-	for (int32 e = 0; e < other->nevents; e++)
+	if (!st->events_unsorted && !other->events_unsorted && st->nevents > 0 && other->nevents > 0)
+		rt_merge_events(st, other, cxt);
+	else
 	{
-		abm_rt_add_event(st, other->events[e].at, other->events[e].tag,
-					 other->events[e].kinds, cxt);
-		if ((e & 4095) == 4095)
-			CHECK_FOR_INTERRUPTS();
+		for (int32 e = 0; e < other->nevents; e++)
+		{
+			abm_rt_add_event(st, other->events[e].at, other->events[e].tag,
+							 other->events[e].kinds, cxt);
+			if ((e & 4095) == 4095)
+				CHECK_FOR_INTERRUPTS();
+		}
 	}
 	/* the same opportunities in the same order: union of the influenced */
 	for (int32 j = 0; j < st->nopp; j++)
@@ -107,7 +145,8 @@ abm_report_touches_combine(PG_FUNCTION_ARGS)
  * Serialized form: the parameter key and the account key (each a length and
  * bytes), the influenced flag of each opportunity (in creation order), the
  * first touch, per step the flags, the three scores, the two surge counts
- * and the step's accumulators when it has any, then the view-through events.
+ * and the step's accumulators when it has any, then the view-through events
+ * (in time order as written here; a reader takes any order).
  */
 Datum
 abm_report_touches_serial(PG_FUNCTION_ARGS)
@@ -152,6 +191,12 @@ abm_report_touches_serial(PG_FUNCTION_ARGS)
 		abm_idset_write(&buf, &pp->openers, aggcontext, &abm_rt_contacts_limit);
 		abm_idset_write(&buf, &pp->clickers, aggcontext, &abm_rt_contacts_limit);
 		abm_idset_write(&buf, &pp->engaged_ids, aggcontext, &abm_rt_contacts_limit);
+	}
+	/* in time order: sorting is the workers' part, merging the leader's */
+	if (st->events_unsorted)
+	{
+		abm_vt_sort(st->events, st->nevents);
+		st->events_unsorted = false;
 	}
 	pq_sendint32(&buf, st->nevents);
 	for (int32 e = 0; e < st->nevents; e++)
@@ -281,6 +326,8 @@ abm_report_touches_deserial(PG_FUNCTION_ARGS)
 			(ev->kinds & (ev->kinds - 1)) != 0 ||
 			((ev->kinds & (RT_EV_FORM | RT_EV_VISIT)) && ev->tag < 0))
 			abm_read_corrupt(&r, "An event has invalid kind bits.");
+		if (e > 0 && ev->at < st->events[e - 1].at)
+			st->events_unsorted = true;
 		if ((e & 4095) == 4095)
 			CHECK_FOR_INTERRUPTS();
 	}

@@ -213,8 +213,22 @@ abm_view_through_deserial(PG_FUNCTION_ARGS)
 #define ABM_SORT_CMP(a, b) (((a)->at > (b)->at) - ((a)->at < (b)->at))
 #include "abm_sort.h"
 
+void
+abm_vt_sort(AbmVtEvent *ev, int32 n)
+{
+	for (int32 i = 1; i < n; i++)
+	{
+		if (ev[i].at < ev[i - 1].at)
+		{
+			vt_sort_events(ev, n);
+			return;
+		}
+	}
+}
+
 /*
- * Sort by time, then sweep each instant twice: first its impressions and
+ * Sort by time (unless in order: the report's pass keeps its events sorted
+ * when it can), then sweep each instant twice: first its impressions and
  * clicks, then the events the caller counts, so that both ends of the
  * window are closed.  Sorting in place leaves the content of the caller's
  * state (a multiset of events) unchanged.
@@ -228,8 +242,7 @@ abm_vt_sweep(AbmVtEvent *ev, int32 n, int64 within, AbmVtFound found, void *arg)
 	TimestampTz last_click = 0;
 	int32		i = 0;
 
-	if (n > 1)
-		vt_sort_events(ev, n);
+	abm_vt_sort(ev, n);
 	while (i < n)
 	{
 		int32		end = i;
