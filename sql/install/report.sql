@@ -961,22 +961,31 @@ $q$,
                 FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN steps st
                      LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i
                 GROUP BY a.account_id
+            ),
+            -- the target accounts' opportunities as arrays in one scan (each
+            -- array in the same order), those created in the steps filtered
+            ta AS (
+                SELECT coalesce(array_agg(tx.account_id%2$s), '{}') AS ids,
+                       coalesce(array_agg(tx.created_at), '{}') AS created,
+                       coalesce(array_agg(tx.closed_at), '{}') AS closed,
+                       coalesce(array_agg(tx.amount), '{}') AS amounts,
+                       coalesce(array_agg(tx.is_won), '{}') AS won,
+                       coalesce(array_agg(tx.account_id%2$s) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_ids,
+                       coalesce(array_agg(tx.created_at) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_created,
+                       coalesce(array_agg(tx.created_at - $5) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_since,
+                       coalesce(array_agg(tx.amount) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_amounts
+                FROM tx
             )
-            SELECT (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx),
-                   (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx),
-                   (SELECT coalesce(array_agg(tx.closed_at), '{}') FROM tx),
-                   (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx),
-                   (SELECT coalesce(array_agg(tx.is_won), '{}') FROM tx),
+            SELECT (SELECT ta.ids FROM ta), (SELECT ta.created FROM ta), (SELECT ta.closed FROM ta),
+                   (SELECT ta.amounts FROM ta), (SELECT ta.won FROM ta),
                    array_agg(ck.opp_accounts ORDER BY ck.i), array_agg(ck.won ORDER BY ck.i),
                    array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
                    array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i),
                    (SELECT coalesce(array_agg(wa.account_id%2$s ORDER BY wa.account_id), '{}') FROM wa),
                    (SELECT coalesce(array_agg(u.at ORDER BY wa.account_id, u.k), '{}')
                     FROM wa CROSS JOIN unnest(wa.won_at) WITH ORDINALITY AS u(at, k)),
-                   (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx WHERE tx.created_at >= $4[1]),
-                   (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx WHERE tx.created_at >= $4[1]),
-                   (SELECT coalesce(array_agg(tx.created_at - $5), '{}') FROM tx WHERE tx.created_at >= $4[1]),
-                   (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx WHERE tx.created_at >= $4[1])
+                   (SELECT ta.n_ids FROM ta), (SELECT ta.n_created FROM ta), (SELECT ta.n_since FROM ta),
+                   (SELECT ta.n_amounts FROM ta)
             FROM ck$p$, opp_src,
             CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
             CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
