@@ -353,13 +353,13 @@ won_first AS NOT MATERIALIZED (
 -- the first statement built, so that the touches are not joined to the
 -- accounts: integer ids are filtered by a hashed "= ANY" over the target
 -- ids, and the ids are their own keys; ids of other types are joined to
--- their keys (%17$s), the position of their first row in the target ids.
+-- their keys (%18$s), the position of their first row in the target ids.
 pass AS MATERIALIZED (
     SELECT x.account_id,
-           @extschema@.abm_report_touches(%18$s, x.occurred_at, x.activity, x.contact_id, x.cost,
-                                          %19$s, %20$s, $39::timestamptz[], %21$s, $42, $43, $44,
+           @extschema@.abm_report_touches(%19$s, x.occurred_at, x.activity, x.contact_id, x.cost,
+                                          %20$s, %21$s, $39::timestamptz[], %22$s, $42, $43, $44,
                                           $16, $17, $18, $3, $11, $13, $14, $15) AS r
-    FROM %4$s x%17$s x.occurred_at < $2
+    FROM %4$s x%18$s x.occurred_at < $2
     GROUP BY x.account_id
 ), per_touch AS MATERIALIZED (
     SELECT p.account_id, r.* FROM pass p, unnest(p.r) r
@@ -421,24 +421,16 @@ won_c AS (
 -- Buying committees of target accounts (the known contacts), and per step
 -- the engaged ones: engaged = touched in the step.  A contact counts once
 -- however often its account is listed (a lookup in the target ids, not a
--- join with t).
+-- join with t).  For a single step, one aggregate per account over its
+-- known contacts, each flagged engaged when it is among the step's engaged
+-- contacts of the account, gives the committee and its engaged part at
+-- once; for several steps, the committee once and per step the engaged
+-- contacts joined with the known ones.
 kc AS MATERIALIZED (
     SELECT k.account_id, k.contact_id, k.role
     FROM %6$s k
     WHERE k.%16$s AND k.contact_id IS NOT NULL
-), committee AS (
-    SELECT k.account_id,
-           (@extschema@.abm_coverage(k.contact_id, k.role, false,
-                                     ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12)).contacts
-    FROM kc k GROUP BY k.account_id
-), committee_engaged AS (
-    SELECT e.step, k.account_id,
-           @extschema@.abm_coverage(k.contact_id, k.role, true,
-                                    ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
-    FROM (SELECT p.step, p.account_id, unnest(p.engaged_contact_ids) AS contact_id FROM per_touch p) e
-         JOIN kc k ON k.account_id = e.account_id AND k.contact_id = e.contact_id
-    GROUP BY e.step, k.account_id
-),
+), %17$s
 -- Journeys of target accounts at the end of each step (the first entry of
 -- each stage: an account listed twice has the same journey).
 journey AS (
@@ -446,35 +438,6 @@ journey AS (
     FROM %7$s s JOIN st ON s.entered_at < st.e
     WHERE s.%16$s
     GROUP BY st.step, s.account_id
-),
--- Per target account and step, everything the KPIs below need: the steps
--- of each account with touches (its row of pass, unnested after the join
--- rather than joined by step) and those of the accounts without touches.
-acct_kpi AS (
-    SELECT st.step, x.account_id, x.fit,
-           coalesce(x.score_end, 0) AS score_end,
-           coalesce(x.relationship_start, 0) AS rel_start,
-           coalesce(x.relationship_end, 0) AS rel_end,
-           coalesce(x.engaged, false) AS engaged,
-           coalesce(cardinality(x.engaged_contact_ids), 0) AS engaged_contacts,
-           coalesce(x.surge >= 2, false) AS surging,
-           coalesce(oa.created, false) AS opp_created,
-           coalesce(oa.active, false) AS opp_active,
-           w.won_at IS NOT NULL AS won,
-           coalesce(fc.first_start >= st.sd AND fc.first_start < st.ed, false) AS new_customer
-    FROM (SELECT (y.r).step, y.account_id, y.fit, (y.r).score_end, (y.r).relationship_start, (y.r).relationship_end,
-                 (y.r).engaged, (y.r).engaged_contact_ids, (y.r).surge
-          FROM (SELECT t.account_id, t.fit, unnest(pa.r) AS r FROM t JOIN pass pa ON pa.account_id = t.account_id) y
-          UNION ALL
-          SELECT st.step, t.account_id, t.fit, NULL, NULL, NULL, NULL, NULL, NULL
-          FROM t CROSS JOIN st
-          WHERE NOT EXISTS (SELECT FROM pass pa WHERE pa.account_id = t.account_id)) x
-         JOIN st ON st.step = x.step
-         LEFT JOIN won_first w ON w.account_id = x.account_id AND w.step = x.step
-         LEFT JOIN first_contract fc ON fc.account_id = x.account_id
-         LEFT JOIN (SELECT step, account_id, bool_or(created_at >= s) AS created,
-                           bool_or(closed_at IS NULL OR closed_at >= s) AS active
-                    FROM o GROUP BY step, account_id) oa ON oa.account_id = x.account_id AND oa.step = x.step
 ),
 -- The KPIs, one row per step (each over "st LEFT JOIN", so that a step
 -- without rows still has its counts of 0 and its NULL averages).
@@ -487,38 +450,109 @@ k1 AS (
     FROM t
 ), k_tam AS (
     SELECT $22::bigint AS tam
-), k_acct AS (
-    SELECT st.step,
-           count(*) FILTER (WHERE a.engaged) AS engaged,
-           count(*) FILTER (WHERE a.score_end >= $4) AS above_threshold,
-           avg(a.score_end) AS avg_score,
-           avg(a.rel_start) AS rel_start, avg(a.rel_end) AS rel_end,
-           count(*) FILTER (WHERE a.surging) AS surging,
-           count(*) FILTER (WHERE a.score_end >= $7 AND a.engaged_contacts >= $8 AND a.fit >= $9) AS mqas,
-           count(*) FILTER (WHERE a.opp_created) AS opp_accounts,
-           count(*) FILTER (WHERE a.opp_active) AS active_accounts,
-           count(*) FILTER (WHERE a.won) AS won_accounts,
-           count(*) FILTER (WHERE a.new_customer) AS new_customers
-    FROM st LEFT JOIN acct_kpi a ON a.step = st.step
+),
+-- The target accounts by id: how many rows each has in accounts (every row
+-- counts in the account KPIs) and how many of those have an ICP fit at or
+-- above the MQA minimum.
+tg AS MATERIALIZED (
+    SELECT t.account_id, count(*)::int AS copies, count(*) FILTER (WHERE t.fit >= $9)::int AS fit_ok
+    FROM t GROUP BY t.account_id
+),
+-- The target accounts without touches: in every step they have a score of
+-- 0, no engaged contact, no surge.
+k_quiet AS (
+    SELECT coalesce(sum(g.copies), 0) AS copies, coalesce(sum(g.fit_ok), 0) AS fit_ok
+    FROM tg g WHERE NOT EXISTS (SELECT FROM pass pa WHERE pa.account_id = g.account_id)
+),
+-- One scan of the touches' per-account rows per step: the touch sums and
+-- the account KPIs that come from the touches, each account weighted by
+-- its rows in accounts.
+k_pass AS (
+    SELECT p.step,
+           sum(p.ad_impressions) AS impressions, sum(p.ad_clicks) AS ad_clicks,
+           sum(p.email_opens) AS email_opens, sum(p.email_clicks) AS email_clicks,
+           sum(p.web_visits) AS web_visits, sum(p.high_value_page_visits) AS hvp_visits,
+           sum(p.content_downloads) AS downloads, sum(p.webinars_attended) AS webinars,
+           sum(p.chats) AS chats, sum(p.form_fills) AS form_fills,
+           sum(p.meetings_booked) AS meetings, sum(p.events_attended) AS events,
+           sum(p.identified_visits) AS identified_visits,
+           sum(p.email_openers) AS openers, sum(p.email_clickers) AS clickers,
+           sum(p.cost) AS spend,
+           sum(p.view_through_conversions) AS vt_conversions,
+           sum(p.view_through_visits) AS vt_visits,
+           sum(p.touches_to_win) AS touches_to_win,
+           sum(p.influenced_opportunities) AS influenced,
+           sum(p.influenced_amount) AS influenced_amount,
+           sum(g.copies) FILTER (WHERE p.engaged) AS engaged,
+           sum(g.copies) FILTER (WHERE coalesce(p.score_end, 0) >= $4) AS above_threshold,
+           sum(coalesce(p.score_end, 0) * g.copies) AS score_end,
+           sum(coalesce(p.relationship_start, 0) * g.copies) AS rel_start,
+           sum(coalesce(p.relationship_end, 0) * g.copies) AS rel_end,
+           sum(g.copies) FILTER (WHERE p.surge >= 2) AS surging,
+           sum(g.fit_ok) FILTER (WHERE coalesce(p.score_end, 0) >= $7
+                                   AND coalesce(cardinality(p.engaged_contact_ids), 0) >= $8) AS mqas
+    FROM per_touch p JOIN tg g USING (account_id)
+    GROUP BY p.step
+),
+-- Per step, the target accounts (their rows in accounts) with an
+-- opportunity created in the step, with one open in it, with a win, and
+-- those whose first contract started in it.
+k_opp_accounts AS (
+    SELECT x.step, sum(g.copies) FILTER (WHERE x.created) AS opp_accounts,
+           sum(g.copies) FILTER (WHERE x.active) AS active_accounts
+    FROM (SELECT step, account_id, bool_or(created_at >= s) AS created,
+                 bool_or(closed_at IS NULL OR closed_at >= s) AS active
+          FROM o GROUP BY step, account_id) x
+         JOIN tg g USING (account_id)
+    GROUP BY x.step
+), k_won_accounts AS (
+    SELECT w.step, sum(g.copies) AS won_accounts
+    FROM won_first w JOIN tg g USING (account_id)
+    GROUP BY w.step
+), k_new_customers AS (
+    SELECT st.step, sum(g.copies) AS new_customers
+    FROM first_contract fc JOIN st ON fc.first_start >= st.sd AND fc.first_start < st.ed
+         JOIN tg g USING (account_id)
     GROUP BY st.step
+),
+-- The account KPIs: sums over the steps' rows above, the accounts without
+-- touches added as the zeros they are; the averages are over every row of
+-- a target account in accounts (NULL without one).
+k_acct AS (
+    SELECT st.step,
+           coalesce(p.engaged, 0)::bigint AS engaged,
+           (coalesce(p.above_threshold, 0) + CASE WHEN 0 >= $4 THEN q.copies ELSE 0 END)::bigint AS above_threshold,
+           coalesce(p.score_end, 0) / nullif(k1.targets, 0)::float8 AS avg_score,
+           coalesce(p.rel_start, 0) / nullif(k1.targets, 0)::float8 AS rel_start,
+           coalesce(p.rel_end, 0) / nullif(k1.targets, 0)::float8 AS rel_end,
+           coalesce(p.surging, 0)::bigint AS surging,
+           (coalesce(p.mqas, 0) + CASE WHEN 0 >= $7 AND 0 >= $8 THEN q.fit_ok ELSE 0 END)::bigint AS mqas,
+           coalesce(oa.opp_accounts, 0)::bigint AS opp_accounts,
+           coalesce(oa.active_accounts, 0)::bigint AS active_accounts,
+           coalesce(w.won_accounts, 0)::bigint AS won_accounts,
+           coalesce(nc.new_customers, 0)::bigint AS new_customers
+    FROM st CROSS JOIN k1 CROSS JOIN k_quiet q
+         LEFT JOIN k_pass p ON p.step = st.step
+         LEFT JOIN k_opp_accounts oa ON oa.step = st.step
+         LEFT JOIN k_won_accounts w ON w.step = st.step
+         LEFT JOIN k_new_customers nc ON nc.step = st.step
 ), k_touch AS (
     SELECT st.step,
-           coalesce(sum(p.ad_impressions), 0) AS impressions, coalesce(sum(p.ad_clicks), 0) AS ad_clicks,
-           coalesce(sum(p.email_opens), 0) AS email_opens, coalesce(sum(p.email_clicks), 0) AS email_clicks,
-           coalesce(sum(p.web_visits), 0) AS web_visits, coalesce(sum(p.high_value_page_visits), 0) AS hvp_visits,
-           coalesce(sum(p.content_downloads), 0) AS downloads, coalesce(sum(p.webinars_attended), 0) AS webinars,
-           coalesce(sum(p.chats), 0) AS chats, coalesce(sum(p.form_fills), 0) AS form_fills,
-           coalesce(sum(p.meetings_booked), 0) AS meetings, coalesce(sum(p.events_attended), 0) AS events,
-           coalesce(sum(p.identified_visits), 0) AS identified_visits,
-           coalesce(sum(p.email_openers), 0) AS openers, coalesce(sum(p.email_clickers), 0) AS clickers,
-           coalesce(sum(p.cost), 0) AS spend,
-           coalesce(sum(p.view_through_conversions), 0) AS vt_conversions,
-           coalesce(sum(p.view_through_visits), 0) AS vt_visits,
-           coalesce(sum(p.touches_to_win), 0) AS touches_to_win,
-           coalesce(sum(p.influenced_opportunities), 0) AS influenced,
-           sum(p.influenced_amount) AS influenced_amount
-    FROM st LEFT JOIN per_touch p ON p.step = st.step
-    GROUP BY st.step
+           coalesce(p.impressions, 0) AS impressions, coalesce(p.ad_clicks, 0) AS ad_clicks,
+           coalesce(p.email_opens, 0) AS email_opens, coalesce(p.email_clicks, 0) AS email_clicks,
+           coalesce(p.web_visits, 0) AS web_visits, coalesce(p.hvp_visits, 0) AS hvp_visits,
+           coalesce(p.downloads, 0) AS downloads, coalesce(p.webinars, 0) AS webinars,
+           coalesce(p.chats, 0) AS chats, coalesce(p.form_fills, 0) AS form_fills,
+           coalesce(p.meetings, 0) AS meetings, coalesce(p.events, 0) AS events,
+           coalesce(p.identified_visits, 0) AS identified_visits,
+           coalesce(p.openers, 0) AS openers, coalesce(p.clickers, 0) AS clickers,
+           coalesce(p.spend, 0) AS spend,
+           coalesce(p.vt_conversions, 0) AS vt_conversions,
+           coalesce(p.vt_visits, 0) AS vt_visits,
+           coalesce(p.touches_to_win, 0) AS touches_to_win,
+           coalesce(p.influenced, 0) AS influenced,
+           p.influenced_amount
+    FROM st LEFT JOIN k_pass p ON p.step = st.step
 ),
 -- Committee KPIs: averages over the accounts with a committee, those
 -- without an engaged contact in a step counting 0 (a sum over the engaged
@@ -804,6 +838,31 @@ $q$,
         -- a row of a target account: integer ids are looked up in a hash of
         -- the target ids (one scan, no join), others in t
         CASE WHEN id_int THEN 'account_id::bigint = ANY ($19::bigint[])' ELSE 'account_id IN (SELECT t.account_id FROM t)' END,
+        -- the committees (see kc above)
+        CASE WHEN cardinality(bounds) = 2 THEN $c$committee_all AS (
+    SELECT k.account_id,
+           @extschema@.abm_coverage(k.contact_id, k.role, k.contact_id = ANY (p.ids),
+                                    ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
+    FROM kc k LEFT JOIN (SELECT pa.account_id, (pa.r[1]).engaged_contact_ids AS ids FROM pass pa) p
+         ON p.account_id = k.account_id
+    GROUP BY k.account_id
+), committee AS (
+    SELECT c.account_id, (c.r).contacts FROM committee_all c
+), committee_engaged AS (
+    SELECT 1 AS step, c.account_id, c.r FROM committee_all c
+),$c$ ELSE $c$committee AS (
+    SELECT k.account_id,
+           (@extschema@.abm_coverage(k.contact_id, k.role, false,
+                                     ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12)).contacts
+    FROM kc k GROUP BY k.account_id
+), committee_engaged AS (
+    SELECT e.step, k.account_id,
+           @extschema@.abm_coverage(k.contact_id, k.role, true,
+                                    ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
+    FROM (SELECT p.step, p.account_id, unnest(p.engaged_contact_ids) AS contact_id FROM per_touch p) e
+         JOIN kc k ON k.account_id = e.account_id AND k.contact_id = e.contact_id
+    GROUP BY e.step, k.account_id
+),$c$ END,
         -- the pass: the filter or join of the touches, the account's key, and
         -- the keys of the target accounts, of those with a win and of the
         -- opportunities ($46 to $48 for ids that are not integers)
@@ -902,22 +961,31 @@ $q$,
                 FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN steps st
                      LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i
                 GROUP BY a.account_id
+            ),
+            -- the target accounts' opportunities as arrays in one scan (each
+            -- array in the same order), those created in the steps filtered
+            ta AS (
+                SELECT coalesce(array_agg(tx.account_id%2$s), '{}') AS ids,
+                       coalesce(array_agg(tx.created_at), '{}') AS created,
+                       coalesce(array_agg(tx.closed_at), '{}') AS closed,
+                       coalesce(array_agg(tx.amount), '{}') AS amounts,
+                       coalesce(array_agg(tx.is_won), '{}') AS won,
+                       coalesce(array_agg(tx.account_id%2$s) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_ids,
+                       coalesce(array_agg(tx.created_at) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_created,
+                       coalesce(array_agg(tx.created_at - $5) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_since,
+                       coalesce(array_agg(tx.amount) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_amounts
+                FROM tx
             )
-            SELECT (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx),
-                   (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx),
-                   (SELECT coalesce(array_agg(tx.closed_at), '{}') FROM tx),
-                   (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx),
-                   (SELECT coalesce(array_agg(tx.is_won), '{}') FROM tx),
+            SELECT (SELECT ta.ids FROM ta), (SELECT ta.created FROM ta), (SELECT ta.closed FROM ta),
+                   (SELECT ta.amounts FROM ta), (SELECT ta.won FROM ta),
                    array_agg(ck.opp_accounts ORDER BY ck.i), array_agg(ck.won ORDER BY ck.i),
                    array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
                    array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i),
                    (SELECT coalesce(array_agg(wa.account_id%2$s ORDER BY wa.account_id), '{}') FROM wa),
                    (SELECT coalesce(array_agg(u.at ORDER BY wa.account_id, u.k), '{}')
                     FROM wa CROSS JOIN unnest(wa.won_at) WITH ORDINALITY AS u(at, k)),
-                   (SELECT coalesce(array_agg(tx.account_id%2$s), '{}') FROM tx WHERE tx.created_at >= $4[1]),
-                   (SELECT coalesce(array_agg(tx.created_at), '{}') FROM tx WHERE tx.created_at >= $4[1]),
-                   (SELECT coalesce(array_agg(tx.created_at - $5), '{}') FROM tx WHERE tx.created_at >= $4[1]),
-                   (SELECT coalesce(array_agg(tx.amount), '{}') FROM tx WHERE tx.created_at >= $4[1])
+                   (SELECT ta.n_ids FROM ta), (SELECT ta.n_created FROM ta), (SELECT ta.n_since FROM ta),
+                   (SELECT ta.n_amounts FROM ta)
             FROM ck$p$, opp_src,
             CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
             CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
