@@ -65,6 +65,12 @@ $$;
 -- abm_report_series check the period and call it; it checks the rest.
 -- jit = off: the statement is large (compiling it took longer than running
 -- it at a million touches) and its work is done in abm's C aggregates.
+-- parallel_leader_participation = off: only the pass over the touches runs
+-- in parallel workers, and everything after it runs in the leader, which
+-- also combines the workers' states; kept out of the scan, the leader
+-- starts on that work as soon as the workers are done, and the workers
+-- have the cores to themselves (at 10 M touches on 2 cores, with 2
+-- workers: the report 30 % faster, its trend 10 to 25 %).
 CREATE FUNCTION abm_report_steps(
     accounts regclass,
     touches regclass,
@@ -92,6 +98,7 @@ RETURNS TABLE(step int, stage int, kpi text, value numeric, unit text)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET parallel_leader_participation = off
 AS $report$
 DECLARE
     acc regclass;
