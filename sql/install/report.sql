@@ -69,8 +69,7 @@ $$;
 -- in parallel workers, and everything after it runs in the leader, which
 -- also combines the workers' states; kept out of the scan, the leader
 -- starts on that work as soon as the workers are done, and the workers
--- have the cores to themselves (at 10 M touches on 2 cores, with 2
--- workers: the report 30 % faster, its trend 10 to 25 %).
+-- have the cores to themselves (docs/performance.md has the measurements).
 CREATE FUNCTION abm_report_steps(
     accounts regclass,
     touches regclass,
