@@ -308,12 +308,12 @@ BEGIN
     -- ids of both as text when they are not of an integer type (%11$s and
     -- %12$s name the arrays of ids, %13$s casts one back), $30 to $36 the
     -- other accounts' counts for the lift rows, $37 to $44 the first wins
-    -- and the new opportunities of target accounts (%14$s and %15$s name
-    -- their arrays of ids), $45 the bounds as dates (converted once, in the
-    -- session's time zone), $46 to $48 the pass's keys of the target
-    -- accounts, of those with a win ($37/$38) and of the opportunities
-    -- ($40/$41) when the ids are not integers.  Contract dates are compared
-    -- with the steps' dates st.sd and st.ed.
+    -- and the new opportunities of target accounts, read by the pass ($38
+    -- and $41, their ids as text, are not read here), $45 the bounds as
+    -- dates (converted once, in the session's time zone), $46 to $48 the
+    -- pass's keys of the target accounts, of those with a win and of the
+    -- opportunities when the ids are not integers.  Contract dates are
+    -- compared with the steps' dates st.sd and st.ed.
     q := format($q$
 WITH st AS NOT MATERIALIZED (
     SELECT i AS step, $16[i] AS s, $16[i + 1] AS e, $45[i] AS sd, $45[i + 1] AS ed
@@ -359,13 +359,13 @@ won_first AS NOT MATERIALIZED (
 -- the first statement built, so that the touches are not joined to the
 -- accounts: integer ids are filtered by a hashed "= ANY" over the target
 -- ids, and the ids are their own keys; ids of other types are joined to
--- their keys (%18$s), the position of their first row in the target ids.
+-- their keys, the position of their first row in the target ids.
 pass AS MATERIALIZED (
     SELECT x.account_id,
-           @extschema@.abm_report_touches(%19$s, x.occurred_at, x.activity, x.contact_id, x.cost,
-                                          %20$s, %21$s, $39::timestamptz[], %22$s, $42, $43, $44,
+           @extschema@.abm_report_touches(%17$s, x.occurred_at, x.activity, x.contact_id, x.cost,
+                                          %18$s, %19$s, $39::timestamptz[], %20$s, $42, $43, $44,
                                           $16, $17, $18, $3, $11, $13, $14, $15) AS r
-    FROM %4$s x%18$s x.occurred_at < $2
+    FROM %4$s x%16$s x.occurred_at < $2
     GROUP BY x.account_id
 ), per_touch AS MATERIALIZED (
     SELECT p.account_id, r.* FROM pass p, unnest(p.r) r
@@ -435,14 +435,14 @@ won_c AS (
 kc AS MATERIALIZED (
     SELECT k.account_id, k.contact_id, k.role
     FROM %6$s k
-    WHERE k.%16$s AND k.contact_id IS NOT NULL
-), %17$s
+    WHERE k.%14$s AND k.contact_id IS NOT NULL
+), %15$s
 -- Journeys of target accounts at the end of each step (the first entry of
 -- each stage: an account listed twice has the same journey).
 journey AS (
     SELECT st.step, s.account_id, @extschema@.abm_journey(s.stage, s.entered_at) AS j
     FROM %7$s s JOIN st ON s.entered_at < st.e
-    WHERE s.%16$s
+    WHERE s.%14$s
     GROUP BY st.step, s.account_id
 ),
 -- The KPIs, one row per step (each over "st LEFT JOIN", so that a step
@@ -839,8 +839,6 @@ $q$,
         CASE WHEN id_int THEN '$19::bigint[]' ELSE '$28::text[]' END,
         CASE WHEN id_int THEN '$23::bigint[]' ELSE '$29::text[]' END,
         CASE WHEN id_int THEN '' ELSE '::' || id_type::text END,
-        CASE WHEN id_int THEN '$37::bigint[]' ELSE '$38::text[]' END,
-        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$41::text[]' END,
         -- a row of a target account: integer ids are looked up in a hash of
         -- the target ids (one scan, no join), others in t
         CASE WHEN id_int THEN 'account_id::bigint = ANY ($19::bigint[])' ELSE 'account_id IN (SELECT t.account_id FROM t)' END,
@@ -929,7 +927,7 @@ $q$,
         -- with (as known at the step's end, as for target accounts).  Also what
         -- the pass needs of the target accounts' opportunities, computed once
         -- here rather than in each parallel worker: per account with a win, its
-        -- first win in each step (one element per step, 'infinity' for none;
+        -- first win in each step (one element per step, NULL for none;
         -- the accounts in order, their steps in order), and the opportunities
         -- created in the steps with the start of each one's look-back window
         -- (created_at - lookback, in the session's time zone).
@@ -963,7 +961,7 @@ $q$,
                 FROM tx JOIN steps st ON tx.is_won AND tx.closed_at >= st.s AND tx.closed_at < st.e AND tx.created_at < st.e
                 GROUP BY tx.account_id, st.i
             ), wa AS (
-                SELECT a.account_id, array_agg(coalesce(w.won_at, 'infinity') ORDER BY st.i) AS won_at
+                SELECT a.account_id, array_agg(w.won_at ORDER BY st.i) AS won_at
                 FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN steps st
                      LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i
                 GROUP BY a.account_id
@@ -1006,8 +1004,6 @@ $q$,
                             w_ids_text, w_at, n_ids_text, n_created, n_since, n_amounts
                 USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds, lookback;
         END IF;
-        -- the pass reads a step without a win as NULL
-        w_at := array_replace(w_at, 'infinity'::timestamptz, NULL);
         -- Ids that are not integers: the pass looks accounts up by a key, the
         -- position of the account's first row in the target ids (each array
         -- of ids keeps its order and length: they are all target accounts).
