@@ -193,7 +193,18 @@ INSERT INTO pq_cases VALUES
   (95, 'abm_window_funnel_times(interval,timestamp with time zone,text,text[])', 'touches',
    'abm_window_funnel_times(''7 days'', occurred_at, activity, ''web_visit'', ''content_download'', ''meeting_booked'')', 'a = b'),
   (96, 'abm_window_funnel_times(interval,text,timestamp with time zone,text,text[])', 'touches',
-   'abm_window_funnel_times(''1 day'', ''strict_increase, strict_once'', occurred_at, activity, ''email_open'', ''email_click'', ''web_visit'')', 'a = b');
+   'abm_window_funnel_times(''1 day'', ''strict_increase, strict_once'', occurred_at, activity, ''email_open'', ''email_click'', ''web_visit'')', 'a = b'),
+  -- the arrays of case 76 as the report passes them: values of subqueries,
+  -- computed once in the leader and passed to the workers
+  (97, 'abm_report_touches(bigint,timestamp with time zone,text,bigint,numeric,bigint[],bigint[],timestamp with time zone[],bigint[],timestamp with time zone[],timestamp with time zone[],numeric[],timestamp with time zone[],timestamp with time zone[],timestamp with time zone[],interval,text[],interval,interval,interval)',
+   'touches', $$abm_report_touches(account_id % 7, occurred_at, activity, contact_id, cost, (SELECT '{0,1,1,2,3,4,5,6}'::bigint[]),
+                                   (SELECT '{1,4}'::bigint[]), (SELECT '{2025-04-01,NULL,NULL,2025-10-01}'::timestamptz[]),
+                                   (SELECT '{1,1,4,6}'::bigint[]), (SELECT '{2025-03-01,2025-09-01,2025-02-01,2025-05-01}'::timestamptz[]),
+                                   (SELECT '{2024-12-01,2025-06-03,2024-11-03,2025-02-01}'::timestamptz[]),
+                                   (SELECT '{100.5,200,NULL,7}'::numeric[]), '{2025-01-01,2025-07-01,2026-01-01}',
+                                   '{2024-12-25,2025-06-24}', '{2025-05-27,2025-11-26}', '30 days', NULL, '7 days',
+                                   '7 days', '28 days')$$,
+   'pg_temp.accounts_near(a, b)');
 
 -- Every aggregate of the extension has a case.
 SELECT p.oid::regprocedure AS aggregate_without_case

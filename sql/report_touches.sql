@@ -287,6 +287,26 @@ FROM (VALUES ('listed once', pg_temp.one(7, '{5,7,9}')),
              ('NULL account', pg_temp.one(NULL, '{5,7}')),
              ('NULL account, accounts NULL', pg_temp.one(NULL, NULL))) x(label, r);
 
+-- The arrays as values the executor computes: a subquery's (computed once,
+-- as the report passes them), and an outer row's columns, the aggregate
+-- rescanned for each row with other arrays.  Each row counts by its own
+-- arrays, as with constants: the lookup kept from one row is not reused
+-- for the next.
+SELECT x.label,
+       (SELECT ((abm_report_touches(v.account, timestamptz '2025-03-01', 'web_visit', 70, 2.5, x.accounts,
+                                   '{6,7}', '{2025-05-01,2025-04-01}', '{7,6}', '{2025-03-15,2025-03-20}',
+                                   '{2024-12-15,2024-12-20}', '{1000,7}', '{2025-01-01,2026-01-01}', '{2024-12-25}',
+                                   '{2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days'))[1]).web_visits
+        FROM (VALUES (7::bigint)) v(account)) AS web_visits
+FROM (VALUES (1, 'listed once', '{5,7,9}'::bigint[]), (2, 'listed twice', '{7,5,7}'), (3, 'not listed', '{5,9}'),
+             (4, 'listed twice', '{7,7}'), (5, 'listed once', '{7}'), (6, 'accounts NULL: once', NULL)) x(i, label, accounts)
+ORDER BY x.i;
+SELECT (abm_report_touches(7, timestamptz '2025-03-01', 'web_visit', 70, 2.5, (SELECT '{7,5,7}'::bigint[]),
+                           (SELECT '{6,7}'::bigint[]), '{2025-05-01,2025-04-01}', '{7,6}', '{2025-03-15,2025-03-20}',
+                           '{2024-12-15,2024-12-20}', '{1000,7}', '{2025-01-01,2026-01-01}', '{2024-12-25}',
+                           '{2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days'))[1].web_visits
+       AS listed_twice_by_subquery;
+
 -- Bad input: SQLSTATE, and the session goes on.
 -- the window starts default to the bounds shifted as abm_report shifts them;
 -- account 1, listed copies times, with its win and opportunities

@@ -10,6 +10,8 @@
 #include "postgres.h"
 
 #include "abm.h"
+#include "executor/executor.h"
+#include "nodes/execnodes.h"
 #include "nodes/primnodes.h"
 #include "common/int.h"
 #include "libpq/pqformat.h"
@@ -199,22 +201,72 @@ abm_recv_bytes(StringInfo msg, int *len)
 	return pq_getmsgbytes(msg, *len);
 }
 
-bool
-abm_agg_args_fixed(FunctionCallInfo fcinfo, int first, int last)
+/*
+ * Arguments first..last of the aggregate: -1 when one of them may change
+ * from row to row, 0 when all are constants or parameters of the statement,
+ * 1 when all are those or parameters the executor computes (PARAM_EXEC),
+ * at least one of them the latter.
+ */
+static int
+agg_args_kind(FunctionCallInfo fcinfo, int first, int last)
 {
 	Aggref	   *agg = AggGetAggref(fcinfo);
+	int			kind = 0;
 
 	if (agg == NULL || first < 1 || last > list_length(agg->args))
-		return false;
+		return -1;
 	for (int i = first; i <= last; i++)
 	{
 		Node	   *expr = (Node *) ((TargetEntry *) list_nth(agg->args, i - 1))->expr;
 
-		if (!IsA(expr, Const) &&
-			!(IsA(expr, Param) && ((Param *) expr)->paramkind == PARAM_EXTERN))
-			return false;
+		if (IsA(expr, Const) ||
+			(IsA(expr, Param) && ((Param *) expr)->paramkind == PARAM_EXTERN))
+			continue;
+		if (IsA(expr, Param) && ((Param *) expr)->paramkind == PARAM_EXEC)
+			kind = 1;
+		else
+			return -1;
 	}
-	return true;
+	return kind;
+}
+
+bool
+abm_agg_args_fixed(FunctionCallInfo fcinfo, int first, int last)
+{
+	return agg_args_kind(fcinfo, first, last) == 0;
+}
+
+/* A rescan of the aggregate: its executor parameters may have changed. */
+static void
+agg_args_rescan(Datum arg)
+{
+	AbmFixedArgs *f = (AbmFixedArgs *) DatumGetPointer(arg);
+
+	f->known = false;
+	f->fixed = false;
+}
+
+bool
+abm_agg_args_fixed_in_scan(FunctionCallInfo fcinfo, int first, int last, AbmFixedArgs *f)
+{
+	int			kind;
+
+	if (f->known)
+		return f->fixed;
+	kind = agg_args_kind(fcinfo, first, last);
+	/*
+	 * Executor parameters hold within this scan of the Agg node: ExecReScan
+	 * rescans the node's output ExprContext, which calls back here.
+	 */
+	if (kind == 1 && fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
+		((AggState *) fcinfo->context)->ss.ps.ps_ExprContext != NULL)
+		RegisterExprContextCallback(((AggState *) fcinfo->context)->ss.ps.ps_ExprContext,
+									agg_args_rescan, PointerGetDatum(f));
+	else if (kind == 1)
+		kind = -1;
+	f->fixed = kind >= 0;
+	f->known = true;
+	return f->fixed;
 }
 
 MemoryContext

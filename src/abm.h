@@ -115,6 +115,23 @@ extern MemoryContext abm_agg_context(FunctionCallInfo fcinfo, const char *fname)
 extern bool abm_agg_args_fixed(FunctionCallInfo fcinfo, int first, int last);
 
 /*
+ * The same question for an aggregate that also accepts parameters the
+ * executor computes (PARAM_EXEC: an initplan's value, a column of an outer
+ * row), which stay the same within one scan of the aggregate and can change
+ * only when it is rescanned.  The answer is kept in *f, computed on the
+ * first call; a rescan clears it (f->known false), so that the next row
+ * asks again.  f must live as long as the query (fn_mcxt).
+ */
+typedef struct AbmFixedArgs
+{
+	bool		known;			/* fixed is the answer for this scan */
+	bool		fixed;
+} AbmFixedArgs;
+
+extern bool abm_agg_args_fixed_in_scan(FunctionCallInfo fcinfo, int first, int last,
+									   AbmFixedArgs *f);
+
+/*
  * The opening of every combine function over an internal state: when the
  * second state is NULL, return the first (NULL when both are).  After it
  * PG_GETARG_POINTER(1) is a state; the first may still be NULL, and the

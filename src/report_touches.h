@@ -205,13 +205,11 @@ typedef struct RtCache
 {
 	RtRaw		args[RT_CONST_ARGS];
 	const RtParams *params;
-	bool		fixed_known;
-	bool		fixed;			/* the plan passes constants: they cannot change */
+	AbmFixedArgs fixed;			/* the plan passes constants: they cannot change */
 	RtRaw		lookup_args[RT_LOOKUP_ARGS];
 	RtLookup   *lookup;
 	MemoryContext lookup_cxt;
-	bool		lookup_fixed_known;
-	bool		lookup_fixed;
+	AbmFixedArgs lookup_fixed;
 } RtCache;
 
 typedef struct RtOpportunity

@@ -440,10 +440,14 @@ abm_rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext a
 		(st == NULL || st->p == cache->params);
 
 	/* constants of the plan (the usual call) are checked on the first row */
-	if (same && cache->fixed)
+	if (same && cache->fixed.known && cache->fixed.fixed)
 		return cache->params;
 	if (same && rt_raws_same(cache->args, RT_CONST_ARGS, fcinfo, RT_FIRST_CONST_ARG))
+	{
+		/* after a rescan: ask again whether they can change in this scan */
+		(void) abm_agg_args_fixed_in_scan(fcinfo, RT_FIRST_CONST_ARG, RT_NARGS - 1, &cache->fixed);
 		return cache->params;
+	}
 
 	rt_params_key(fcinfo, &key);
 	if (st != NULL)
@@ -461,11 +465,7 @@ abm_rt_params_of_row(FunctionCallInfo fcinfo, const RtState *st, MemoryContext a
 		for (int i = 0; i < RT_CONST_ARGS; i++)
 			rt_raw_keep(&cache->args[i], fcinfo, RT_FIRST_CONST_ARG + i, fcinfo->flinfo->fn_mcxt);
 	}
-	if (!cache->fixed_known)
-	{
-		cache->fixed = abm_agg_args_fixed(fcinfo, RT_FIRST_CONST_ARG, RT_NARGS - 1);
-		cache->fixed_known = true;
-	}
+	(void) abm_agg_args_fixed_in_scan(fcinfo, RT_FIRST_CONST_ARG, RT_NARGS - 1, &cache->fixed);
 	pfree(key.data);
 	return p;
 }
@@ -739,10 +739,14 @@ rt_lookup_of_row(FunctionCallInfo fcinfo, const RtParams *p, bool *changed)
 	bool		same = cache->lookup != NULL && cache->lookup->nsteps == p->nsteps;
 
 	*changed = false;
-	if (same && cache->lookup_fixed)
+	if (same && cache->lookup_fixed.known && cache->lookup_fixed.fixed)
 		return cache->lookup;
 	if (same && rt_raws_same(cache->lookup_args, RT_LOOKUP_ARGS, fcinfo, RT_FIRST_LOOKUP_ARG))
+	{
+		(void) abm_agg_args_fixed_in_scan(fcinfo, RT_FIRST_LOOKUP_ARG,
+										  RT_FIRST_LOOKUP_ARG + RT_LOOKUP_ARGS - 1, &cache->lookup_fixed);
 		return cache->lookup;
+	}
 
 	if (cache->lookup_cxt == NULL)
 		cache->lookup_cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
@@ -756,12 +760,8 @@ rt_lookup_of_row(FunctionCallInfo fcinfo, const RtParams *p, bool *changed)
 	cache->lookup = rt_lookup_build(fcinfo, p->nsteps, cache->lookup_cxt);
 	for (int i = 0; i < RT_LOOKUP_ARGS; i++)
 		rt_raw_keep(&cache->lookup_args[i], fcinfo, RT_FIRST_LOOKUP_ARG + i, cache->lookup_cxt);
-	if (!cache->lookup_fixed_known)
-	{
-		cache->lookup_fixed = abm_agg_args_fixed(fcinfo, RT_FIRST_LOOKUP_ARG,
-												 RT_FIRST_LOOKUP_ARG + RT_LOOKUP_ARGS - 1);
-		cache->lookup_fixed_known = true;
-	}
+	(void) abm_agg_args_fixed_in_scan(fcinfo, RT_FIRST_LOOKUP_ARG,
+									  RT_FIRST_LOOKUP_ARG + RT_LOOKUP_ARGS - 1, &cache->lookup_fixed);
 	*changed = true;
 	return cache->lookup;
 }

@@ -4,6 +4,8 @@
 -- nodes as one line, "Finalize Aggregate > Gather > Partial Aggregate >
 -- Parallel Seq Scan", so a test shows that the plan is parallel without
 -- depending on how a PostgreSQL version prints the rest of EXPLAIN.
+-- Initplans (subqueries the leader computes once, their values passed to
+-- the workers) are left out.
 CREATE FUNCTION pg_temp.plan_node(n jsonb) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     label text := concat_ws(' ', n->>'Partial Mode',
@@ -12,7 +14,8 @@ DECLARE
     kids text[];
 BEGIN
     SELECT array_agg(pg_temp.plan_node(k) ORDER BY o) INTO kids
-    FROM jsonb_array_elements(n->'Plans') WITH ORDINALITY AS p(k, o);
+    FROM jsonb_array_elements(n->'Plans') WITH ORDINALITY AS p(k, o)
+    WHERE k->>'Parent Relationship' IS DISTINCT FROM 'InitPlan';
     IF kids IS NULL THEN
         RETURN label;
     ELSIF cardinality(kids) = 1 THEN

@@ -315,20 +315,28 @@ BEGIN
     -- opportunities when the ids are not integers.  Contract dates are
     -- compared with the steps' dates st.sd and st.ed.
     q := format($q$
-WITH st AS NOT MATERIALIZED (
+-- lead: a row of nothing that only the leader reads.  Every plan of a
+-- parallel query that its workers could run is sent to them as text, and
+-- the target ids and the opportunities are plan constants of megabytes:
+-- written out by the leader, parsed by each worker before its first row
+-- (half a second at 10 million touches).  A CTE that reads lead is not
+-- sent; those below that hold the arrays read it.
+WITH lead AS MATERIALIZED (
+    SELECT
+),
+st AS NOT MATERIALIZED (
     SELECT i AS step, $16[i] AS s, $16[i + 1] AS e, $45[i] AS sd, $45[i + 1] AS ed
     FROM pg_catalog.generate_series(1, pg_catalog.cardinality($16) - 1) i
 ),
 -- The target accounts, one row per row of accounts (read by the first
 -- statement: $19 ids, $20 tiers, $21 ICP fits), and the opportunities of
 -- target accounts created before the end of the last step ($23 to $27).
--- t is not materialized: the pass below reads it in its parallel workers.
 t AS NOT MATERIALIZED (
     SELECT t.account_id%13$s AS account_id, t.tier, t.fit
-    FROM unnest(%11$s, $20::int[], $21::float8[]) AS t(account_id, tier, fit)
+    FROM lead CROSS JOIN unnest(%11$s, $20::int[], $21::float8[]) AS t(account_id, tier, fit)
 ), o_all AS MATERIALIZED (
     SELECT o.account_id%13$s AS account_id, o.created_at, o.closed_at, o.amount, o.is_won
-    FROM unnest(%12$s, $24::timestamptz[], $25::timestamptz[], $26::numeric[], $27::bool[])
+    FROM lead CROSS JOIN unnest(%12$s, $24::timestamptz[], $25::timestamptz[], $26::numeric[], $27::bool[])
         AS o(account_id, created_at, closed_at, amount, is_won)
 ),
 -- Per step, the opportunities created before its end as known at its end
@@ -359,11 +367,20 @@ won_first AS NOT MATERIALIZED (
 -- the first statement built, so that the touches are not joined to the
 -- accounts: integer ids are filtered by a hashed "= ANY" over the target
 -- ids, and the ids are their own keys; ids of other types are joined to
--- their keys, the position of their first row in the target ids.
-pass AS MATERIALIZED (
+-- their keys, the position of their first row in the target ids.  The
+-- pass's arrays are the values of subqueries over args: the leader computes
+-- them once and passes them to the workers as values, not as plan text.
+args AS MATERIALIZED (
+    SELECT %18$s AS accounts, %19$s AS won, $39::timestamptz[] AS won_at,
+           %20$s AS opps, $42 AS opp_created, $43 AS opp_since, $44 AS opp_amounts
+    FROM lead
+), pass AS MATERIALIZED (
     SELECT x.account_id,
            @extschema@.abm_report_touches(%17$s, x.occurred_at, x.activity, x.contact_id, x.cost,
-                                          %18$s, %19$s, $39::timestamptz[], %20$s, $42, $43, $44,
+                                          (SELECT a.accounts FROM args a), (SELECT a.won FROM args a),
+                                          (SELECT a.won_at FROM args a), (SELECT a.opps FROM args a),
+                                          (SELECT a.opp_created FROM args a), (SELECT a.opp_since FROM args a),
+                                          (SELECT a.opp_amounts FROM args a),
                                           $16, $17, $18, $3, $11, $13, $14, $15) AS r
     FROM %4$s x%16$s x.occurred_at < $2
     GROUP BY x.account_id
@@ -434,16 +451,23 @@ won_c AS (
 -- contacts joined with the known ones.
 kc AS MATERIALIZED (
     SELECT k.account_id, k.contact_id, k.role
-    FROM %6$s k
+    FROM lead CROSS JOIN %6$s k
     WHERE k.%14$s AND k.contact_id IS NOT NULL
 ), %15$s
 -- Journeys of target accounts at the end of each step (the first entry of
--- each stage: an account listed twice has the same journey).
-journey AS (
-    SELECT st.step, s.account_id, @extschema@.abm_journey(s.stage, s.entered_at) AS j
-    FROM %7$s s JOIN st ON s.entered_at < st.e
-    WHERE s.%14$s
-    GROUP BY st.step, s.account_id
+-- each stage: an account listed twice has the same journey): each
+-- account's journey up to the end of the last step, cut at each step's end
+-- (its entries before it), rather than one aggregate per account and step.
+journey_all AS MATERIALIZED (
+    SELECT s.account_id, @extschema@.abm_journey(s.stage, s.entered_at) AS j
+    FROM lead CROSS JOIN %7$s s
+    WHERE s.%14$s AND s.entered_at < $2
+    GROUP BY s.account_id
+), journey AS (
+    SELECT x.step, x.account_id, x.j
+    FROM (SELECT st.step, ja.account_id, @extschema@.abm_journey_before(ja.j, st.e) AS j
+          FROM journey_all ja CROSS JOIN st OFFSET 0) x
+    WHERE x.j IS NOT NULL
 ),
 -- The KPIs, one row per step (each over "st LEFT JOIN", so that a step
 -- without rows still has its counts of 0 and its NULL averages).
