@@ -14,7 +14,7 @@ SQL_PARTS = $(addprefix sql/install/, \
 	engagement.sql surge.sql \
 	pipeline.sql deal_cycle.sql acv.sql influenced.sql \
 	coverage.sql icp_fit.sql \
-	journey.sql funnel.sql slide.sql window_funnel.sql window_funnel_names.sql retention.sql sequence.sql paths.sql \
+	journey.sql journey_before.sql funnel.sql slide.sql window_funnel.sql window_funnel_names.sql retention.sql sequence.sql paths.sql \
 	attribution.sql view_through.sql markov.sql shapley.sql lift.sql \
 	demo.sql report_touches.sql report.sql)
 

@@ -52,6 +52,7 @@ PG_FUNCTION_INFO_V1(abm_journey_minv);
 PG_FUNCTION_INFO_V1(abm_journey_mfinal);
 PG_FUNCTION_INFO_V1(abm_stage);
 PG_FUNCTION_INFO_V1(abm_entered);
+PG_FUNCTION_INFO_V1(abm_journey_before);
 
 /* ---------- journeys ---------- */
 
@@ -459,4 +460,22 @@ abm_entered(PG_FUNCTION_ARGS)
 	if (!(j->entered & (1U << k)))
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMPTZ(j->at[k]);
+}
+
+/*
+ * The journey as it stood before a time: the entries made before it (the
+ * same journey as abm_journey over the rows before it); NULL when none is.
+ */
+Datum
+abm_journey_before(PG_FUNCTION_ARGS)
+{
+	AbmJourney *j = abm_journey_from_datum(PG_GETARG_DATUM(0));
+	TimestampTz at = PG_GETARG_TIMESTAMPTZ(1);
+
+	for (int k = 0; k < j->stages->n; k++)
+		if ((j->entered & (1U << k)) && j->at[k] >= at)
+			j->entered &= ~(1U << k);
+	if (j->entered == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(journey_write(j));
 }

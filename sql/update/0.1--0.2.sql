@@ -31,6 +31,10 @@ DROP AGGREGATE abm_rollup(abm_journey);
 DROP AGGREGATE abm_rollup(abm_funnel);
 -- @include sql/install/slide.sql
 
+-- A journey as it stood before a time (the report's trend cuts each
+-- account's journey at every step's end): new.
+-- @include sql/install/journey_before.sql
+
 -- Window funnels over named steps: new.
 -- @include sql/install/window_funnel_names.sql
 
