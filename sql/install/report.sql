@@ -966,29 +966,38 @@ $q$,
                 SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($3) u) c USING (account_id)
             ), steps AS (
                 SELECT i, $4[i] AS s, $4[i + 1] AS e FROM generate_series(1, cardinality($4) - 1) i
+            ), c_n AS (
+                SELECT u%3$s AS account_id, count(*) AS n FROM unnest($3) u GROUP BY 1
+            ), c_opp AS MATERIALIZED (
+                -- per step, the other accounts (each by its rows in accounts)
+                -- with an opportunity created in it, in one pass for all steps
+                -- (the steps are consecutive: width_bucket finds an
+                -- opportunity's step by a binary search of the bounds)
+                SELECT d.i, sum(c.n)::bigint AS opp_accounts
+                FROM (SELECT DISTINCT width_bucket(x.created_at, $4) AS i, x.account_id
+                      FROM x WHERE x.created_at >= $4[1] AND x.created_at < $4[cardinality($4)]) d
+                     JOIN c_n c USING (account_id)
+                GROUP BY d.i
             ), ck AS (
                 SELECT st.i,
-                       (SELECT count(*) FROM unnest($3) c(account_id)
-                        WHERE EXISTS (SELECT FROM x WHERE x.account_id = c.account_id%3$s
-                                        AND x.created_at >= st.s AND x.created_at < st.e)) AS opp_accounts,
+                       coalesce((SELECT co.opp_accounts FROM c_opp co WHERE co.i = st.i), 0) AS opp_accounts,
                        count(*) FILTER (WHERE cx.is_won) AS won,
                        count(*) FILTER (WHERE NOT cx.is_won) AS lost,
                        count(cx.amount) FILTER (WHERE cx.is_won) AS won_n,
                        avg(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_mean,
                        stddev_samp(cx.amount) FILTER (WHERE cx.is_won)::float8 AS won_sd
                 FROM steps st
-                     LEFT JOIN cx ON cx.created_at < st.e AND cx.closed_at >= st.s AND cx.closed_at < st.e
-                                     AND cx.is_won IS NOT NULL
+                     LEFT JOIN (SELECT width_bucket(o.closed_at, $4) AS i, o.created_at, o.amount, o.is_won
+                                FROM cx o
+                                WHERE o.closed_at >= $4[1] AND o.closed_at < $4[cardinality($4)]
+                                  AND o.is_won IS NOT NULL) cx ON cx.i = st.i AND cx.created_at < st.e
                 GROUP BY st.i, st.s, st.e
             ), w AS (
                 SELECT tx.account_id, st.i, min(tx.closed_at) AS won_at
                 FROM tx JOIN steps st ON tx.is_won AND tx.closed_at >= st.s AND tx.closed_at < st.e AND tx.created_at < st.e
                 GROUP BY tx.account_id, st.i
             ), wa AS (
-                SELECT a.account_id, array_agg(w.won_at ORDER BY st.i) AS won_at
-                FROM (SELECT DISTINCT account_id FROM w) a CROSS JOIN steps st
-                     LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i
-                GROUP BY a.account_id
+                SELECT DISTINCT account_id FROM w
             ),
             -- the target accounts' opportunities as arrays in one scan (each
             -- array in the same order), those created in the steps filtered
@@ -1010,8 +1019,8 @@ $q$,
                    array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
                    array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i),
                    (SELECT coalesce(array_agg(wa.account_id%2$s ORDER BY wa.account_id), '{}') FROM wa),
-                   (SELECT coalesce(array_agg(u.at ORDER BY wa.account_id, u.k), '{}')
-                    FROM wa CROSS JOIN unnest(wa.won_at) WITH ORDINALITY AS u(at, k)),
+                   (SELECT coalesce(array_agg(w.won_at ORDER BY a.account_id, st.i), '{}')
+                    FROM wa a CROSS JOIN steps st LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i),
                    (SELECT ta.n_ids FROM ta), (SELECT ta.n_created FROM ta), (SELECT ta.n_since FROM ta),
                    (SELECT ta.n_amounts FROM ta)
             FROM ck$p$, opp_src,
