@@ -244,6 +244,9 @@ SELECT f, 'WITH j(v) AS (SELECT ' || (SELECT expr FROM abm_seeds.type_value WHER
 FROM (VALUES
     ('abm_stage(abm_journey)', 'SELECT @extschema@.abm_stage(v) FROM j'),
     ('abm_entered(abm_journey, text)', $q$SELECT @extschema@.abm_entered(v, 'engaged'), @extschema@.abm_entered(v, 'opportunity') FROM j$q$),
+    ('abm_journey_before(abm_journey, timestamp with time zone)',
+     $q$SELECT @extschema@.abm_journey_before(v, '2026-02-01'), @extschema@.abm_journey_before(v, 'infinity'),
+               @extschema@.abm_journey_before(v, '-infinity') FROM j$q$),
     ('abm_journey_merge(abm_journey, abm_journey)', 'SELECT @extschema@.abm_journey_merge(v, v) FROM j')
 ) c(f, q);
 

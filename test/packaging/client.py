@@ -139,6 +139,8 @@ SAMPLES = {
         "SELECT a.tier, abm_rollup(jour.j) FROM " + JOURNEYS + " JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier",
     'abm_stage(abm_journey)': "SELECT abm_stage(j) FROM " + JOURNEYS,
     'abm_entered(abm_journey,text)': "SELECT abm_entered(j, 'engaged') FROM " + JOURNEYS,
+    'abm_journey_before(abm_journey,timestamp with time zone)':
+        "SELECT abm_journey_before(j, '2025-01-01') FROM " + JOURNEYS,
     'abm_funnel(abm_journey)': "SELECT abm_funnel(j) FROM " + JOURNEYS,
     'abm_rollup(abm_funnel)':
         "SELECT abm_rollup(f) FROM (SELECT a.tier, abm_funnel(jour.j) AS f FROM " + JOURNEYS + " JOIN abm_demo.accounts a USING (account_id) GROUP BY a.tier) t",
