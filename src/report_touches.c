@@ -19,7 +19,8 @@
  * trend form equals the report of that step.
  *
  * Arguments per row: the account, occurred_at, activity, contact_id, cost.
- * Per-account arguments come from constant arrays, looked up by the account
+ * Per-account arguments come from arrays that are the same on every row
+ * (constants, or values computed once per scan), looked up by the account
  * once per group (report_touches_args.c): accounts (each id as often as the
  * account has rows in the accounts relation: the plain SQL joined touches
  * to them, so each touch counted that many times; an account not listed

@@ -3,8 +3,8 @@
  * report_touches_args.c
  *	  abm_report_touches: the constant arguments (bounds, windows,
  *	  engaged_activities) and the per-account ones (copies, won_at, the
- *	  opportunities, looked up by account in constant arrays), checked and
- *	  kept in a canonical form (report_touches.h).
+ *	  opportunities, looked up by account in arrays the same on every row),
+ *	  checked and kept in a canonical form (report_touches.h).
  *
  *-------------------------------------------------------------------------
  */

@@ -319,7 +319,7 @@ BEGIN
 -- parallel query that its workers could run is sent to them as text, and
 -- the target ids and the opportunities are plan constants of megabytes:
 -- written out by the leader, parsed by each worker before its first row
--- (half a second at 10 million touches).  A CTE that reads lead is not
+-- (docs/performance.md has what that cost).  A CTE that reads lead is not
 -- sent; those below that hold the arrays read it.
 WITH lead AS MATERIALIZED (
     SELECT
@@ -363,8 +363,8 @@ won_first AS NOT MATERIALIZED (
 -- influenced opportunities (abm_report_touches).  What the pass needs of
 -- each account (how many rows it has in accounts: the touches of an account
 -- listed twice count twice; its first win in each step; its opportunities
--- created in the steps) it looks up by account in constant arrays, which
--- the first statement built, so that the touches are not joined to the
+-- created in the steps) it looks up by account in arrays that are the
+-- same on every row, which the first statement built, so that the touches are not joined to the
 -- accounts: integer ids are filtered by a hashed "= ANY" over the target
 -- ids, and the ids are their own keys; ids of other types are joined to
 -- their keys, the position of their first row in the target ids.  The
