@@ -218,6 +218,8 @@ abm_vt_sort(AbmVtEvent *ev, int32 n)
 {
 	for (int32 i = 1; i < n; i++)
 	{
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (ev[i].at < ev[i - 1].at)
 		{
 			vt_sort_events(ev, n);

@@ -364,10 +364,11 @@ won_first AS NOT MATERIALIZED (
 -- each account (how many rows it has in accounts: the touches of an account
 -- listed twice count twice; its first win in each step; its opportunities
 -- created in the steps) it looks up by account in arrays that are the
--- same on every row, which the first statement built, so that the touches are not joined to the
--- accounts: integer ids are filtered by a hashed "= ANY" over the target
--- ids, and the ids are their own keys; ids of other types are joined to
--- their keys, the position of their first row in the target ids.  The
+-- same on every row, which the first statement built, so that the touches
+-- are not joined to the accounts: integer ids are filtered by a hashed
+-- "= ANY" over the target ids, and the ids are their own keys; ids of
+-- other types are joined to their keys, the position of their first row
+-- in the target ids.  The
 -- pass's arrays are the values of subqueries over args: the leader computes
 -- them once and passes them to the workers as values, not as plan text.
 args AS MATERIALIZED (
