@@ -13,7 +13,7 @@ SQL_PARTS = $(addprefix sql/install/, \
 	activity.sql counters.sql rate.sql nps.sql selection.sql \
 	engagement.sql surge.sql \
 	pipeline.sql deal_cycle.sql acv.sql influenced.sql \
-	coverage.sql icp_fit.sql \
+	coverage.sql committee_coverage.sql icp_fit.sql \
 	journey.sql journey_before.sql funnel.sql slide.sql window_funnel.sql window_funnel_names.sql retention.sql sequence.sql paths.sql \
 	attribution.sql view_through.sql markov.sql shapley.sql lift.sql \
 	demo.sql report_touches.sql report.sql)

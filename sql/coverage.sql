@@ -217,3 +217,81 @@ FROM generate_series(1, 2) c;
 SELECT (c).coverage = 1 / 64.0::float8 AS coverage_ok, (c).roles_covered
 FROM (SELECT abm_coverage(1, 'role64', true, ARRAY(SELECT 'role' || i FROM generate_series(1, 64) i)) AS c) s;
 SELECT 'session still alive' AS status;
+
+-- abm_committee_coverage: one committee given as arrays.  By hand: contacts
+-- 3 champion, 1 economic_buyer and influencer (two elements), 2 user, 4
+-- with a NULL role, and a NULL contact (left out); engaged ids 4, 1, 1 and
+-- 9 (out of order, a duplicate, one not in the committee).  contacts = 4,
+-- engaged = {1, 4} = 2, covered = contact 1's roles {economic_buyer,
+-- influencer}, coverage = 2 / 4, penetration = 2 / 6.8.
+SELECT c, c = ROW(4, 2, '{economic_buyer,influencer}', '{champion,technical_buyer}', 0.5, 2 / 6.8::float8)::abm_coverage_result AS ok
+FROM (SELECT abm_committee_coverage('{3,1,2,1,NULL,4}', '{champion,economic_buyer,user,influencer,technical_buyer,NULL}',
+                                    '{4,1,1,9}') AS c) s;
+-- other required roles and committee size: covered {influencer}, missing
+-- {user} (contact 2 is not engaged), coverage 1 / 2, penetration 2 / 4
+SELECT abm_committee_coverage('{3,1,2,1,NULL,4}', '{champion,economic_buyer,user,influencer,technical_buyer,NULL}',
+                              '{4,1,1,9}', ARRAY['user', 'influencer'], 4)
+       = ROW(4, 2, '{influencer}', '{user}', 0.5, 0.5)::abm_coverage_result AS ok;
+-- empty and NULL: no contacts is a committee of 0 (not NULL); NULL
+-- contact_ids is NULL; NULL roles cover nothing; NULL engaged_ids engage
+-- nobody; NULL elements are left out
+SELECT abm_committee_coverage('{}', '{}', '{1}') AS empty_committee,
+       abm_committee_coverage(NULL, '{champion}', '{1}') IS NULL AS null_is_null,
+       abm_committee_coverage('{1,2}', NULL, '{1,2}') AS null_roles,
+       abm_committee_coverage('{1,2}', '{champion,user}', NULL) AS null_engaged,
+       abm_committee_coverage('{NULL,NULL}', '{champion,user}', '{NULL}') AS null_elements;
+-- against the aggregate over the same rows, each row engaged when its
+-- contact is among the engaged ids (given in decreasing order), on the
+-- generated committees above: default and other roles, and roles that
+-- change from account to account
+SELECT count(*) AS accounts, count(*) FILTER (WHERE (a.d).engaged_contacts > 0) AS with_engaged,
+       count(*) FILTER (WHERE a.d IS DISTINCT FROM abm_committee_coverage(x.ids, x.roles, x.eng)
+                          OR a.u IS DISTINCT FROM abm_committee_coverage(x.ids, x.roles, x.eng, x.req, 5)) AS differing
+FROM (SELECT account_id, array_agg(contact_id) AS ids, array_agg(role) AS roles,
+             (SELECT array_agg(DISTINCT e.contact_id ORDER BY e.contact_id DESC) FROM cov_touch e
+              WHERE e.account_id = t.account_id AND e.engaged) AS eng,
+             CASE WHEN account_id % 2 = 0 THEN ARRAY['Champion', 'user'] ELSE ARRAY['user', 'influencer', 'other'] END AS req
+      FROM cov_touch t GROUP BY account_id) x
+JOIN LATERAL (SELECT abm_coverage(t.contact_id, t.role, t.contact_id = ANY (x.eng)) AS d,
+                     abm_coverage(t.contact_id, t.role, t.contact_id = ANY (x.eng), x.req, 5) AS u
+              FROM cov_touch t WHERE t.account_id = x.account_id) a ON true;
+-- in a parallel worker: the same sums as serially
+CREATE TABLE cov_arrays AS
+SELECT account_id, array_agg(contact_id) AS ids, array_agg(role) AS roles,
+       array_agg(contact_id) FILTER (WHERE engaged) AS eng
+FROM cov_touch GROUP BY account_id;
+CREATE TEMP TABLE cov_par AS
+SELECT sum((c).engaged_contacts) AS engaged, sum((c).coverage) AS coverage, sum((c).contacts) AS contacts
+FROM (SELECT abm_committee_coverage(ids, roles, eng) AS c FROM cov_arrays) s;
+SELECT set_config(CASE WHEN current_setting('server_version_num')::int >= 160000
+                       THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END, 'on', false) AS forced;
+CREATE FUNCTION pg_temp.plan_text(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (COSTS OFF, FORMAT JSON) ' || query INTO plan;
+    RETURN plan::text;
+END $$;
+SELECT pg_temp.plan_text('SELECT abm_committee_coverage(ids, roles, eng) FROM cov_arrays') LIKE '%Gather%' AS parallel_plan;
+SELECT sum((c).engaged_contacts) = p.engaged AS engaged_same, sum((c).coverage) = p.coverage AS coverage_same,
+       sum((c).contacts) = p.contacts AS contacts_same, sum((c).engaged_contacts) > 0 AS some_engaged
+FROM (SELECT abm_committee_coverage(ids, roles, eng) AS c FROM cov_arrays) s, cov_par p
+GROUP BY p.engaged, p.coverage, p.contacts;
+RESET ALL;
+-- bad input: 22023 (arrays of different lengths, NULL or bad parameters),
+-- 54000 past the cap of contacts is shared with abm_coverage
+SELECT abm_committee_coverage('{1,2}', '{champion}', '{1}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_committee_coverage('{1}', '{champion}', '{1}', NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_committee_coverage('{1}', '{champion}', '{1}', ARRAY['champion'], NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_committee_coverage('{1}', '{champion}', '{1}', ARRAY['champion', 'champion']);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_committee_coverage('{1}', '{champion}', '{1}', ARRAY['champion'], 0.5);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_committee_coverage('{1}', '{champion}', '{1}', ARRAY['champion', NULL]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT abm_committee_coverage(array_fill(1::bigint, ARRAY[10000001]), NULL, NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT 'session still alive' AS status;

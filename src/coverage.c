@@ -112,6 +112,7 @@ PG_FUNCTION_INFO_V1(abm_coverage_combine);
 PG_FUNCTION_INFO_V1(abm_coverage_final);
 PG_FUNCTION_INFO_V1(abm_coverage_serial);
 PG_FUNCTION_INFO_V1(abm_coverage_deserial);
+PG_FUNCTION_INFO_V1(abm_committee_coverage);
 
 static bool
 coverage_params_equal(const CoverageParams *a, const CoverageParams *b)
@@ -292,6 +293,17 @@ coverage_params_mismatch(const CoverageParams *group, const CoverageParams *row)
 			 errhint("Pass constants, or values that depend only on the GROUP BY columns.")));
 }
 
+/* Whether known (may be NULL) was parsed from these very arguments. */
+static bool
+coverage_params_same_src(const CoverageParams *known, ArrayType *roles,
+						 float8 committee_size)
+{
+	return known != NULL && known->src != NULL &&
+		known->committee_size == committee_size &&
+		known->srclen == VARSIZE(roles) - VARHDRSZ &&
+		memcmp(known->src, VARDATA(roles), known->srclen) == 0;
+}
+
 /*
  * The parameters of the current row, checked against those the group
  * already has (state may be NULL for a group's first row).  The lists are
@@ -318,10 +330,7 @@ coverage_params_of_row(FunctionCallInfo fcinfo, const CoverageState *state,
 	committee_size = PG_NARGS() > 5 ? PG_GETARG_FLOAT8(5) : COVERAGE_DEFAULT_COMMITTEE;
 
 	known = state != NULL ? state->params : fcinfo->flinfo->fn_extra;
-	if (known != NULL && known->src != NULL &&
-		known->committee_size == committee_size &&
-		known->srclen == VARSIZE(roles) - VARHDRSZ &&
-		memcmp(known->src, VARDATA(roles), known->srclen) == 0)
+	if (coverage_params_same_src(known, roles, committee_size))
 		return known;
 
 	parsed = coverage_params_from_args(roles, committee_size);
@@ -532,6 +541,40 @@ coverage_roles_array(const CoverageParams *p, uint64 mask, bool want_set)
 	return construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
 }
 
+/* The blessed descriptor of abm_coverage_result, in the function's context. */
+static TupleDesc
+coverage_result_tupdesc(FunctionCallInfo fcinfo)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	TupleDesc	tupdesc;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "function returning abm_coverage_result called in a context that cannot accept it");
+	tupdesc = BlessTupleDesc(tupdesc);
+	MemoryContextSwitchTo(old);
+	return tupdesc;
+}
+
+/* An abm_coverage_result: contacts, engaged ones, roles covered by them. */
+static Datum
+coverage_result(TupleDesc tupdesc, const CoverageParams *p, int32 ncontacts,
+				int32 engaged, uint64 covered)
+{
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+
+	values[0] = Int32GetDatum(ncontacts);
+	values[1] = Int32GetDatum(engaged);
+	values[2] = PointerGetDatum(coverage_roles_array(p, covered, true));
+	values[3] = PointerGetDatum(coverage_roles_array(p, covered, false));
+	if (p->nroles == 0)
+		nulls[4] = true;
+	else
+		values[4] = Float8GetDatum((float8) pg_popcount64(covered) / p->nroles);
+	values[5] = Float8GetDatum(engaged / p->committee_size);
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
 /*
  * The final function merges the unsorted tail into the sorted part.  That
  * changes the layout of the state, not the set it represents, and leaves
@@ -546,10 +589,7 @@ abm_coverage_final(PG_FUNCTION_ARGS)
 	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_coverage_final");
 	CoverageState *state;
 	TupleDesc	tupdesc = fcinfo->flinfo->fn_extra;
-	Datum		values[6];
-	bool		nulls[6] = {false, false, false, false, false, false};
 	int32		engaged = 0;
-	int			covered;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -560,29 +600,13 @@ abm_coverage_final(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		engaged += state->contacts[i].engaged;
 	}
-
 	if (tupdesc == NULL)
 	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "abm_coverage_final must return a composite type");
-		tupdesc = BlessTupleDesc(tupdesc);
+		tupdesc = coverage_result_tupdesc(fcinfo);
 		fcinfo->flinfo->fn_extra = tupdesc;
-		MemoryContextSwitchTo(old);
 	}
-
-	covered = pg_popcount64(state->covered);
-	values[0] = Int32GetDatum(state->ncontacts);
-	values[1] = Int32GetDatum(engaged);
-	values[2] = PointerGetDatum(coverage_roles_array(state->params, state->covered, true));
-	values[3] = PointerGetDatum(coverage_roles_array(state->params, state->covered, false));
-	if (state->params->nroles == 0)
-		nulls[4] = true;
-	else
-		values[4] = Float8GetDatum((float8) covered / state->params->nroles);
-	values[5] = Float8GetDatum(engaged / state->params->committee_size);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(coverage_result(tupdesc, state->params, state->ncontacts,
+									engaged, state->covered));
 }
 
 /*
@@ -688,4 +712,195 @@ abm_coverage_deserial(PG_FUNCTION_ARGS)
 	abm_read_end(&r);
 	state->ncontacts = state->nsorted = n;
 	PG_RETURN_POINTER(state);
+}
+
+/*
+ * abm_committee_coverage(contact_ids, roles, engaged_ids, required_roles,
+ * committee_size): the coverage of one committee given as arrays, the
+ * contacts with their roles (element by element; a contact may be listed
+ * once per role) and the ids of the engaged contacts.  It equals
+ * abm_coverage over unnest(contact_ids, roles), a row engaged when its
+ * contact is among engaged_ids, except that a committee of no rows gives 0
+ * contacts rather than NULL.  NULL contact ids are left out, a NULL role or
+ * roles covers nothing, NULL engaged_ids is no engaged contact.  The work
+ * is a sort of the contacts (and of engaged_ids when not already in
+ * increasing order, as abm_report_touches gives them) and one merge, with
+ * no per-row state: abm_report calls it once per account and step.
+ */
+typedef struct CommitteeRow
+{
+	int64		id;
+	int32		elem;			/* its element in contact_ids and roles */
+} CommitteeRow;
+
+#define ABM_SORT_NAME sort_committee
+#define ABM_SORT_TYPE CommitteeRow
+#define ABM_SORT_CMP(a, b) (((a)->id > (b)->id) - ((a)->id < (b)->id))
+#include "abm_sort.h"
+
+#define ABM_SORT_NAME sort_ids
+#define ABM_SORT_TYPE int64
+#define ABM_SORT_CMP(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#include "abm_sort.h"
+
+typedef struct CommitteeCache
+{
+	const CoverageParams *params;
+	TupleDesc	tupdesc;
+} CommitteeCache;
+
+/* The non-NULL elements of an int8 array, in increasing order, distinct. */
+static int64 *
+committee_sorted_ids(ArrayType *a, int32 *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	int64	   *ids;
+	int32		m = 0;
+	bool		sorted = true;
+
+	deconstruct_array(a, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &elems, &nulls, &nelems);
+	ids = palloc(Max(nelems, 1) * sizeof(int64));
+	for (int i = 0; i < nelems; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (nulls[i])
+			continue;
+		ids[m] = DatumGetInt64(elems[i]);
+		if (m > 0 && ids[m] <= ids[m - 1])
+			sorted = false;
+		m++;
+	}
+	if (!sorted)
+	{
+		int32		out = 0;
+
+		sort_ids(ids, m);
+		for (int32 i = 1; i < m; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (ids[i] != ids[out])
+				ids[++out] = ids[i];
+		}
+		m = m > 0 ? out + 1 : 0;
+	}
+	*n = m;
+	return ids;
+}
+
+Datum
+abm_committee_coverage(PG_FUNCTION_ARGS)
+{
+	CommitteeCache *cache = fcinfo->flinfo->fn_extra;
+	const CoverageParams *params;
+	ArrayType  *required;
+	float8		committee_size;
+	Datum	   *ids;
+	bool	   *id_nulls;
+	int			nids;
+	Datum	   *roles = NULL;
+	bool	   *role_nulls = NULL;
+	int			nroles = 0;
+	int64	   *engaged_ids;
+	int32		nengaged = 0;
+	CommitteeRow *rows;
+	int32		nrows = 0;
+	int32		ncontacts = 0;
+	int32		engaged = 0;
+	uint64		covered = 0;
+	int32		j = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("required_roles and committee_size must not be NULL"),
+				 errhint("Leave them out for the default roles and committee size.")));
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CommitteeCache));
+		cache->tupdesc = coverage_result_tupdesc(fcinfo);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	required = PG_GETARG_ARRAYTYPE_P(3);
+	committee_size = PG_GETARG_FLOAT8(4);
+	if (!coverage_params_same_src(cache->params, required, committee_size))
+	{
+		CoverageParams *parsed = coverage_params_from_args(required, committee_size);
+
+		/* one allocation each: a list that changes from row to row holds one */
+		if (cache->params != NULL)
+			pfree((void *) cache->params);
+		cache->params = coverage_params_build(fcinfo->flinfo->fn_mcxt, parsed->nroles,
+											  parsed->names, parsed->lens,
+											  parsed->committee_size, parsed->src,
+											  parsed->srclen);
+	}
+	params = cache->params;
+
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &ids, &id_nulls, &nids);
+	if (nids > COVERAGE_MAX_CONTACTS)
+		abm_cap_exceeded("contacts", "abm_committee_coverage committee",
+						 COVERAGE_MAX_CONTACTS, "Pass the contacts of one account.");
+	if (!PG_ARGISNULL(1))
+	{
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
+						  &roles, &role_nulls, &nroles);
+		if (nroles != nids)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("contact_ids and roles must have the same number of elements"),
+					 errdetail("contact_ids has %d elements, roles has %d.", nids, nroles),
+					 errhint("Build both arrays in one aggregate, or pass NULL roles.")));
+	}
+	engaged_ids = PG_ARGISNULL(2) ? NULL :
+		committee_sorted_ids(PG_GETARG_ARRAYTYPE_P(2), &nengaged);
+
+	rows = palloc(Max(nids, 1) * sizeof(CommitteeRow));
+	for (int i = 0; i < nids; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (id_nulls[i])
+			continue;
+		rows[nrows].id = DatumGetInt64(ids[i]);
+		rows[nrows].elem = i;
+		nrows++;
+	}
+	sort_committee(rows, nrows);
+
+	/* one merge of the contacts with the engaged ids, both in order */
+	for (int32 i = 0; i < nrows;)
+	{
+		int64		id = rows[i].id;
+		int32		end = i + 1;
+
+		CHECK_FOR_INTERRUPTS();
+		while (end < nrows && rows[end].id == id)
+			end++;
+		ncontacts++;
+		while (j < nengaged && engaged_ids[j] < id)
+			j++;
+		if (j < nengaged && engaged_ids[j] == id)
+		{
+			engaged++;
+			for (int32 k = i; k < end && roles != NULL; k++)
+			{
+				text	   *role;
+				int			r;
+
+				if (role_nulls[rows[k].elem])
+					continue;
+				role = DatumGetTextPP(roles[rows[k].elem]);
+				r = coverage_role_index(params, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role));
+				if (r >= 0)
+					covered |= UINT64CONST(1) << r;
+			}
+		}
+		i = end;
+	}
+	PG_RETURN_DATUM(coverage_result(cache->tupdesc, params, ncontacts, engaged, covered));
 }

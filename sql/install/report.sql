@@ -445,15 +445,15 @@ won_c AS (
 -- Buying committees of target accounts (the known contacts), and per step
 -- the engaged ones: engaged = touched in the step.  A contact counts once
 -- however often its account is listed (a lookup in the target ids, not a
--- join with t).  For a single step, one aggregate per account over its
--- known contacts, each flagged engaged when it is among the step's engaged
--- contacts of the account, gives the committee and its engaged part at
--- once; for several steps, the committee once and per step the engaged
--- contacts joined with the known ones.
+-- join with t).  Each account's committee is read once into arrays (its
+-- contacts and their roles); abm_committee_coverage then gives, per account
+-- and step, the committee and its engaged part from those arrays and the
+-- step's engaged contacts of the account, with no join of contacts.
 kc AS MATERIALIZED (
-    SELECT k.account_id, k.contact_id, k.role
+    SELECT k.account_id, array_agg(k.contact_id) AS ids, array_agg(k.role) AS roles
     FROM lead CROSS JOIN %6$s k
     WHERE k.%14$s AND k.contact_id IS NOT NULL
+    GROUP BY k.account_id
 ), %15$s
 -- Journeys of target accounts at the end of each step (the first entry of
 -- each stage: an account listed twice has the same journey): each
@@ -868,29 +868,27 @@ $q$,
         -- the target ids (one scan, no join), others in t
         CASE WHEN id_int THEN 'account_id::bigint = ANY ($19::bigint[])' ELSE 'account_id IN (SELECT t.account_id FROM t)' END,
         -- the committees (see kc above)
+        -- (OFFSET 0: the function runs once per row, not once per field)
         CASE WHEN cardinality(bounds) = 2 THEN $c$committee_all AS (
     SELECT k.account_id,
-           @extschema@.abm_coverage(k.contact_id, k.role, k.contact_id = ANY (p.ids),
-                                    ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
-    FROM kc k LEFT JOIN (SELECT pa.account_id, (pa.r[1]).engaged_contact_ids AS ids FROM pass pa) p
-         ON p.account_id = k.account_id
-    GROUP BY k.account_id
+           @extschema@.abm_committee_coverage(k.ids, k.roles, (p.r[1]).engaged_contact_ids,
+                                              ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
+    FROM kc k LEFT JOIN pass p ON p.account_id = k.account_id
+    OFFSET 0
 ), committee AS (
     SELECT c.account_id, (c.r).contacts FROM committee_all c
 ), committee_engaged AS (
     SELECT 1 AS step, c.account_id, c.r FROM committee_all c
 ),$c$ ELSE $c$committee AS (
-    SELECT k.account_id,
-           (@extschema@.abm_coverage(k.contact_id, k.role, false,
-                                     ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12)).contacts
-    FROM kc k GROUP BY k.account_id
+    SELECT k.account_id, (@extschema@.abm_committee_coverage(k.ids, NULL, NULL)).contacts
+    FROM kc k
 ), committee_engaged AS (
-    SELECT e.step, k.account_id,
-           @extschema@.abm_coverage(k.contact_id, k.role, true,
-                                    ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
-    FROM (SELECT p.step, p.account_id, unnest(p.engaged_contact_ids) AS contact_id FROM per_touch p) e
-         JOIN kc k ON k.account_id = e.account_id AND k.contact_id = e.contact_id
-    GROUP BY e.step, k.account_id
+    SELECT p.step, k.account_id,
+           @extschema@.abm_committee_coverage(k.ids, k.roles, p.engaged_contact_ids,
+                                              ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
+    FROM per_touch p JOIN kc k ON k.account_id = p.account_id
+    WHERE p.engaged_contact_ids IS NOT NULL
+    OFFSET 0
 ),$c$ END,
         -- the pass: the filter or join of the touches, the account's key, and
         -- the keys of the target accounts, of those with a win and of the

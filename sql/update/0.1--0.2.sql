@@ -35,6 +35,10 @@ DROP AGGREGATE abm_rollup(abm_funnel);
 -- account's journey at every step's end): new.
 -- @include sql/install/journey_before.sql
 
+-- The coverage of one committee given as arrays (the report's committees,
+-- once per account and step): new.
+-- @include sql/install/committee_coverage.sql
+
 -- Window funnels over named steps: new.
 -- @include sql/install/window_funnel_names.sql
 

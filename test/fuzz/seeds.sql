@@ -147,6 +147,11 @@ INSERT INTO abm_seeds.type_value VALUES
     ('abm_coverage_result', $q$(SELECT @extschema@.abm_coverage(c, r, e) FROM (VALUES (NULL::bigint, NULL::text, NULL::bool)) v(c, r, e))$q$);
 
 INSERT INTO abm_seeds.call VALUES
+    ('abm_committee_coverage(bigint[], text[], bigint[], text[], double precision)',
+     $q$SELECT @extschema@.abm_committee_coverage('{3,1,2,1,NULL}', '{champion,economic_buyer,user,influencer,technical_buyer}', '{4,1,1}'),
+               @extschema@.abm_committee_coverage('{}', NULL, NULL, ARRAY['user'], 2),
+               @extschema@.abm_committee_coverage(ARRAY(SELECT i FROM pg_catalog.generate_series(300, 1, -1) i), NULL,
+                                                  ARRAY(SELECT i FROM pg_catalog.generate_series(1, 300, 3) i))$q$),
     ('abm_icp_fit(jsonb, jsonb)',
      $q$SELECT @extschema@.abm_icp_fit('{"employees": 800, "uses_crm": true, "firmo": {"industry": "software"}, "tags": ["a", 3]}',
         '{"criteria": [{"attribute": "employees", "eq": 800}, {"attribute": "uses_crm", "eq": true},

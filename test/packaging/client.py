@@ -126,6 +126,8 @@ SAMPLES = {
         "SELECT account_id, abm_coverage(contact_id, role, true, ARRAY['champion', 'economic_buyer']) FROM abm_demo.contacts GROUP BY account_id",
     'abm_coverage(bigint,text,boolean,text[],double precision)':
         "SELECT account_id, (abm_coverage(contact_id, role, true, ARRAY['champion', 'economic_buyer'], 6)).* FROM abm_demo.contacts GROUP BY account_id",
+    'abm_committee_coverage(bigint[],text[],bigint[],text[],double precision)':
+        "SELECT k.account_id, abm_committee_coverage(k.ids, k.roles, e.ids) FROM (SELECT account_id, array_agg(contact_id) AS ids, array_agg(role) AS roles FROM abm_demo.contacts GROUP BY account_id) k LEFT JOIN (SELECT account_id, array_agg(DISTINCT contact_id) AS ids FROM abm_demo.touches WHERE contact_id IS NOT NULL GROUP BY account_id) e USING (account_id)",
     'abm_icp_fit(jsonb,jsonb)':
         "SELECT account_id, abm_icp_fit(attributes, '{\"criteria\": [{\"attribute\": \"industry\", \"in\": [\"software\", \"fintech\"], \"weight\": 2}, {\"attribute\": \"employees\", \"between\": [200, 5000]}]}') FROM abm_demo.accounts",
     'abm_is_mqa(double precision,integer,double precision,double precision,integer,double precision)':
