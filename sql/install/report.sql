@@ -666,19 +666,24 @@ first_touch AS (
     SELECT st.step, @extschema@.abm_nps(r.score) FILTER (WHERE r.responded_at IS NOT NULL) AS nps
     FROM st LEFT JOIN (%9$s r JOIN t USING (account_id)) ON r.responded_at >= st.s AND r.responded_at < st.e
     GROUP BY st.step
+),
+-- The stage funnel of each step (NULL for a step without a journey yet).
+-- An account counts at a stage when its furthest stage is that one or a
+-- later one, so the accounts whose furthest stage is a stage are its count
+-- less the next stage's: the journeys are read once.
+funnels AS (
+    SELECT st.step, @extschema@.abm_funnel(j.j) AS fn
+    FROM st LEFT JOIN journey j ON j.step = st.step GROUP BY st.step
 ), k_funnel AS (
-    SELECT x.step, f.step AS fstep, f.stage, f.accounts, coalesce(jf.n, 0) AS furthest
-    FROM (SELECT st.step, @extschema@.abm_funnel(j.j) AS fn
-          FROM st LEFT JOIN journey j ON j.step = st.step GROUP BY st.step) x
-         CROSS JOIN LATERAL @extschema@.abm_funnel_steps(x.fn) f
-         LEFT JOIN (SELECT step, @extschema@.abm_stage(j) AS stage, count(*) AS n FROM journey GROUP BY 1, 2) jf
-              ON jf.step = x.step AND jf.stage = f.stage
+    SELECT x.step, f.step AS fstep, f.stage, f.accounts,
+           f.accounts - coalesce(lead(f.accounts) OVER (PARTITION BY x.step ORDER BY f.step), 0) AS furthest
+    FROM funnels x CROSS JOIN LATERAL @extschema@.abm_funnel_steps(x.fn) f
     -- a step without a journey yet: every stage counts 0
     UNION ALL
-    SELECT st.step, d.fstep::int, d.stage, 0, 0
-    FROM st CROSS JOIN unnest(ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])
+    SELECT x.step, d.fstep::int, d.stage, 0, 0
+    FROM funnels x CROSS JOIN unnest(ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])
          WITH ORDINALITY AS d(stage, fstep)
-    WHERE NOT EXISTS (SELECT 1 FROM journey j WHERE j.step = st.step)
+    WHERE x.fn IS NULL
 )
 SELECT r.step, r.stage, r.kpi, r.value, r.unit
 FROM (
