@@ -394,7 +394,10 @@ args AS MATERIALIZED (
 -- pilot) makes a customer and adds no money.
 c AS MATERIALIZED (
     SELECT row_number() OVER () AS k, x.account_id, x.starts_on, x.ends_on, x.amount,
-           round(x.amount * 365.25 / (x.ends_on - x.starts_on), 2) AS arr
+           round(x.amount * 365.25 / (x.ends_on - x.starts_on), 2) AS arr,
+           -- the end of its renewal window and the start of the window in
+           -- which a new contract renews it (computed once per contract)
+           (x.ends_on + $10)::date AS grace_end, (x.ends_on - $10)::date AS grace_start
     FROM %8$s x JOIN t USING (account_id)
     WHERE x.starts_on < $2::date AND x.ends_on > x.starts_on
 ), first_contract AS (
@@ -421,8 +424,8 @@ cust AS (
 up AS (
     SELECT DISTINCT ON (st.step, c.account_id) st.step, c.account_id,
            c.k IN (SELECT p.k FROM c p JOIN c n ON n.account_id = p.account_id
-                   WHERE n.starts_on <= (p.ends_on + $10)::date AND n.ends_on > p.ends_on) AS renewed
-    FROM c JOIN st ON (c.ends_on + $10)::date >= st.sd AND (c.ends_on + $10)::date < st.ed
+                   WHERE n.starts_on <= p.grace_end AND n.ends_on > p.ends_on) AS renewed
+    FROM c JOIN st ON c.grace_end >= st.sd AND c.grace_end < st.ed
     ORDER BY st.step, c.account_id, c.ends_on DESC
 ),
 -- Revenue won in a step: contracts starting in it.  From an account that
@@ -434,13 +437,13 @@ up AS (
 won_c AS (
     SELECT st.step, c.*,
            c.k IN (SELECT n.k FROM c n JOIN c p ON p.account_id = n.account_id
-                   WHERE p.starts_on < n.starts_on AND (p.ends_on + $10)::date >= n.starts_on) AS existing
+                   WHERE p.starts_on < n.starts_on AND p.grace_end >= n.starts_on) AS existing
     FROM c JOIN st ON c.starts_on >= st.sd AND c.starts_on < st.ed
 ), claim AS (
     SELECT DISTINCT ON (n.step, p.k) n.step, p.k AS renewed_k, n.k AS by_k,
            p.amount * (n.ends_on - n.starts_on) / (p.ends_on - p.starts_on) AS value
     FROM c p JOIN won_c n ON n.account_id = p.account_id AND n.k <> p.k AND n.starts_on > p.starts_on
-         AND n.starts_on >= (p.ends_on - $10)::date AND n.starts_on <= (p.ends_on + $10)::date
+         AND n.starts_on >= p.grace_start AND n.starts_on <= p.grace_end
     ORDER BY n.step, p.k, n.starts_on, n.amount DESC, n.ends_on DESC, n.k
 ), revenue AS (
     SELECT w.step, w.account_id, w.amount, w.existing,
