@@ -385,8 +385,18 @@ args AS MATERIALIZED (
                                           $16, $17, $18, $3, $11, $13, $14, $15) AS r
     FROM %4$s x%16$s x.occurred_at < $2
     GROUP BY x.account_id
-), per_touch AS MATERIALIZED (
-    SELECT p.account_id, r.* FROM pass p, unnest(p.r) r
+),
+-- The target accounts by id: how many rows each has in accounts (every row
+-- counts in the account KPIs) and how many of those have an ICP fit at or
+-- above the MQA minimum.
+tg AS MATERIALIZED (
+    SELECT t.account_id, count(*)::int AS copies, count(*) FILTER (WHERE t.fit >= $9)::int AS fit_ok
+    FROM t GROUP BY t.account_id
+),
+-- The pass rows, one per account and step, with the account's weights in
+-- the account KPIs (joined per account, before its steps are unnested).
+per_touch AS MATERIALIZED (
+    SELECT p.account_id, g.copies, g.fit_ok, r.* FROM pass p JOIN tg g USING (account_id), unnest(p.r) r
 ),
 -- Contracts of target accounts that started before the end of the last
 -- step; a contract of no days covers no day and is left out.  A step sees
@@ -491,13 +501,6 @@ k1 AS (
 ), k_tam AS (
     SELECT $22::bigint AS tam
 ),
--- The target accounts by id: how many rows each has in accounts (every row
--- counts in the account KPIs) and how many of those have an ICP fit at or
--- above the MQA minimum.
-tg AS MATERIALIZED (
-    SELECT t.account_id, count(*)::int AS copies, count(*) FILTER (WHERE t.fit >= $9)::int AS fit_ok
-    FROM t GROUP BY t.account_id
-),
 -- The target accounts without touches: in every step they have a score of
 -- 0, no engaged contact, no surge.
 k_quiet AS (
@@ -523,15 +526,15 @@ k_pass AS (
            sum(p.touches_to_win) AS touches_to_win,
            sum(p.influenced_opportunities) AS influenced,
            sum(p.influenced_amount) AS influenced_amount,
-           sum(g.copies) FILTER (WHERE p.engaged) AS engaged,
-           sum(g.copies) FILTER (WHERE coalesce(p.score_end, 0) >= $4) AS above_threshold,
-           sum(coalesce(p.score_end, 0) * g.copies) AS score_end,
-           sum(coalesce(p.relationship_start, 0) * g.copies) AS rel_start,
-           sum(coalesce(p.relationship_end, 0) * g.copies) AS rel_end,
-           sum(g.copies) FILTER (WHERE p.surge >= 2) AS surging,
-           sum(g.fit_ok) FILTER (WHERE coalesce(p.score_end, 0) >= $7
+           sum(p.copies) FILTER (WHERE p.engaged) AS engaged,
+           sum(p.copies) FILTER (WHERE coalesce(p.score_end, 0) >= $4) AS above_threshold,
+           sum(coalesce(p.score_end, 0) * p.copies) AS score_end,
+           sum(coalesce(p.relationship_start, 0) * p.copies) AS rel_start,
+           sum(coalesce(p.relationship_end, 0) * p.copies) AS rel_end,
+           sum(p.copies) FILTER (WHERE p.surge >= 2) AS surging,
+           sum(p.fit_ok) FILTER (WHERE coalesce(p.score_end, 0) >= $7
                                    AND coalesce(cardinality(p.engaged_contact_ids), 0) >= $8) AS mqas
-    FROM per_touch p JOIN tg g USING (account_id)
+    FROM per_touch p
     GROUP BY p.step
 ),
 -- Per step, the target accounts (their rows in accounts) with an
