@@ -830,14 +830,15 @@ abm_committee_coverage(PG_FUNCTION_ARGS)
 	if (!coverage_params_same_src(cache->params, required, committee_size))
 	{
 		CoverageParams *parsed = coverage_params_from_args(required, committee_size);
+		const CoverageParams *old = cache->params;
 
 		/* one allocation each: a list that changes from row to row holds one */
-		if (cache->params != NULL)
-			pfree((void *) cache->params);
 		cache->params = coverage_params_build(fcinfo->flinfo->fn_mcxt, parsed->nroles,
 											  parsed->names, parsed->lens,
 											  parsed->committee_size, parsed->src,
 											  parsed->srclen);
+		if (old != NULL)
+			pfree((void *) old);
 	}
 	params = cache->params;
 
