@@ -465,17 +465,22 @@ abm_entered(PG_FUNCTION_ARGS)
 /*
  * The journey as it stood before a time: the entries made before it (the
  * same journey as abm_journey over the rows before it); NULL when none is.
+ * A journey with every entry before the time is returned as it came (the
+ * usual case when a trend cuts each journey at every step's end).
  */
 Datum
 abm_journey_before(PG_FUNCTION_ARGS)
 {
 	AbmJourney *j = abm_journey_from_datum(PG_GETARG_DATUM(0));
 	TimestampTz at = PG_GETARG_TIMESTAMPTZ(1);
+	uint32		before = j->entered;
 
 	for (int k = 0; k < j->stages->n; k++)
 		if ((j->entered & (1U << k)) && j->at[k] >= at)
 			j->entered &= ~(1U << k);
 	if (j->entered == 0)
 		PG_RETURN_NULL();
+	if (j->entered == before)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	PG_RETURN_BYTEA_P(journey_write(j));
 }

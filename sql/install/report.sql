@@ -368,9 +368,9 @@ won_first AS NOT MATERIALIZED (
 -- are not joined to the accounts: integer ids are filtered by a hashed
 -- "= ANY" over the target ids, and the ids are their own keys; ids of
 -- other types are joined to their keys, the position of their first row
--- in the target ids.  The
--- pass's arrays are the values of subqueries over args: the leader computes
--- them once and passes them to the workers as values, not as plan text.
+-- in the target ids.  The pass's arrays are the values of subqueries over
+-- args: the leader computes them once and passes them to the workers as
+-- values, not as plan text.
 args AS MATERIALIZED (
     SELECT %18$s AS accounts, %19$s AS won, $39::timestamptz[] AS won_at,
            %20$s AS opps, $42 AS opp_created, $43 AS opp_since, $44 AS opp_amounts
