@@ -381,4 +381,46 @@ FROM (SELECT s.step_start, r.* FROM (SELECT DISTINCT step_start, step_end FROM f
 SELECT * FROM abm_report_series('fx.accounts', period_start => '2025-01-01', period_end => '2025-07-01', step => '0 days');
 \echo :LAST_ERROR_SQLSTATE
 
+-- An account listed twice in accounts counts twice, in the opportunity KPIs
+-- as everywhere: target account 1 and non-target account 9 each get a
+-- second row.  By hand: 10 targets; created in the period #1 twice, #2,
+-- #3, #4, #5: 6, from 6 target accounts; won #1 twice, #2, #4: 4 (average
+-- (2 * 50000 + 30000 + 40000) / 4 = 42500), lost #5: win rate 4 / 5, 4
+-- target accounts won.  Non-target: 2 accounts, both with #8 created and
+-- won: opportunity rate 2 / 2 and win rate 2 / 2.  p-values (two-proportion
+-- z-test, from a table): opportunity rate 6 / 10 against 2 / 2,
+-- z = -1.09545, p = 0.2733; win rate 4 / 5 against 2 / 2, z = -0.68313,
+-- p = 0.4945 (with the non-target account counted once they would be
+-- 0.3894 and 0.6242).
+CREATE TABLE fx.accounts_twice AS
+SELECT * FROM fx.accounts UNION ALL SELECT * FROM fx.accounts WHERE account_id IN (1, 9);
+WITH r AS (
+    SELECT * FROM abm_report('fx.accounts_twice', 'fx.touches', 'fx.opportunities', 'fx.contacts', 'fx.stages',
+                             'fx.contracts', 'fx.nps_responses', '2025-01-01', '2025-07-01')
+), e(kpi, expected) AS (VALUES
+    ('target accounts', 10),
+    ('opportunities created in the period', 6),
+    ('target accounts with an opportunity created in the period', 6),
+    ('opportunities won in the period', 4),
+    ('opportunities lost in the period', 1),
+    ('win rate (won / closed in the period)', 0.8),
+    ('average won deal', 42500),
+    ('target accounts won in the period', 4),
+    ('non-target accounts', 2),
+    ('opportunity rate of non-target accounts (with an opportunity created in the period / non-target accounts)', 1),
+    ('opportunity-rate lift, p-value (two-sided two-proportion z-test)', 0.2733),
+    ('win rate of non-target accounts (won / closed in the period)', 1),
+    ('win-rate lift, p-value (two-sided two-proportion z-test)', 0.4945))
+SELECT e.kpi, r.value, r.value = e.expected AS ok FROM e LEFT JOIN r USING (kpi) ORDER BY e.kpi;
+-- and its trend form equals one report per step
+SELECT count(*) AS differing_rows
+FROM (SELECT s.step_start, r.* FROM (VALUES ('2025-01-01'::timestamptz, '2025-03-01'::timestamptz),
+                                            ('2025-03-01', '2025-05-01'), ('2025-05-01', '2025-07-01')) s(step_start, step_end),
+           LATERAL abm_report('fx.accounts_twice', 'fx.touches', 'fx.opportunities', 'fx.contacts', 'fx.stages',
+                              'fx.contracts', 'fx.nps_responses', s.step_start, s.step_end) r
+      EXCEPT
+      SELECT step_start, stage, kpi, value, unit
+      FROM abm_report_series('fx.accounts_twice', 'fx.touches', 'fx.opportunities', 'fx.contacts', 'fx.stages',
+                             'fx.contracts', 'fx.nps_responses', '2025-01-01', '2025-07-01', '2 months')) d;
+
 DROP SCHEMA fx CASCADE;

@@ -972,27 +972,46 @@ $q$,
         -- created in the steps with the start of each one's look-back window
         -- (created_at - lookback, in the session's time zone).
         q2 := format($p$
-            WITH x AS MATERIALIZED (
-                SELECT o.account_id%3$s AS account_id, o.created_at::timestamptz AS created_at,
-                       o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
-                FROM %1$s o WHERE o.created_at::timestamptz < $2
-            ), tx AS (
-                SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($1) u) t USING (account_id)
+            WITH tn AS (
+                -- the target accounts and their rows in accounts
+                SELECT u%3$s AS account_id, count(*)::int AS n FROM unnest($1) u GROUP BY 1
+            ), cn AS (
+                -- the other accounts and their rows in accounts
+                SELECT u%3$s AS account_id, count(*)::int AS n FROM unnest($3) u GROUP BY 1
+            ), x AS MATERIALIZED (
+                -- the opportunities of accounts in accounts, each once, with its
+                -- account's rows as a target account (t_n) or as another (c_n)
+                SELECT o.account_id, o.created_at, o.closed_at, o.amount, o.is_won, tn.n AS t_n, cn.n AS c_n
+                FROM (SELECT o.account_id%3$s AS account_id, o.created_at::timestamptz AS created_at,
+                             o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
+                      FROM %1$s o WHERE o.created_at::timestamptz < $2) o
+                     LEFT JOIN tn USING (account_id) LEFT JOIN cn USING (account_id)
+                WHERE tn.n IS NOT NULL OR cn.n IS NOT NULL
+            ),
+            -- the opportunities of target accounts and of the others, each as
+            -- often as its account has rows in accounts (an account listed
+            -- twice counts twice): once, and again for the accounts listed
+            -- more than once
+            tx AS (
+                SELECT x.account_id, x.created_at, x.closed_at, x.amount, x.is_won FROM x WHERE x.t_n IS NOT NULL
+                UNION ALL
+                SELECT x.account_id, x.created_at, x.closed_at, x.amount, x.is_won
+                FROM x CROSS JOIN generate_series(2, x.t_n) WHERE x.t_n > 1
             ), cx AS (
-                SELECT x.* FROM x JOIN (SELECT u%3$s AS account_id FROM unnest($3) u) c USING (account_id)
+                SELECT x.account_id, x.created_at, x.closed_at, x.amount, x.is_won FROM x WHERE x.c_n IS NOT NULL
+                UNION ALL
+                SELECT x.account_id, x.created_at, x.closed_at, x.amount, x.is_won
+                FROM x CROSS JOIN generate_series(2, x.c_n) WHERE x.c_n > 1
             ), steps AS (
                 SELECT i, $4[i] AS s, $4[i + 1] AS e FROM generate_series(1, cardinality($4) - 1) i
-            ), c_n AS (
-                SELECT u%3$s AS account_id, count(*) AS n FROM unnest($3) u GROUP BY 1
             ), c_opp AS MATERIALIZED (
                 -- per step, the other accounts (each by its rows in accounts)
                 -- with an opportunity created in it, in one pass for all steps
                 -- (the steps are consecutive: width_bucket finds an
                 -- opportunity's step by a binary search of the bounds)
-                SELECT d.i, sum(c.n)::bigint AS opp_accounts
-                FROM (SELECT DISTINCT width_bucket(x.created_at, $4) AS i, x.account_id
-                      FROM x WHERE x.created_at >= $4[1] AND x.created_at < $4[cardinality($4)]) d
-                     JOIN c_n c USING (account_id)
+                SELECT d.i, sum(d.c_n)::bigint AS opp_accounts
+                FROM (SELECT DISTINCT width_bucket(x.created_at, $4) AS i, x.account_id, x.c_n
+                      FROM x WHERE x.c_n IS NOT NULL AND x.created_at >= $4[1] AND x.created_at < $4[cardinality($4)]) d
                 GROUP BY d.i
             ), ck AS (
                 SELECT st.i,
@@ -1009,9 +1028,14 @@ $q$,
                                   AND o.is_won IS NOT NULL) cx ON cx.i = st.i AND cx.created_at < st.e
                 GROUP BY st.i, st.s, st.e
             ), w AS (
-                SELECT tx.account_id, st.i, min(tx.closed_at) AS won_at
-                FROM tx JOIN steps st ON tx.is_won AND tx.closed_at >= st.s AND tx.closed_at < st.e AND tx.created_at < st.e
-                GROUP BY tx.account_id, st.i
+                -- the first win of each target account in each step, as known
+                -- at its end (created before it)
+                SELECT y.account_id, y.i, min(y.closed_at) AS won_at
+                FROM (SELECT x.account_id, x.closed_at, x.created_at, width_bucket(x.closed_at, $4) AS i
+                      FROM x WHERE x.t_n IS NOT NULL AND x.is_won
+                                   AND x.closed_at >= $4[1] AND x.closed_at < $4[cardinality($4)]) y
+                WHERE y.created_at < $4[y.i + 1]
+                GROUP BY y.account_id, y.i
             ), wa AS (
                 SELECT DISTINCT account_id FROM w
             ),
