@@ -341,13 +341,24 @@ t AS NOT MATERIALIZED (
 ),
 -- Per step, the opportunities created before its end as known at its end
 -- (one closed at or after it is open), those a KPI of the step can use:
--- created in the step or open at some time in it.
+-- created in the step or open at some time in it.  Those steps are
+-- consecutive: from the step of its creation (the first for one created
+-- before it) to the last step for one still open, or else to the step of
+-- its close (or of its creation, if later); width_bucket finds both by a
+-- binary search of the bounds, and each opportunity gives a row for each
+-- of its steps only.
 o AS MATERIALIZED (
-    SELECT st.step, st.s, x.account_id, x.created_at, x.amount,
-           CASE WHEN x.closed_at < st.e AND x.is_won IS NOT NULL THEN x.closed_at END AS closed_at,
-           CASE WHEN x.closed_at < st.e THEN x.is_won END AS is_won
-    FROM o_all x JOIN st ON x.created_at < st.e
-    WHERE x.created_at >= st.s OR x.closed_at IS NULL OR x.is_won IS NULL OR x.closed_at >= st.s
+    SELECT y.step, $16[y.step] AS s, y.account_id, y.created_at, y.amount,
+           CASE WHEN y.closed_at < $16[y.step + 1] AND y.is_won IS NOT NULL THEN y.closed_at END AS closed_at,
+           CASE WHEN y.closed_at < $16[y.step + 1] THEN y.is_won END AS is_won
+    FROM (SELECT pg_catalog.generate_series(
+                     greatest(pg_catalog.width_bucket(x.created_at, $16), 1),
+                     CASE WHEN x.closed_at IS NULL OR x.is_won IS NULL THEN pg_catalog.cardinality($16) - 1
+                          ELSE least(greatest(pg_catalog.width_bucket(x.created_at, $16),
+                                              pg_catalog.width_bucket(x.closed_at, $16)),
+                                     pg_catalog.cardinality($16) - 1) END) AS step,
+                 x.account_id, x.created_at, x.closed_at, x.amount, x.is_won
+          FROM o_all x) y
 ),
 -- The first win of each target account in each step, as known at its end.
 won_first AS NOT MATERIALIZED (
