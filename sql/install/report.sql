@@ -404,10 +404,27 @@ tg AS MATERIALIZED (
     SELECT t.account_id, count(*)::int AS copies, count(*) FILTER (WHERE t.fit >= $9)::int AS fit_ok
     FROM t GROUP BY t.account_id
 ),
+-- Buying committees of target accounts (the known contacts), and per step
+-- the engaged ones: engaged = touched in the step.  A contact counts once
+-- however often its account is listed (a lookup in the target ids, not a
+-- join with t).  Each account's committee is read once into arrays (its
+-- contacts and their roles); abm_committee_coverage then gives, per account
+-- and step, the committee and its engaged part from those arrays and the
+-- step's engaged contacts of the account, with no join of contacts: in
+-- the trend, as a column of the pass rows below (the committees joined to
+-- the pass rows, which come in account order, rather than the pass rows
+-- sorted for a join with the committees).
+kc AS MATERIALIZED (
+    SELECT k.account_id, array_agg(k.contact_id) AS ids, array_agg(k.role) AS roles
+    FROM lead CROSS JOIN %6$s k
+    WHERE k.%14$s AND k.contact_id IS NOT NULL
+    GROUP BY k.account_id
+),
 -- The pass rows, one per account and step, with the account's weights in
 -- the account KPIs (joined per account, before its steps are unnested).
 per_touch AS MATERIALIZED (
-    SELECT p.account_id, g.copies, g.fit_ok, r.* FROM pass p JOIN tg g USING (account_id), unnest(p.r) r
+    SELECT p.account_id, g.copies, g.fit_ok, r.*%21$s
+    FROM pass p JOIN tg g USING (account_id)%22$s, unnest(p.r) r
 ),
 -- Contracts of target accounts that started before the end of the last
 -- step; a contract of no days covers no day and is left out.  A step sees
@@ -472,19 +489,7 @@ won_c AS (
                 WHEN w.existing THEN least(w.amount, round(coalesce(r.value, 0), 2)) ELSE 0 END AS renewal
     FROM won_c w LEFT JOIN (SELECT by_k, sum(value) AS value FROM claim GROUP BY by_k) r ON r.by_k = w.k
 ),
--- Buying committees of target accounts (the known contacts), and per step
--- the engaged ones: engaged = touched in the step.  A contact counts once
--- however often its account is listed (a lookup in the target ids, not a
--- join with t).  Each account's committee is read once into arrays (its
--- contacts and their roles); abm_committee_coverage then gives, per account
--- and step, the committee and its engaged part from those arrays and the
--- step's engaged contacts of the account, with no join of contacts.
-kc AS MATERIALIZED (
-    SELECT k.account_id, array_agg(k.contact_id) AS ids, array_agg(k.role) AS roles
-    FROM lead CROSS JOIN %6$s k
-    WHERE k.%14$s AND k.contact_id IS NOT NULL
-    GROUP BY k.account_id
-), %15$s
+%15$s
 -- Journeys of target accounts at the end of each step (the first entry of
 -- each stage: an account listed twice has the same journey): each
 -- account's journey up to the end of the last step, cut at each step's end
@@ -911,12 +916,7 @@ $q$,
     SELECT k.account_id, (@extschema@.abm_committee_coverage(k.ids, NULL, NULL)).contacts
     FROM kc k
 ), committee_engaged AS (
-    SELECT p.step, k.account_id,
-           @extschema@.abm_committee_coverage(k.ids, k.roles, p.engaged_contact_ids,
-                                              ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
-    FROM per_touch p JOIN kc k ON k.account_id = p.account_id
-    WHERE p.engaged_contact_ids IS NOT NULL
-    OFFSET 0
+    SELECT p.step, p.account_id, p.committee AS r FROM per_touch p WHERE p.committee IS NOT NULL
 ),$c$ END,
         -- the pass: the filter or join of the touches, the account's key, and
         -- the keys of the target accounts, of those with a win and of the
@@ -928,7 +928,15 @@ $q$,
         CASE WHEN id_int THEN 'x.account_id::bigint' ELSE 'm.k' END,
         CASE WHEN id_int THEN '$19::bigint[]' ELSE '$46::bigint[]' END,
         CASE WHEN id_int THEN '$37::bigint[]' ELSE '$47::bigint[]' END,
-        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$48::bigint[]' END);
+        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$48::bigint[]' END,
+        -- the trend's committees: per account and step, from the account's
+        -- committee joined once per account (the single report computes
+        -- them from kc and pass directly)
+        CASE WHEN cardinality(bounds) = 2 THEN '' ELSE $c$,
+           CASE WHEN k.ids IS NOT NULL AND r.engaged_contact_ids IS NOT NULL THEN
+               @extschema@.abm_committee_coverage(k.ids, k.roles, r.engaged_contact_ids,
+                   ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) END AS committee$c$ END,
+        CASE WHEN cardinality(bounds) = 2 THEN '' ELSE ' LEFT JOIN kc k USING (account_id)' END);
 
     -- The accounts and the opportunities, each read once, here: the main
     -- statement takes the target accounts and their opportunities as
