@@ -411,9 +411,9 @@ tg AS MATERIALIZED (
 -- contacts and their roles); abm_committee_coverage then gives, per account
 -- and step, the committee and its engaged part from those arrays and the
 -- step's engaged contacts of the account, with no join of contacts: in
--- the trend, as a column of the pass rows below (the committees joined to
--- the pass rows, which come in account order, rather than the pass rows
--- sorted for a join with the committees).
+-- the trend, as a column of the pass rows below (each pass row joined to
+-- its account's committee: 28 000 account rows, where a join after the
+-- steps are unnested sorted 200 000 account-step rows).
 kc AS MATERIALIZED (
     SELECT k.account_id, array_agg(k.contact_id) AS ids, array_agg(k.role) AS roles
     FROM lead CROSS JOIN %6$s k
