@@ -490,20 +490,31 @@ won_c AS (
     FROM won_c w LEFT JOIN (SELECT by_k, sum(value) AS value FROM claim GROUP BY by_k) r ON r.by_k = w.k
 ),
 %15$s
--- Journeys of target accounts at the end of each step (the first entry of
--- each stage: an account listed twice has the same journey): each
--- account's journey up to the end of the last step, cut at each step's end
--- (its entries before it), rather than one aggregate per account and step.
+-- Journeys of target accounts (the first entry of each stage: an account
+-- listed twice has the same journey), up to the end of the last step.  An
+-- account counts at a stage of a step's funnel when its furthest stage at
+-- the step's end is that one or a later one (skipped stages count as
+-- passed): when its first entry of that stage or of a later one came before
+-- the step's end.  Per account and stage that time, and the first step at
+-- whose end it counts (width_bucket, a binary search of the bounds; the
+-- first step for a time before it); then per stage and step the accounts
+-- counted by then, with no journey cut at each step's end.
 journey_all AS MATERIALIZED (
     SELECT s.account_id, @extschema@.abm_journey(s.stage, s.entered_at) AS j
     FROM lead CROSS JOIN %7$s s
     WHERE s.%14$s AND s.entered_at < $2
     GROUP BY s.account_id
-), journey AS (
-    SELECT x.step, x.account_id, x.j
-    FROM (SELECT st.step, ja.account_id, @extschema@.abm_journey_before(ja.j, st.e) AS j
-          FROM journey_all ja CROSS JOIN st OFFSET 0) x
-    WHERE x.j IS NOT NULL
+), journey_reach AS MATERIALIZED (
+    SELECT u.fstep, greatest(pg_catalog.width_bucket(u.reached, $16), 1) AS step, count(*) AS n
+    FROM (SELECT @extschema@.abm_entered(ja.j, 'target') AS e1, @extschema@.abm_entered(ja.j, 'engaged') AS e2,
+                 @extschema@.abm_entered(ja.j, 'opportunity') AS e3, @extschema@.abm_entered(ja.j, 'won') AS e4,
+                 @extschema@.abm_entered(ja.j, 'retained') AS e5, @extschema@.abm_entered(ja.j, 'expanded') AS e6
+          FROM journey_all ja OFFSET 0) x
+         CROSS JOIN unnest(ARRAY[least(x.e1, x.e2, x.e3, x.e4, x.e5, x.e6), least(x.e2, x.e3, x.e4, x.e5, x.e6),
+                                 least(x.e3, x.e4, x.e5, x.e6), least(x.e4, x.e5, x.e6), least(x.e5, x.e6), x.e6])
+              WITH ORDINALITY AS u(reached, fstep)
+    WHERE u.reached IS NOT NULL
+    GROUP BY 1, 2
 ),
 -- The KPIs, one row per step (each over "st LEFT JOIN", so that a step
 -- without rows still has its counts of 0 and its NULL averages).
@@ -695,23 +706,16 @@ first_touch AS (
     FROM st LEFT JOIN (%9$s r JOIN t USING (account_id)) ON r.responded_at >= st.s AND r.responded_at < st.e
     GROUP BY st.step
 ),
--- The stage funnel of each step (NULL for a step without a journey yet).
--- An account counts at a stage when its furthest stage is that one or a
--- later one, so the accounts whose furthest stage is a stage are its count
--- less the next stage's: the journeys are read once.
-funnels AS (
-    SELECT st.step, @extschema@.abm_funnel(j.j) AS fn
-    FROM st LEFT JOIN journey j ON j.step = st.step GROUP BY st.step
-), k_funnel AS (
-    SELECT x.step, f.step AS fstep, f.stage, f.accounts,
-           f.accounts - coalesce(lead(f.accounts) OVER (PARTITION BY x.step ORDER BY f.step), 0) AS furthest
-    FROM funnels x CROSS JOIN LATERAL @extschema@.abm_funnel_steps(x.fn) f
-    -- a step without a journey yet: every stage counts 0
-    UNION ALL
-    SELECT x.step, d.fstep::int, d.stage, 0, 0
-    FROM funnels x CROSS JOIN unnest(ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])
-         WITH ORDINALITY AS d(stage, fstep)
-    WHERE x.fn IS NULL
+-- The stage funnel of each step (journey_reach above): the accounts whose
+-- furthest stage is a stage are its count less the next stage's.
+k_funnel AS (
+    SELECT x.step, x.fstep, x.stage, x.accounts,
+           x.accounts - coalesce(lead(x.accounts) OVER (PARTITION BY x.step ORDER BY x.fstep), 0) AS furthest
+    FROM (SELECT st.step, d.fstep::int AS fstep, d.stage,
+                 coalesce((SELECT sum(jr.n) FROM journey_reach jr WHERE jr.fstep = d.fstep AND jr.step <= st.step),
+                          0)::bigint AS accounts
+          FROM st CROSS JOIN unnest(ARRAY['target', 'engaged', 'opportunity', 'won', 'retained', 'expanded'])
+               WITH ORDINALITY AS d(stage, fstep)) x
 )
 SELECT r.step, r.stage, r.kpi, r.value, r.unit
 FROM (
