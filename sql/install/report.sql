@@ -415,9 +415,9 @@ tg AS MATERIALIZED (
 -- contacts and their roles); abm_committee_coverage then gives, per account
 -- and step, the committee and its engaged part from those arrays and the
 -- step's engaged contacts of the account, with no join of contacts: in
--- the trend, as a column of the pass rows below (each pass row joined to
--- its account's committee: 28 000 account rows, where a join after the
--- steps are unnested sorted 200 000 account-step rows).
+-- the trend, as a column of the pass rows below (a join of its own, of the
+-- account-steps with engaged contacts and the committees, sorted 200 000
+-- rows).
 kc AS MATERIALIZED (
     SELECT k.account_id, array_agg(k.contact_id) AS ids, array_agg(k.role) AS roles
     FROM lead CROSS JOIN %6$s k
@@ -937,9 +937,8 @@ $q$,
         CASE WHEN id_int THEN '$19::bigint[]' ELSE '$46::bigint[]' END,
         CASE WHEN id_int THEN '$37::bigint[]' ELSE '$47::bigint[]' END,
         CASE WHEN id_int THEN '$40::bigint[]' ELSE '$48::bigint[]' END,
-        -- the trend's committees: per account and step, from the account's
-        -- committee joined once per account (the single report computes
-        -- them from kc and pass directly)
+        -- the trend's committees, a column of the pass rows (kc above; the
+        -- single report computes them from kc and pass directly)
         CASE WHEN cardinality(bounds) = 2 THEN '' ELSE $c$,
            CASE WHEN k.ids IS NOT NULL AND r.engaged_contact_ids IS NOT NULL THEN
                @extschema@.abm_committee_coverage(k.ids, k.roles, r.engaged_contact_ids,
