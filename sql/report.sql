@@ -391,7 +391,7 @@ SELECT * FROM abm_report_series('fx.accounts', period_start => '2025-01-01', per
 -- z-test, from a table): opportunity rate 6 / 10 against 2 / 2,
 -- z = -1.09545, p = 0.2733; win rate 4 / 5 against 2 / 2, z = -0.68313,
 -- p = 0.4945 (with the non-target account counted once they would be
--- 0.3894 and 0.6242).
+-- 0.4279 and 0.6242).
 CREATE TABLE fx.accounts_twice AS
 SELECT * FROM fx.accounts UNION ALL SELECT * FROM fx.accounts WHERE account_id IN (1, 9);
 WITH r AS (

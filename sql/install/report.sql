@@ -65,9 +65,6 @@ $$;
 -- abm_report_series check the period and call it; it checks the rest.
 -- jit = off: the statement is large (compiling it took longer than running
 -- it at a million touches) and its work is done in abm's C aggregates.
--- join_collapse_limit = 1: the joins run in the order written.  Searching
--- for another order took two thirds of the planning (0.19 of 0.29 s for
--- the 12-month trend) and found none that ran faster.
 -- parallel_leader_participation = off: only the pass over the touches runs
 -- in parallel workers, and everything after it runs in the leader, which
 -- also combines the workers' states; kept out of the scan, the leader
@@ -100,7 +97,6 @@ RETURNS TABLE(step int, stage int, kpi text, value numeric, unit text)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
-SET join_collapse_limit = 1
 SET parallel_leader_participation = off
 AS $report$
 DECLARE
@@ -1008,9 +1004,12 @@ $q$,
                 -- the opportunities of accounts in accounts, each once, with its
                 -- account's rows as a target account (t_n) or as another (c_n)
                 SELECT o.account_id, o.created_at, o.closed_at, o.amount, o.is_won, tn.n AS t_n, cn.n AS c_n
+                -- (OFFSET 0: every opportunity's columns are converted before
+                -- the lookup, so that a value that cannot be converted is an
+                -- error whether or not its account is in accounts)
                 FROM (SELECT o.account_id%3$s AS account_id, o.created_at::timestamptz AS created_at,
                              o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
-                      FROM %1$s o WHERE o.created_at::timestamptz < $2) o
+                      FROM %1$s o WHERE o.created_at::timestamptz < $2 OFFSET 0) o
                      LEFT JOIN tn USING (account_id) LEFT JOIN cn USING (account_id)
                 WHERE tn.n IS NOT NULL OR cn.n IS NOT NULL
             ),

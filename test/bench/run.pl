@@ -74,8 +74,15 @@ my $t0 = time;
 print sql("SELECT relation || ' ' || row_count FROM abm_demo_load($scale, 1, 'bench')");
 printf "loaded in %d s\n", time - $t0;
 sql("VACUUM ANALYZE");
-# the load's writes flushed before any timing, not during it
-sql("CHECKPOINT");
+
+# The load's and setups' writes flushed before any timing, not during it.
+# CHECKPOINT needs a superuser or pg_checkpoint; without them the run goes
+# on, its timings as before.
+sub checkpoint
+{
+	sql("DO \$\$ BEGIN EXECUTE 'CHECKPOINT'; EXCEPTION WHEN insufficient_privilege THEN NULL; END \$\$");
+}
+checkpoint();
 
 my $floor_sql = 'SELECT account_id, count(*) FROM bench.touches GROUP BY account_id';
 my %ms = (floor => time_ms($floor_sql, ''));
@@ -99,7 +106,7 @@ for my $file (sort glob('test/bench/*.sql'))
 			(my $setup = $block) =~ s/^--.*\n//mg;
 			my $t1 = time;
 			sql($setup);
-			sql("CHECKPOINT");
+			checkpoint();
 			printf "setup: %s (%d s)\n", $what, time - $t1;
 			next;
 		}
@@ -155,9 +162,10 @@ for my $file (sort glob('test/bench/*.sql'))
 			{
 				my $ok = $op eq '<=' ? $ratio <= $bar : 1 / $ratio >= $bar;
 				$bartext = $op eq '<=' ? "<= $bar x $against" : ">= $bar x faster than $against";
-				$bartext .= sprintf(' (timed in turns with it: %.1f ms)', $floor_ms) if defined $floor_ms;
 				$verdict = $smoke ? 'smoke' : $ok ? 'pass' : 'FAIL';
 			}
+			$bartext .= sprintf('%s(floor timed in turns with it: %.1f ms)', $bartext eq '' ? '' : ' ', $floor_ms)
+			  if defined $floor_ms;
 			$ratio = sprintf('%.2f', $ratio);
 		}
 		push @rows, [ $name, $ms{$name}, $ratio, $bartext, $verdict ];
