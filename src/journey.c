@@ -465,8 +465,8 @@ abm_entered(PG_FUNCTION_ARGS)
 /*
  * The journey as it stood before a time: the entries made before it (the
  * same journey as abm_journey over the rows before it); NULL when none is.
- * A journey with every entry before the time is returned as it came (the
- * usual case when a trend cuts each journey at every step's end).
+ * A journey with every entry before the time is returned as it came, not
+ * rewritten (the usual case when journeys are cut at a series of times).
  */
 Datum
 abm_journey_before(PG_FUNCTION_ARGS)

@@ -36,7 +36,12 @@ sub time_ms
 	my @t;
 	sql("$settings\nEXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) $query") unless $smoke;
 	push @t, time_ms_once($query, $settings) for 1 .. $runs;
-	@t = sort { $a <=> $b } @t;
+	return median(@t);
+}
+
+sub median
+{
+	my @t = sort { $a <=> $b } @_;
 	return $t[int(@t / 2)];
 }
 
@@ -54,9 +59,7 @@ sub time_ms_with_floor
 		push @f, time_ms_once($floor, '');
 		push @q, time_ms_once($query, $settings);
 	}
-	@q = sort { $a <=> $b } @q;
-	@f = sort { $a <=> $b } @f;
-	return ($q[int(@q / 2)], $f[int(@f / 2)]);
+	return (median(@q), median(@f));
 }
 
 sub time_ms_once
@@ -67,6 +70,14 @@ sub time_ms_once
 	return $1;
 }
 
+# Flushes the load's and setups' writes before any timing, not during it.
+# CHECKPOINT needs a superuser or pg_checkpoint; without them the run goes
+# on, its timings as before.
+sub checkpoint
+{
+	sql("DO \$\$ BEGIN EXECUTE 'CHECKPOINT'; EXCEPTION WHEN insufficient_privilege THEN NULL; END \$\$");
+}
+
 system("dropdb --if-exists $db >/dev/null 2>&1; createdb $db") == 0 or die "createdb failed\n";
 sql("CREATE EXTENSION abm");
 print "loading bench data at scale $scale ...\n";
@@ -74,14 +85,6 @@ my $t0 = time;
 print sql("SELECT relation || ' ' || row_count FROM abm_demo_load($scale, 1, 'bench')");
 printf "loaded in %d s\n", time - $t0;
 sql("VACUUM ANALYZE");
-
-# The load's and setups' writes flushed before any timing, not during it.
-# CHECKPOINT needs a superuser or pg_checkpoint; without them the run goes
-# on, its timings as before.
-sub checkpoint
-{
-	sql("DO \$\$ BEGIN EXECUTE 'CHECKPOINT'; EXCEPTION WHEN insufficient_privilege THEN NULL; END \$\$");
-}
 checkpoint();
 
 my $floor_sql = 'SELECT account_id, count(*) FROM bench.touches GROUP BY account_id';
