@@ -423,4 +423,37 @@ FROM (SELECT s.step_start, r.* FROM (VALUES ('2025-01-01'::timestamptz, '2025-03
       FROM abm_report_series('fx.accounts_twice', 'fx.touches', 'fx.opportunities', 'fx.contacts', 'fx.stages',
                              'fx.contracts', 'fx.nps_responses', '2025-01-01', '2025-07-01', '2 months')) d;
 
+-- Steps shorter than a day: several bounds share a date, and a contract
+-- date counts in the one step that holds it, the last of its day (from
+-- 18:00 to midnight, the only step whose start is on that date and whose
+-- end is after it).  C2 and C4 start on 2025-03-01: revenue 36500 + 30000;
+-- C5 ended 2025-02-01, so it is up for renewal on 2025-03-03 (30 days of
+-- grace).  The trend equals one report per step.
+SET client_min_messages = warning;  -- no NOTICE per step that icp_profile is not given
+CREATE TABLE fx_hours AS
+SELECT * FROM abm_report_series('fx.accounts', 'fx.touches', 'fx.opportunities', 'fx.contacts', 'fx.stages',
+                                'fx.contracts', 'fx.nps_responses', '2025-02-28 12:00', '2025-03-04 00:00', '6 hours');
+SELECT step_start, kpi, value FROM fx_hours
+WHERE kpi IN ('total revenue won (new-logo + renewal + expansion)', 'customers up for renewal in the period') AND value <> 0
+ORDER BY 1, 2;
+SELECT count(DISTINCT step_start) AS steps,
+       (SELECT count(*)
+        FROM (SELECT s.step_start, r.* FROM (SELECT DISTINCT step_start, step_end FROM fx_hours) s,
+                   LATERAL abm_report('fx.accounts', 'fx.touches', 'fx.opportunities', 'fx.contacts', 'fx.stages',
+                                      'fx.contracts', 'fx.nps_responses', s.step_start, s.step_end) r
+              EXCEPT
+              SELECT step_start, stage, kpi, value, unit FROM fx_hours) d) AS differing_rows
+FROM fx_hours;
+-- Where a zone's date went back (Alaska's change of calendar in October
+-- 1867), a step would end on a day before its start: an error.
+SET TimeZone = 'America/Sitka';
+SELECT * FROM abm_report('fx.accounts', period_start => '1867-10-19 00:00+00', period_end => '1867-10-19 01:00+00');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM abm_report_series('fx.accounts', period_start => '1867-10-18 00:00+00',
+                                       period_end => '1867-10-21 00:00+00', step => '1 hour');
+\echo :LAST_ERROR_SQLSTATE
+SET TimeZone = 'UTC';
+RESET client_min_messages;
+SELECT count(*) AS session_goes_on FROM fx_hours;
+
 DROP SCHEMA fx CASCADE;

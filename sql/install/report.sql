@@ -1150,6 +1150,21 @@ $q$,
                           FROM unnest(bounds[1:cardinality(bounds) - 1]) WITH ORDINALITY u(b, i) ORDER BY i);
         surge_since := ARRAY(SELECT b - surge_recent - surge_baseline
                              FROM unnest(bounds[2:cardinality(bounds)]) WITH ORDINALITY u(b, i) ORDER BY i);
+        -- Contract dates are compared with the bounds' dates in the session's
+        -- time zone, and a row's step is found by a binary search of them: they
+        -- must not go backwards, which they do only across a historical change
+        -- of a zone's date (Alaska's in 1867), where a step would end on a day
+        -- before its start.
+        FOR i IN 1 .. cardinality(bounds) - 1 LOOP
+            IF bounds[i + 1]::date < bounds[i]::date THEN
+                RAISE EXCEPTION USING ERRCODE = '22023',
+                    MESSAGE = 'the dates of the bounds of abm_report_steps must not go backwards',
+                    DETAIL = format('In time zone %s, bounds[%s] = %s is on %s and bounds[%s] = %s on %s.',
+                                    current_setting('TimeZone'), i, bounds[i], bounds[i]::date,
+                                    i + 1, bounds[i + 1], bounds[i + 1]::date),
+                    HINT = 'Run the report in a time zone without that change, such as UTC (SET TimeZone).';
+            END IF;
+        END LOOP;
         RETURN QUERY EXECUTE q
             USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
                   mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
