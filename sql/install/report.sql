@@ -1009,6 +1009,7 @@ $q$,
         k_accounts bigint[];
         k_won bigint[];
         k_opps bigint[];
+        bound_dates date[];  -- $45
     BEGIN
         -- The opportunities created before the end of the last step, read once:
         -- those of target accounts as arrays for the main statement, and per
@@ -1150,18 +1151,17 @@ $q$,
                           FROM unnest(bounds[1:cardinality(bounds) - 1]) WITH ORDINALITY u(b, i) ORDER BY i);
         surge_since := ARRAY(SELECT b - surge_recent - surge_baseline
                              FROM unnest(bounds[2:cardinality(bounds)]) WITH ORDINALITY u(b, i) ORDER BY i);
-        -- Contract dates are compared with the bounds' dates in the session's
-        -- time zone, and a row's step is found by a binary search of them: they
-        -- must not go backwards, which they do only across a historical change
-        -- of a zone's date (Alaska's in 1867), where a step would end on a day
-        -- before its start.
+        -- The bounds' dates in the session's time zone: a row's step is found by
+        -- a binary search of them, so they must not go backwards, which they do
+        -- only across a historical change of a zone's date (Alaska's in 1867).
+        bound_dates := ARRAY(SELECT b::date FROM unnest(bounds) WITH ORDINALITY u(b, i) ORDER BY i);
         FOR i IN 1 .. cardinality(bounds) - 1 LOOP
-            IF bounds[i + 1]::date < bounds[i]::date THEN
+            IF bound_dates[i + 1] < bound_dates[i] THEN
                 RAISE EXCEPTION USING ERRCODE = '22023',
                     MESSAGE = 'the dates of the bounds of abm_report_steps must not go backwards',
                     DETAIL = format('In time zone %s, bounds[%s] = %s is on %s and bounds[%s] = %s on %s.',
-                                    current_setting('TimeZone'), i, bounds[i], bounds[i]::date,
-                                    i + 1, bounds[i + 1], bounds[i + 1]::date),
+                                    current_setting('TimeZone'), i, bounds[i], bound_dates[i],
+                                    i + 1, bounds[i + 1], bound_dates[i + 1]),
                     HINT = 'Run the report in a time zone without that change, such as UTC (SET TimeZone).';
             END IF;
         END LOOP;
@@ -1173,7 +1173,7 @@ $q$,
                   t_ids_text, o_accounts_text,
                   c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
                   w_ids, w_ids_text, w_at, n_ids, n_ids_text, n_created, n_since, n_amounts,
-                  ARRAY(SELECT b::date FROM unnest(bounds) WITH ORDINALITY u(b, i) ORDER BY i),
+                  bound_dates,
                   k_accounts, k_won, k_opps;
     END;
 END
