@@ -445,7 +445,10 @@ INSERT INTO agg_param VALUES
     ('abm_journey(text,timestamp with time zone)', 'none', NULL),
     -- lookback: each touch is judged against its own row's created_at and
     -- lookback, so the result is the same in any row order
-    ('abm_influenced(timestamp with time zone,timestamp with time zone,interval)', 'per row', NULL);
+    ('abm_influenced(timestamp with time zone,timestamp with time zone,interval)', 'per row', NULL),
+    -- the thresholds and the committee's roles and size: each row's own, as
+    -- the FILTER conditions of the SQL sums they replace
+    ('abm_report_sums(abm_report_accounts,integer,integer,bigint[],text[],double precision,double precision,integer,text[],double precision)', 'per row', NULL);
 -- every aggregate of abm is classified
 SELECT p.fn::text AS unclassified_aggregate
 FROM abm_procs p

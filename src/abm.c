@@ -100,63 +100,6 @@ abm_read_begin_bytea(AbmReader *r, bytea *b, AbmStateKind kind, const char *what
 	abm_read_begin(r, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), kind, what);
 }
 
-const char *
-abm_read_bytes(AbmReader *r, Size len)
-{
-	const char *p = r->cur;
-
-	if (len > (Size) (r->end - r->cur))
-		abm_read_corrupt(r, "The data ends before the value is complete.");
-	r->cur += len;
-	return p;
-}
-
-uint8
-abm_read_uint8(AbmReader *r)
-{
-	return (uint8) *abm_read_bytes(r, 1);
-}
-
-uint16
-abm_read_uint16(AbmReader *r)
-{
-	uint16		v;
-
-	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
-	return pg_ntoh16(v);
-}
-
-int32
-abm_read_int32(AbmReader *r)
-{
-	uint32		v;
-
-	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
-	return (int32) pg_ntoh32(v);
-}
-
-int64
-abm_read_int64(AbmReader *r)
-{
-	uint64		v;
-
-	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
-	return (int64) pg_ntoh64(v);
-}
-
-float8
-abm_read_float8(AbmReader *r)
-{
-	union
-	{
-		int64		i;
-		float8		f;
-	}			u;
-
-	u.i = abm_read_int64(r);
-	return u.f;
-}
-
 /*
  * Read an element count and check it against the cap the writer obeys, and
  * against the bytes actually left, before anyone allocates for it.

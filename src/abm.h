@@ -20,6 +20,7 @@
 #include "fmgr.h"
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
+#include "port/pg_bswap.h"
 #include "miscadmin.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
@@ -79,12 +80,6 @@ extern void abm_read_begin(AbmReader *r, const char *data, Size len,
 						   AbmStateKind kind, const char *what);
 extern void abm_read_begin_bytea(AbmReader *r, bytea *b, AbmStateKind kind,
 								 const char *what);
-extern uint8 abm_read_uint8(AbmReader *r);
-extern uint16 abm_read_uint16(AbmReader *r);
-extern int32 abm_read_int32(AbmReader *r);
-extern int64 abm_read_int64(AbmReader *r);
-extern float8 abm_read_float8(AbmReader *r);
-extern const char *abm_read_bytes(AbmReader *r, Size len);
 extern int32 abm_read_count(AbmReader *r, int32 max);
 extern void abm_read_end(AbmReader *r);
 
@@ -95,6 +90,68 @@ extern void abm_read_end(AbmReader *r);
  */
 pg_noreturn extern void abm_read_corrupt(AbmReader *r, const char *why);
 pg_noreturn extern void abm_corrupt(const char *what, const char *why);
+
+/*
+ * The fixed-width reads, inline: merging stored states (abm_rollup over
+ * daily states) reads a few dozen values per row.  Each checks the bytes
+ * left first.
+ */
+static inline const char *
+abm_read_bytes(AbmReader *r, Size len)
+{
+	const char *p = r->cur;
+
+	if (unlikely(len > (Size) (r->end - r->cur)))
+		abm_read_corrupt(r, "The data ends before the value is complete.");
+	r->cur += len;
+	return p;
+}
+
+static inline uint8
+abm_read_uint8(AbmReader *r)
+{
+	return (uint8) *abm_read_bytes(r, 1);
+}
+
+static inline uint16
+abm_read_uint16(AbmReader *r)
+{
+	uint16		v;
+
+	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
+	return pg_ntoh16(v);
+}
+
+static inline int32
+abm_read_int32(AbmReader *r)
+{
+	uint32		v;
+
+	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
+	return (int32) pg_ntoh32(v);
+}
+
+static inline int64
+abm_read_int64(AbmReader *r)
+{
+	uint64		v;
+
+	memcpy(&v, abm_read_bytes(r, sizeof(v)), sizeof(v));
+	return (int64) pg_ntoh64(v);
+}
+
+static inline float8
+abm_read_float8(AbmReader *r)
+{
+	union
+	{
+		int64		i;
+		float8		f;
+	}			u;
+
+	u.i = abm_read_int64(r);
+	return u.f;
+}
 
 /*
  * Storable types whose stored bytes are their binary form: send returns

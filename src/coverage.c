@@ -25,6 +25,7 @@
 #include <math.h>
 
 #include "abm.h"
+#include "coverage.h"
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "catalog/pg_type.h"
@@ -790,20 +791,54 @@ committee_sorted_ids(ArrayType *a, int32 *n)
 	return ids;
 }
 
-Datum
-abm_committee_coverage(PG_FUNCTION_ARGS)
+/*
+ * The parameters of required_roles and committee_size (neither NULL), parsed
+ * once and kept in *slot (allocated in cxt) while they stay the same.
+ */
+static const CoverageParams *
+committee_params(const CoverageParams **slot, MemoryContext cxt, ArrayType *required,
+				 float8 committee_size)
 {
-	CommitteeCache *cache = fcinfo->flinfo->fn_extra;
-	const CoverageParams *params;
-	ArrayType  *required;
-	float8		committee_size;
+	if (!coverage_params_same_src(*slot, required, committee_size))
+	{
+		CoverageParams *parsed = coverage_params_from_args(required, committee_size);
+		const CoverageParams *old = *slot;
+
+		/* one allocation each: a list that changes from row to row holds one */
+		*slot = coverage_params_build(cxt, parsed->nroles, parsed->names, parsed->lens,
+									  parsed->committee_size, parsed->src, parsed->srclen);
+		if (old != NULL)
+			pfree((void *) old);
+	}
+	return *slot;
+}
+
+pg_noreturn static void
+committee_params_null(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("required_roles and committee_size must not be NULL"),
+			 errhint("Leave them out for the default roles and committee size.")));
+}
+
+/*
+ * One committee: its distinct contacts, the engaged ones among them, and
+ * the roles of engaged rows (a bit per required role).  roles and engaged
+ * may be NULL.
+ */
+static void
+committee_count(const CoverageParams *params, ArrayType *contact_ids, ArrayType *role_array,
+				ArrayType *engaged_array, int32 *ncontacts_out, int32 *engaged_out,
+				uint64 *covered_out)
+{
 	Datum	   *ids;
 	bool	   *id_nulls;
 	int			nids;
 	Datum	   *roles = NULL;
 	bool	   *role_nulls = NULL;
 	int			nroles = 0;
-	int64	   *engaged_ids;
+	int64	   *engaged_ids = NULL;
 	int32		nengaged = 0;
 	CommitteeRow *rows;
 	int32		nrows = 0;
@@ -812,44 +847,14 @@ abm_committee_coverage(PG_FUNCTION_ARGS)
 	uint64		covered = 0;
 	int32		j = 0;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("required_roles and committee_size must not be NULL"),
-				 errhint("Leave them out for the default roles and committee size.")));
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CommitteeCache));
-		cache->tupdesc = coverage_result_tupdesc(fcinfo);
-		fcinfo->flinfo->fn_extra = cache;
-	}
-	required = PG_GETARG_ARRAYTYPE_P(3);
-	committee_size = PG_GETARG_FLOAT8(4);
-	if (!coverage_params_same_src(cache->params, required, committee_size))
-	{
-		CoverageParams *parsed = coverage_params_from_args(required, committee_size);
-		const CoverageParams *old = cache->params;
-
-		/* one allocation each: a list that changes from row to row holds one */
-		cache->params = coverage_params_build(fcinfo->flinfo->fn_mcxt, parsed->nroles,
-											  parsed->names, parsed->lens,
-											  parsed->committee_size, parsed->src,
-											  parsed->srclen);
-		if (old != NULL)
-			pfree((void *) old);
-	}
-	params = cache->params;
-
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+	deconstruct_array(contact_ids, INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &ids, &id_nulls, &nids);
 	if (nids > COVERAGE_MAX_CONTACTS)
 		abm_cap_exceeded("contacts", "abm_committee_coverage committee",
 						 COVERAGE_MAX_CONTACTS, "Pass the contacts of one account.");
-	if (!PG_ARGISNULL(1))
+	if (role_array != NULL)
 	{
-		deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
+		deconstruct_array(role_array, TEXTOID, -1, false, TYPALIGN_INT,
 						  &roles, &role_nulls, &nroles);
 		if (nroles != nids)
 			ereport(ERROR,
@@ -858,8 +863,8 @@ abm_committee_coverage(PG_FUNCTION_ARGS)
 					 errdetail("contact_ids has %d elements, roles has %d.", nids, nroles),
 					 errhint("Build both arrays in one aggregate, or pass NULL roles.")));
 	}
-	engaged_ids = PG_ARGISNULL(2) ? NULL :
-		committee_sorted_ids(PG_GETARG_ARRAYTYPE_P(2), &nengaged);
+	if (engaged_array != NULL)
+		engaged_ids = committee_sorted_ids(engaged_array, &nengaged);
 
 	rows = palloc(Max(nids, 1) * sizeof(CommitteeRow));
 	for (int i = 0; i < nids; i++)
@@ -903,5 +908,64 @@ abm_committee_coverage(PG_FUNCTION_ARGS)
 		}
 		i = end;
 	}
+	pfree(rows);
+	if (engaged_ids != NULL)
+		pfree(engaged_ids);
+	*ncontacts_out = ncontacts;
+	*engaged_out = engaged;
+	*covered_out = covered;
+}
+
+Datum
+abm_committee_coverage(PG_FUNCTION_ARGS)
+{
+	CommitteeCache *cache = fcinfo->flinfo->fn_extra;
+	const CoverageParams *params;
+	int32		ncontacts;
+	int32		engaged;
+	uint64		covered;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		committee_params_null();
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CommitteeCache));
+		cache->tupdesc = coverage_result_tupdesc(fcinfo);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	params = committee_params(&cache->params, fcinfo->flinfo->fn_mcxt,
+							  PG_GETARG_ARRAYTYPE_P(3), PG_GETARG_FLOAT8(4));
+	committee_count(params, PG_GETARG_ARRAYTYPE_P(0),
+					PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1),
+					PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2),
+					&ncontacts, &engaged, &covered);
 	PG_RETURN_DATUM(coverage_result(cache->tupdesc, params, ncontacts, engaged, covered));
+}
+
+/*
+ * The same for callers in C (abm_report_sums): the engaged contacts,
+ * coverage (NULL, *coverage_null, without required roles) and penetration
+ * that abm_committee_coverage returns, without its role arrays.  *slot
+ * keeps the parsed parameters between calls, allocated in cxt.
+ */
+void
+abm_committee_measure(const void **slot, MemoryContext cxt, ArrayType *contact_ids,
+					  ArrayType *roles, ArrayType *engaged_ids, ArrayType *required,
+					  bool committee_size_null, float8 committee_size,
+					  AbmCommitteeMeasure *out)
+{
+	const CoverageParams *params;
+	int32		ncontacts;
+	uint64		covered;
+
+	if (required == NULL || committee_size_null)
+		committee_params_null();
+	params = committee_params((const CoverageParams **) slot, cxt, required, committee_size);
+	committee_count(params, contact_ids, roles, engaged_ids, &ncontacts, &out->engaged, &covered);
+	out->coverage_null = params->nroles == 0;
+	out->coverage = params->nroles == 0 ? 0.0 :
+		(float8) pg_popcount64(covered) / params->nroles;
+	out->penetration = out->engaged / params->committee_size;
 }

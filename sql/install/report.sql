@@ -413,28 +413,17 @@ tg AS MATERIALIZED (
 -- the engaged ones: engaged = touched in the step.  A contact counts once
 -- however often its account is listed (a lookup in the target ids, not a
 -- join with t).  Each account's committee is read once into arrays (its
--- contacts and their roles); abm_committee_coverage then gives, per account
--- and step, the committee and its engaged part from those arrays and the
--- step's engaged contacts of the account, with no join of contacts: in
--- the trend, as a column of the pass rows below (a join of its own, of the
--- account-steps with engaged contacts and the committees, sorted 200 000
--- rows).
+-- contacts and their roles); per account and step, the committee and its
+-- engaged part come from those arrays and the step's engaged contacts of
+-- the account, with no join of contacts: in the trend inside
+-- abm_report_sums (k_pass), with the account's pass row (the code of
+-- abm_committee_coverage, which the single report calls in committee_all
+-- below).
 kc AS MATERIALIZED (
     SELECT k.account_id, array_agg(k.contact_id) AS ids, array_agg(k.role) AS roles
     FROM lead CROSS JOIN %6$s k
     WHERE k.%14$s AND k.contact_id IS NOT NULL
     GROUP BY k.account_id
-),
--- The pass rows, one per account and step, with the account's weights in
--- the account KPIs (joined per account, before its steps are unnested).
--- Not stored: k_pass reads them once, as they are made (a stored copy, of
--- 330 000 wide rows in the trend, cost more than the sums; OFFSET 0: each
--- row's committee is computed once, not once per field read).
-per_touch AS NOT MATERIALIZED (
-    SELECT p.account_id, p.copies, p.fit_ok, r.*%21$s
-    FROM (SELECT p.account_id, p.r, g.copies, g.fit_ok%22$s
-          FROM pass p JOIN tg g USING (account_id)%23$s OFFSET 0) p, unnest(p.r) r
-    OFFSET 0
 ),
 -- Contracts of target accounts that started before the end of the last
 -- step; a contract of no days covers no day and is left out.  A step sees
@@ -551,36 +540,18 @@ k_quiet AS (
     SELECT coalesce(sum(g.copies), 0) AS copies, coalesce(sum(g.fit_ok), 0) AS fit_ok
     FROM tg g WHERE NOT EXISTS (SELECT FROM pass pa WHERE pa.account_id = g.account_id)
 ),
--- One scan of the touches' per-account rows per step: the touch sums and
--- the account KPIs that come from the touches, each account weighted by
--- its rows in accounts; in the trend also the sums of the committee
--- columns (k_committee).
+-- The touch sums and the account KPIs that come from the touches, per
+-- step: abm_report_sums adds up each account's pass row (its steps), the
+-- account weighted by its rows in accounts (copies, and fit_ok for the
+-- MQAs); in the trend also the committee columns (k_committee), from the
+-- account's committee and each step's engaged contacts.  One call per
+-- account, not one SQL row per account and step (docs/performance.md).
 k_pass AS (
-    SELECT p.step,
-           sum(p.ad_impressions) AS impressions, sum(p.ad_clicks) AS ad_clicks,
-           sum(p.email_opens) AS email_opens, sum(p.email_clicks) AS email_clicks,
-           sum(p.web_visits) AS web_visits, sum(p.high_value_page_visits) AS hvp_visits,
-           sum(p.content_downloads) AS downloads, sum(p.webinars_attended) AS webinars,
-           sum(p.chats) AS chats, sum(p.form_fills) AS form_fills,
-           sum(p.meetings_booked) AS meetings, sum(p.events_attended) AS events,
-           sum(p.identified_visits) AS identified_visits,
-           sum(p.email_openers) AS openers, sum(p.email_clickers) AS clickers,
-           sum(p.cost) AS spend,
-           sum(p.view_through_conversions) AS vt_conversions,
-           sum(p.view_through_visits) AS vt_visits,
-           sum(p.touches_to_win) AS touches_to_win,
-           sum(p.influenced_opportunities) AS influenced,
-           sum(p.influenced_amount) AS influenced_amount,
-           sum(p.copies) FILTER (WHERE p.engaged) AS engaged,
-           sum(p.copies) FILTER (WHERE coalesce(p.score_end, 0) >= $4) AS above_threshold,
-           sum(coalesce(p.score_end, 0) * p.copies) AS score_end,
-           sum(coalesce(p.relationship_start, 0) * p.copies) AS rel_start,
-           sum(coalesce(p.relationship_end, 0) * p.copies) AS rel_end,
-           sum(p.copies) FILTER (WHERE p.surge >= 2) AS surging,
-           sum(p.fit_ok) FILTER (WHERE coalesce(p.score_end, 0) >= $7
-                                   AND coalesce(cardinality(p.engaged_contact_ids), 0) >= $8) AS mqas%24$s
-    FROM per_touch p
-    GROUP BY p.step
+    SELECT s.*
+    FROM (SELECT @extschema@.abm_report_sums(p.r, g.copies, g.fit_ok, %21$s, $4, $7, $8,
+                     ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS a
+          FROM pass p JOIN tg g USING (account_id)%22$s) x,
+         unnest(x.a) s
 ),
 -- Per step, the target accounts (their rows in accounts) with an
 -- opportunity created in the step, with one open in it, with a win, and
@@ -654,7 +625,7 @@ committees AS (
            CASE WHEN cs.n > 0 THEN coalesce(ce.coverage, 0) / cs.n::float8 END AS coverage,
            CASE WHEN cs.n > 0 THEN coalesce(ce.penetration, 0) / cs.n::float8 END AS penetration
     FROM st CROSS JOIN committees cs
-         LEFT JOIN %25$s ce USING (step)
+         LEFT JOIN %23$s ce USING (step)
 ), k_opp AS MATERIALIZED (
     SELECT st.step,
            count(*) FILTER (WHERE o.created_at >= st.s) AS created,
@@ -955,17 +926,10 @@ $q$,
         CASE WHEN id_int THEN '$19::bigint[]' ELSE '$46::bigint[]' END,
         CASE WHEN id_int THEN '$37::bigint[]' ELSE '$47::bigint[]' END,
         CASE WHEN id_int THEN '$40::bigint[]' ELSE '$48::bigint[]' END,
-        -- the trend's committees, a column of the pass rows (kc above; the
-        -- single report computes them from kc and pass directly)
-        CASE WHEN cardinality(bounds) = 2 THEN '' ELSE $c$,
-           CASE WHEN p.ids IS NOT NULL AND r.engaged_contact_ids IS NOT NULL THEN
-               @extschema@.abm_committee_coverage(p.ids, p.roles, r.engaged_contact_ids,
-                   ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) END AS committee$c$ END,
-        CASE WHEN cardinality(bounds) = 2 THEN '' ELSE ', k.ids, k.roles' END,
+        -- the trend's committees, with the sums of the pass rows (kc above;
+        -- the single report computes them from kc and pass directly)
+        CASE WHEN cardinality(bounds) = 2 THEN 'NULL::bigint[], NULL::text[]' ELSE 'k.ids, k.roles' END,
         CASE WHEN cardinality(bounds) = 2 THEN '' ELSE ' LEFT JOIN kc k USING (account_id)' END,
-        CASE WHEN cardinality(bounds) = 2 THEN '' ELSE $c$,
-           sum((p.committee).engaged_contacts) AS engaged_contacts, sum((p.committee).coverage) AS coverage,
-           sum((p.committee).penetration) AS penetration$c$ END,
         CASE WHEN cardinality(bounds) = 2 THEN 'committee_sums' ELSE 'k_pass' END);
 
     -- The accounts and the opportunities, each read once, here: the main

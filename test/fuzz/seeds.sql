@@ -471,6 +471,29 @@ INSERT INTO abm_seeds.type_value VALUES
             '28 days'))[1]
         FROM (VALUES ('2025-02-01'::timestamptz)) v(t))$q$);
 
+-- The report's per-step sums of its pass rows (report_sums.sql): two
+-- accounts of two steps, with weights and committees.
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_report_sums(abm_report_accounts, integer, integer, bigint[], text[], double precision, double precision, integer, text[], double precision)',
+     $q$SELECT p.r, w.copies, w.fit_ok, w.ids, w.roles, 1::float8, 0.5::float8, 1,
+               '{champion,economic_buyer,technical_buyer,influencer}'::text[], 4::float8
+        FROM (SELECT v.k, @extschema@.abm_report_touches(v.k, v.t, v.a, v.c, v.m, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                         '{2025-01-01,2025-04-01,2025-07-01}', '{2024-12-25,2025-03-25}', '{2025-02-25,2025-05-27}',
+                         '30 days', NULL, '7 days', '7 days', '28 days') AS r
+              FROM (VALUES (1::bigint, '2025-02-01'::timestamptz, 'web_visit', 11::bigint, 0.5::numeric),
+                           (1, '2025-05-02', 'meeting_booked', 12, NULL), (2, '2025-03-03', 'ad_impression', NULL, 0.02),
+                           (2, '2025-06-03', 'form_fill', 21, NULL)) v(k, t, a, c, m)
+              GROUP BY v.k) p
+             JOIN (VALUES (1::bigint, 2, 1, '{11,12,13}'::bigint[], '{champion,economic_buyer,user}'::text[]),
+                          (2, 1, 0, '{21}', NULL)) w(k, copies, fit_ok, ids, roles) USING (k)$q$);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_report_step_sums', $q$(SELECT (@extschema@.abm_report_sums(r, 1, 1, '{7,8}', '{champion,user}', 1, 0.5, 1,
+            '{champion,economic_buyer,technical_buyer,influencer}', 4))[1]
+        FROM (SELECT @extschema@.abm_report_touches(1, t, 'web_visit', 7, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                  '{2025-01-01,2025-07-01}', '{2024-12-25}', '{2025-05-27}', '30 days', NULL, '7 days', '7 days', '28 days') AS r
+              FROM (VALUES ('2025-02-01'::timestamptz)) v(t)) x)$q$);
+
 -- Demo data (demo.sql).
 INSERT INTO abm_seeds.call VALUES
     ('abm_demo_uniform(bigint, integer, bigint)',
