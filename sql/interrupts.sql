@@ -28,6 +28,11 @@ BEGIN
 END $$;
 
 CREATE TEMP TABLE worst_case (fn text, query text);
+CREATE TEMP TABLE rs_worst AS
+SELECT (SELECT array_agg(jsonb_populate_record(NULL::abm_report_account,
+                                               jsonb_build_object('step', k, 'engaged_contact_ids', jsonb_build_array(2000000))))
+        FROM generate_series(1, 1000) k)::abm_report_accounts AS a,
+       (SELECT array_agg(i::bigint) FROM generate_series(1, 2000000) i) AS ids;
 INSERT INTO worst_case VALUES
     -- Markov: 900 channels (the cap is 1000), hundreds of thousands of
     -- distinct transitions (the cap is 1 000 000), and a final function that
@@ -175,12 +180,11 @@ INSERT INTO worst_case VALUES
                                  array_fill(1::bigint, ARRAY[1000]), NULL, NULL, NULL, NULL, NULL, NULL, b, b[1:1000], b[2:1001], '30 days', NULL, '7 days', '7 days', '28 days')
        FROM (SELECT array_agg(timestamptz '2025-01-01' + k * interval '1 hour' ORDER BY k) b FROM generate_series(0, 1000) k) s,
             generate_series(1, 100000) i$$),
-    -- the report's per-step sums: 100 000 steps in every row
+    -- the report's per-step sums: in one row, a committee of 2 000 000
+    -- contacts met by an engaged contact at its end in each of 1 000 steps
+    -- (rs_worst, built before the timeout is set)
     ('abm_report_sums(abm_report_accounts,integer,integer,bigint[],text[],double precision,double precision,integer,text[],double precision)',
-     $$SELECT abm_report_sums(a, 1, 1, NULL, NULL, 0, 0, 0, NULL, NULL)
-       FROM (SELECT array_agg(jsonb_populate_record(NULL::abm_report_account, jsonb_build_object('step', k, 'ad_impressions', 1)))::abm_report_accounts a
-             FROM generate_series(1, 100000) k) s,
-            generate_series(1, 100000) i$$),
+     $$SELECT abm_report_sums(a, 1, 1, ids, NULL, 0, 0, 0, '{champion}', 4) FROM rs_worst$$),
     -- aggregates whose state has a fixed size (counters, bounds, a bitmask,
     -- a journey of at most 16 stages, exact money sums): no loop over rows
     -- (abm_rollup(abm_journey) is listed above for its sliding form)

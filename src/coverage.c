@@ -814,38 +814,40 @@ committee_params(const CoverageParams **slot, MemoryContext cxt, ArrayType *requ
 }
 
 pg_noreturn static void
-committee_params_null(void)
+committee_params_null(const char *hint)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("required_roles and committee_size must not be NULL"),
-			 errhint("Leave them out for the default roles and committee size.")));
+			 errhint("%s", hint)));
 }
 
 /*
- * One committee: its distinct contacts, the engaged ones among them, and
- * the roles of engaged rows (a bit per required role).  roles and engaged
- * may be NULL.
+ * A committee ready to be measured against sets of engaged contacts: its
+ * distinct contacts in increasing order, each with the required roles its
+ * rows hold (a bit per role).
  */
-static void
-committee_count(const CoverageParams *params, ArrayType *contact_ids, ArrayType *role_array,
-				ArrayType *engaged_array, int32 *ncontacts_out, int32 *engaged_out,
-				uint64 *covered_out)
+struct AbmCommittee
 {
+	const CoverageParams *params;
+	int32		ncontacts;
+	int64	   *ids;
+	uint64	   *roles;
+};
+
+/* The committee of contact_ids and roles (which may be NULL). */
+static AbmCommittee *
+committee_prepare(const CoverageParams *params, ArrayType *contact_ids, ArrayType *role_array)
+{
+	AbmCommittee *c = palloc(sizeof(AbmCommittee));
 	Datum	   *ids;
 	bool	   *id_nulls;
 	int			nids;
 	Datum	   *roles = NULL;
 	bool	   *role_nulls = NULL;
 	int			nroles = 0;
-	int64	   *engaged_ids = NULL;
-	int32		nengaged = 0;
 	CommitteeRow *rows;
 	int32		nrows = 0;
-	int32		ncontacts = 0;
-	int32		engaged = 0;
-	uint64		covered = 0;
-	int32		j = 0;
 
 	deconstruct_array(contact_ids, INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &ids, &id_nulls, &nids);
@@ -863,8 +865,6 @@ committee_count(const CoverageParams *params, ArrayType *contact_ids, ArrayType 
 					 errdetail("contact_ids has %d elements, roles has %d.", nids, nroles),
 					 errhint("Build both arrays in one aggregate, or pass NULL roles.")));
 	}
-	if (engaged_array != NULL)
-		engaged_ids = committee_sorted_ids(engaged_array, &nengaged);
 
 	rows = palloc(Max(nids, 1) * sizeof(CommitteeRow));
 	for (int i = 0; i < nids; i++)
@@ -878,40 +878,72 @@ committee_count(const CoverageParams *params, ArrayType *contact_ids, ArrayType 
 	}
 	sort_committee(rows, nrows);
 
-	/* one merge of the contacts with the engaged ids, both in order */
+	/* one entry per distinct contact, with the roles of all its rows */
+	c->params = params;
+	c->ncontacts = 0;
+	c->ids = palloc(Max(nrows, 1) * sizeof(int64));
+	c->roles = palloc0(Max(nrows, 1) * sizeof(uint64));
 	for (int32 i = 0; i < nrows;)
 	{
 		int64		id = rows[i].id;
-		int32		end = i + 1;
+		int32		end = i;
 
 		CHECK_FOR_INTERRUPTS();
-		while (end < nrows && rows[end].id == id)
-			end++;
-		ncontacts++;
-		while (j < nengaged && engaged_ids[j] < id)
-			j++;
-		if (j < nengaged && engaged_ids[j] == id)
+		for (; end < nrows && rows[end].id == id; end++)
 		{
-			engaged++;
-			for (int32 k = i; k < end && roles != NULL; k++)
-			{
-				text	   *role;
-				int			r;
+			text	   *role;
+			int			r;
 
-				if (role_nulls[rows[k].elem])
-					continue;
-				role = DatumGetTextPP(roles[rows[k].elem]);
-				r = coverage_role_index(params, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role));
-				if (r >= 0)
-					covered |= UINT64CONST(1) << r;
-			}
+			if (roles == NULL || role_nulls[rows[end].elem])
+				continue;
+			role = DatumGetTextPP(roles[rows[end].elem]);
+			r = coverage_role_index(params, VARDATA_ANY(role), VARSIZE_ANY_EXHDR(role));
+			if (r >= 0)
+				c->roles[c->ncontacts] |= UINT64CONST(1) << r;
 		}
+		c->ids[c->ncontacts++] = id;
 		i = end;
 	}
 	pfree(rows);
+	pfree(ids);
+	pfree(id_nulls);
+	if (roles != NULL)
+	{
+		pfree(roles);
+		pfree(role_nulls);
+	}
+	return c;
+}
+
+/*
+ * The committee's engaged contacts (those in engaged_array, which may be
+ * NULL) and the roles they cover: one merge of the two sorted lists.
+ */
+static void
+committee_count(const AbmCommittee *c, ArrayType *engaged_array, int32 *engaged_out,
+				uint64 *covered_out)
+{
+	int64	   *engaged_ids = NULL;
+	int32		nengaged = 0;
+	int32		engaged = 0;
+	uint64		covered = 0;
+	int32		j = 0;
+
+	if (engaged_array != NULL)
+		engaged_ids = committee_sorted_ids(engaged_array, &nengaged);
+	for (int32 i = 0; i < c->ncontacts && j < nengaged; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		while (j < nengaged && engaged_ids[j] < c->ids[i])
+			j++;
+		if (j < nengaged && engaged_ids[j] == c->ids[i])
+		{
+			engaged++;
+			covered |= c->roles[i];
+		}
+	}
 	if (engaged_ids != NULL)
 		pfree(engaged_ids);
-	*ncontacts_out = ncontacts;
 	*engaged_out = engaged;
 	*covered_out = covered;
 }
@@ -921,14 +953,14 @@ abm_committee_coverage(PG_FUNCTION_ARGS)
 {
 	CommitteeCache *cache = fcinfo->flinfo->fn_extra;
 	const CoverageParams *params;
-	int32		ncontacts;
+	AbmCommittee *committee;
 	int32		engaged;
 	uint64		covered;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
-		committee_params_null();
+		committee_params_null("Leave them out for the default roles and committee size.");
 	if (cache == NULL)
 	{
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CommitteeCache));
@@ -937,33 +969,43 @@ abm_committee_coverage(PG_FUNCTION_ARGS)
 	}
 	params = committee_params(&cache->params, fcinfo->flinfo->fn_mcxt,
 							  PG_GETARG_ARRAYTYPE_P(3), PG_GETARG_FLOAT8(4));
-	committee_count(params, PG_GETARG_ARRAYTYPE_P(0),
-					PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1),
-					PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2),
-					&ncontacts, &engaged, &covered);
-	PG_RETURN_DATUM(coverage_result(cache->tupdesc, params, ncontacts, engaged, covered));
+	committee = committee_prepare(params, PG_GETARG_ARRAYTYPE_P(0),
+								  PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1));
+	committee_count(committee, PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2),
+					&engaged, &covered);
+	PG_RETURN_DATUM(coverage_result(cache->tupdesc, params, committee->ncontacts, engaged,
+									covered));
 }
 
 /*
- * The same for callers in C (abm_report_sums): the engaged contacts,
- * coverage (NULL, *coverage_null, without required roles) and penetration
- * that abm_committee_coverage returns, without its role arrays.  *slot
- * keeps the parsed parameters between calls, allocated in cxt.
+ * The same for callers in C (abm_report_sums), in two parts: the committee
+ * of contact_ids and roles, read and sorted once (allocated in the current
+ * memory context; *slot keeps the parsed parameters between calls,
+ * allocated in cxt), then what abm_committee_coverage returns of it for a
+ * set of engaged contacts, without the role arrays: the engaged contacts,
+ * coverage (NULL, coverage_null, without required roles) and penetration.
  */
-void
-abm_committee_measure(const void **slot, MemoryContext cxt, ArrayType *contact_ids,
-					  ArrayType *roles, ArrayType *engaged_ids, ArrayType *required,
-					  bool committee_size_null, float8 committee_size,
-					  AbmCommitteeMeasure *out)
+AbmCommittee *
+abm_committee_prepare(const void **slot, MemoryContext cxt, ArrayType *contact_ids,
+					  ArrayType *roles, ArrayType *required, bool committee_size_null,
+					  float8 committee_size)
 {
 	const CoverageParams *params;
-	int32		ncontacts;
-	uint64		covered;
 
 	if (required == NULL || committee_size_null)
-		committee_params_null();
+		committee_params_null("Pass the required roles and the committee size.");
 	params = committee_params((const CoverageParams **) slot, cxt, required, committee_size);
-	committee_count(params, contact_ids, roles, engaged_ids, &ncontacts, &out->engaged, &covered);
+	return committee_prepare(params, contact_ids, roles);
+}
+
+void
+abm_committee_measure(const AbmCommittee *committee, ArrayType *engaged_ids,
+					  AbmCommitteeMeasure *out)
+{
+	const CoverageParams *params = committee->params;
+	uint64		covered;
+
+	committee_count(committee, engaged_ids, &out->engaged, &covered);
 	out->coverage_null = params->nroles == 0;
 	out->coverage = params->nroles == 0 ? 0.0 :
 		(float8) pg_popcount64(covered) / params->nroles;

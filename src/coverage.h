@@ -21,10 +21,14 @@ typedef struct AbmCommitteeMeasure
 	float8		penetration;	/* engaged contacts / committee size */
 } AbmCommitteeMeasure;
 
-extern void abm_committee_measure(const void **slot, MemoryContext cxt,
-								  ArrayType *contact_ids, ArrayType *roles,
-								  ArrayType *engaged_ids, ArrayType *required,
-								  bool committee_size_null, float8 committee_size,
+/* A committee read once (coverage.c), measured against each step's contacts. */
+typedef struct AbmCommittee AbmCommittee;
+
+extern AbmCommittee *abm_committee_prepare(const void **slot, MemoryContext cxt,
+										   ArrayType *contact_ids, ArrayType *roles,
+										   ArrayType *required, bool committee_size_null,
+										   float8 committee_size);
+extern void abm_committee_measure(const AbmCommittee *committee, ArrayType *engaged_ids,
 								  AbmCommitteeMeasure *out);
 
 #endif							/* ABM_COVERAGE_H */

@@ -11,7 +11,9 @@
  * weighted scores as float8, added in input order from the first value on,
  * as sum(float8) adds them, with float8_pl's overflow error; the weights
  * (copies, fit_ok) as bigint.  A sum over no value is NULL.  The state is
- * the sums of each step seen, so it grows with the number of steps only.
+ * the sums of each step up to the highest step number seen (at most
+ * RS_MAX_STEPS).  The account's committee is read and sorted once per row,
+ * and each element's work is done in a memory context reset after it.
  *
  *-------------------------------------------------------------------------
  */
@@ -28,13 +30,14 @@
 #include "utils/array.h"
 #include "utils/float.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(abm_report_sums_trans);
 PG_FUNCTION_INFO_V1(abm_report_sums_final);
 
-/* Steps one state holds (abm_report's steps are far fewer). */
-#define RS_MAX_STEPS	100000
+/* Steps one state holds: the steps abm_report_touches computes. */
+#define RS_MAX_STEPS	RT_MAX_STEPS
 
 /* The bigint columns of abm_report_account summed as numeric, in order. */
 #define RS_COUNTS	(ABM_ACTIVITIES + 7)
@@ -121,7 +124,8 @@ typedef struct RsCache
 	bool		out_elembyval;
 	char		out_elemalign;
 	TupleDesc	out_tupdesc;
-	const void *committee;
+	const void *committee;		/* the committee's parsed parameters */
+	MemoryContext element_cxt;	/* reset after each element */
 } RsCache;
 
 static RsCache *
@@ -230,6 +234,7 @@ abm_report_sums_trans(PG_FUNCTION_ARGS)
 	float8		mqa_score = mqa_score_null ? 0.0 : PG_GETARG_FLOAT8(7);
 	bool		mqa_contacts_null = PG_ARGISNULL(8);
 	int32		mqa_contacts = mqa_contacts_null ? 0 : PG_GETARG_INT32(8);
+	AbmCommittee *committee = NULL;
 	ArrayType  *accounts;
 	Datum	   *elems;
 	bool	   *elem_nulls;
@@ -253,8 +258,13 @@ abm_report_sums_trans(PG_FUNCTION_ARGS)
 	deconstruct_array(accounts, cache->in_elemtype, cache->in_elemlen, cache->in_elembyval,
 					  cache->in_elemalign, &elems, &elem_nulls, &nelems);
 
+	if (cache->element_cxt == NULL)
+		cache->element_cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+												   "abm_report_sums element",
+												   ALLOCSET_DEFAULT_SIZES);
 	for (int i = 0; i < nelems; i++)
 	{
+		MemoryContext old;
 		HeapTupleHeader th;
 		HeapTupleData tup;
 		Datum		v[RT_COLUMNS];
@@ -265,6 +275,7 @@ abm_report_sums_trans(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (elem_nulls[i])
 			continue;
+		old = MemoryContextSwitchTo(cache->element_cxt);
 		th = DatumGetHeapTupleHeader(elems[i]);
 		tup.t_len = HeapTupleHeaderGetDatumLength(th);
 		ItemPointerSetInvalid(&tup.t_self);
@@ -272,7 +283,12 @@ abm_report_sums_trans(PG_FUNCTION_ARGS)
 		tup.t_data = th;
 		heap_deform_tuple(&tup, cache->in_tupdesc, v, n);
 		if (n[COL_STEP])
-			continue;			/* a step of its own that no step of the report joins */
+		{
+			/* a step of its own that no step of the report joins */
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(cache->element_cxt);
+			continue;
+		}
 		s = rs_step(st, DatumGetInt32(v[COL_STEP]), aggcontext);
 		s->seen = true;
 
@@ -322,21 +338,29 @@ abm_report_sums_trans(PG_FUNCTION_ARGS)
 				rs_int_add(s, RS_MQAS, fit_ok);
 		}
 
-		/* the committee, with the step's engaged contacts */
+		/* the committee (read once per row), with the step's engaged contacts */
 		if (contact_ids != NULL && !n[COL_ENGAGED_IDS])
 		{
 			AbmCommitteeMeasure m;
 
-			abm_committee_measure(&cache->committee, fcinfo->flinfo->fn_mcxt, contact_ids, roles,
-								  DatumGetArrayTypeP(v[COL_ENGAGED_IDS]),
-								  PG_ARGISNULL(9) ? NULL : PG_GETARG_ARRAYTYPE_P(9),
-								  PG_ARGISNULL(10), PG_ARGISNULL(10) ? 0.0 : PG_GETARG_FLOAT8(10),
-								  &m);
+			if (committee == NULL)
+			{
+				MemoryContextSwitchTo(old);
+				committee = abm_committee_prepare(&cache->committee, fcinfo->flinfo->fn_mcxt,
+												  contact_ids, roles,
+												  PG_ARGISNULL(9) ? NULL : PG_GETARG_ARRAYTYPE_P(9),
+												  PG_ARGISNULL(10),
+												  PG_ARGISNULL(10) ? 0.0 : PG_GETARG_FLOAT8(10));
+				MemoryContextSwitchTo(cache->element_cxt);
+			}
+			abm_committee_measure(committee, DatumGetArrayTypeP(v[COL_ENGAGED_IDS]), &m);
 			rs_int_add(s, RS_COMMITTEE_ENGAGED, m.engaged);
 			if (!m.coverage_null)
 				rs_float_add(s, RS_COVERAGE, m.coverage);
 			rs_float_add(s, RS_PENETRATION, m.penetration);
 		}
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(cache->element_cxt);
 	}
 	PG_RETURN_POINTER(st);
 }

@@ -237,6 +237,14 @@ TYPE_SAMPLES = {
         " NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{2025-01-01,2025-07-01,2026-01-01}', '{2024-12-25,2025-06-24}',"
         " '{2025-05-27,2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days') AS a"
         " FROM abm_demo.touches GROUP BY account_id) s, unnest(s.a) r",
+    # the per-step sums abm_report takes of those (abm_report_sums, also a
+    # support aggregate)
+    'abm_report_step_sums':
+        "SELECT t FROM (SELECT abm_report_sums(p.a, 1, 1, NULL, NULL, 2, 1, 2, NULL, NULL) AS a"
+        " FROM (SELECT abm_report_touches(account_id, occurred_at, activity, contact_id, cost,"
+        " NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{2025-01-01,2025-07-01,2026-01-01}', '{2024-12-25,2025-06-24}',"
+        " '{2025-05-27,2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days') AS a"
+        " FROM abm_demo.touches GROUP BY account_id) p) x, unnest(x.a) t",
 }
 
 PG_EPOCH_DATE = datetime.date(2000, 1, 1)
