@@ -211,6 +211,104 @@ rs_step(RsState *st, int32 step, MemoryContext aggcontext)
 	return &st->steps[step - 1];
 }
 
+/* The arguments of one row besides its pass row (NULL flags set). */
+typedef struct RsRow
+{
+	bool		copies_null;
+	int32		copies;
+	bool		fit_ok_null;
+	int32		fit_ok;
+	ArrayType  *contact_ids;	/* NULL: no committee */
+	ArrayType  *roles;
+	bool		engaged_min_null;
+	float8		engaged_min;
+	bool		mqa_score_null;
+	float8		mqa_score;
+	bool		mqa_contacts_null;
+	int32		mqa_contacts;
+	AbmCommittee *committee;	/* read at the first step that needs it */
+} RsRow;
+
+/*
+ * One element (a step of the account) added to its step's sums; v and n are
+ * its columns.  Runs in the element's memory context; the committee is read
+ * in callcxt, for all the row's steps.
+ */
+static void
+rs_add_element(FunctionCallInfo fcinfo, RsState *st, RsRow *row, const Datum *v, const bool *n,
+			   MemoryContext callcxt, MemoryContext aggcontext)
+{
+	RsStep	   *s = rs_step(st, DatumGetInt32(v[COL_STEP]), aggcontext);
+	ArrayType  *engaged_ids = n[COL_ENGAGED_IDS] ? NULL : DatumGetArrayTypeP(v[COL_ENGAGED_IDS]);
+	float8		score = n[COL_SCORE_END] ? 0.0 : DatumGetFloat8(v[COL_SCORE_END]);	/* coalesce(, 0) */
+
+	s->seen = true;
+	for (int c = 0; c < RS_COUNTS; c++)
+	{
+		if (n[rs_count_cols[c]])
+			continue;
+		s->count[c] += DatumGetInt64(v[rs_count_cols[c]]);
+		s->count_any[c] = true;
+	}
+	if (!n[COL_COST])
+	{
+		abm_money_add(&s->spend, v[COL_COST], aggcontext);
+		s->spend_any = true;
+	}
+	if (!n[COL_INFLUENCED_AMOUNT])
+	{
+		abm_money_add(&s->influenced_amount, v[COL_INFLUENCED_AMOUNT], aggcontext);
+		s->influenced_amount_any = true;
+	}
+
+	/* the accounts' weights */
+	if (!row->copies_null)
+	{
+		float8		copies = (float8) row->copies;
+
+		if (!n[COL_ENGAGED] && DatumGetBool(v[COL_ENGAGED]))
+			rs_int_add(s, RS_ENGAGED, row->copies);
+		if (!row->engaged_min_null && float8_ge(score, row->engaged_min))
+			rs_int_add(s, RS_ABOVE, row->copies);
+		if (!n[COL_SURGE] && float8_ge(DatumGetFloat8(v[COL_SURGE]), 2.0))
+			rs_int_add(s, RS_SURGING, row->copies);
+		rs_float_add(s, RS_SCORE, float8_mul(score, copies));
+		rs_float_add(s, RS_REL_START,
+					 float8_mul(n[COL_REL_START] ? 0.0 : DatumGetFloat8(v[COL_REL_START]), copies));
+		rs_float_add(s, RS_REL_END,
+					 float8_mul(n[COL_REL_END] ? 0.0 : DatumGetFloat8(v[COL_REL_END]), copies));
+	}
+	if (!row->fit_ok_null && !row->mqa_score_null && !row->mqa_contacts_null &&
+		float8_ge(score, row->mqa_score) &&
+		(engaged_ids == NULL ? 0 : ArrayGetNItems(ARR_NDIM(engaged_ids), ARR_DIMS(engaged_ids)))
+		>= row->mqa_contacts)
+		rs_int_add(s, RS_MQAS, row->fit_ok);
+
+	/* the committee, with the step's engaged contacts */
+	if (row->contact_ids != NULL && engaged_ids != NULL)
+	{
+		AbmCommitteeMeasure m;
+
+		if (row->committee == NULL)
+		{
+			MemoryContext old = MemoryContextSwitchTo(callcxt);
+
+			row->committee = abm_committee_prepare(&rs_cache(fcinfo)->committee,
+												   fcinfo->flinfo->fn_mcxt,
+												   row->contact_ids, row->roles,
+												   PG_ARGISNULL(9) ? NULL : PG_GETARG_ARRAYTYPE_P(9),
+												   PG_ARGISNULL(10),
+												   PG_ARGISNULL(10) ? 0.0 : PG_GETARG_FLOAT8(10));
+			MemoryContextSwitchTo(old);
+		}
+		abm_committee_measure(row->committee, engaged_ids, &m);
+		rs_int_add(s, RS_COMMITTEE_ENGAGED, m.engaged);
+		if (!m.coverage_null)
+			rs_float_add(s, RS_COVERAGE, m.coverage);
+		rs_float_add(s, RS_PENETRATION, m.penetration);
+	}
+}
+
 /*
  * abm_report_sums_trans(state, accounts, copies, fit_ok, contact_ids, roles,
  * engaged_min_score, mqa_min_score, mqa_min_contacts, required_roles,
@@ -220,21 +318,10 @@ Datum
 abm_report_sums_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = abm_agg_context(fcinfo, "abm_report_sums_trans");
+	MemoryContext callcxt = CurrentMemoryContext;
 	RsState    *st = PG_ARGISNULL(0) ? NULL : (RsState *) PG_GETARG_POINTER(0);
 	RsCache    *cache = rs_cache(fcinfo);
-	bool		copies_null = PG_ARGISNULL(2);
-	int32		copies = copies_null ? 0 : PG_GETARG_INT32(2);
-	bool		fit_ok_null = PG_ARGISNULL(3);
-	int32		fit_ok = fit_ok_null ? 0 : PG_GETARG_INT32(3);
-	ArrayType  *contact_ids = PG_ARGISNULL(4) ? NULL : PG_GETARG_ARRAYTYPE_P(4);
-	ArrayType  *roles = PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5);
-	bool		engaged_min_null = PG_ARGISNULL(6);
-	float8		engaged_min = engaged_min_null ? 0.0 : PG_GETARG_FLOAT8(6);
-	bool		mqa_score_null = PG_ARGISNULL(7);
-	float8		mqa_score = mqa_score_null ? 0.0 : PG_GETARG_FLOAT8(7);
-	bool		mqa_contacts_null = PG_ARGISNULL(8);
-	int32		mqa_contacts = mqa_contacts_null ? 0 : PG_GETARG_INT32(8);
-	AbmCommittee *committee = NULL;
+	RsRow		row;
 	ArrayType  *accounts;
 	Datum	   *elems;
 	bool	   *elem_nulls;
@@ -252,114 +339,50 @@ abm_report_sums_trans(PG_FUNCTION_ARGS)
 							 &cache->in_elemalign);
 		cache->in_tupdesc = rs_rowtype(fcinfo, cache->in_elemtype, RT_COLUMNS,
 									   "abm_report_account");
+		cache->element_cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+												   "abm_report_sums element",
+												   ALLOCSET_DEFAULT_SIZES);
 	}
 	if (ARR_ELEMTYPE(accounts) != cache->in_elemtype)
 		elog(ERROR, "abm_report_sums: unexpected element type %u", ARR_ELEMTYPE(accounts));
 	deconstruct_array(accounts, cache->in_elemtype, cache->in_elemlen, cache->in_elembyval,
 					  cache->in_elemalign, &elems, &elem_nulls, &nelems);
 
-	if (cache->element_cxt == NULL)
-		cache->element_cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
-												   "abm_report_sums element",
-												   ALLOCSET_DEFAULT_SIZES);
+	row.copies_null = PG_ARGISNULL(2);
+	row.copies = row.copies_null ? 0 : PG_GETARG_INT32(2);
+	row.fit_ok_null = PG_ARGISNULL(3);
+	row.fit_ok = row.fit_ok_null ? 0 : PG_GETARG_INT32(3);
+	row.contact_ids = PG_ARGISNULL(4) ? NULL : PG_GETARG_ARRAYTYPE_P(4);
+	row.roles = PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5);
+	row.engaged_min_null = PG_ARGISNULL(6);
+	row.engaged_min = row.engaged_min_null ? 0.0 : PG_GETARG_FLOAT8(6);
+	row.mqa_score_null = PG_ARGISNULL(7);
+	row.mqa_score = row.mqa_score_null ? 0.0 : PG_GETARG_FLOAT8(7);
+	row.mqa_contacts_null = PG_ARGISNULL(8);
+	row.mqa_contacts = row.mqa_contacts_null ? 0 : PG_GETARG_INT32(8);
+	row.committee = NULL;
+
 	for (int i = 0; i < nelems; i++)
 	{
-		MemoryContext old;
 		HeapTupleHeader th;
 		HeapTupleData tup;
 		Datum		v[RT_COLUMNS];
 		bool		n[RT_COLUMNS];
-		RsStep	   *s;
-		float8		score;
 
 		CHECK_FOR_INTERRUPTS();
 		if (elem_nulls[i])
 			continue;
-		old = MemoryContextSwitchTo(cache->element_cxt);
+		MemoryContextSwitchTo(cache->element_cxt);
 		th = DatumGetHeapTupleHeader(elems[i]);
 		tup.t_len = HeapTupleHeaderGetDatumLength(th);
 		ItemPointerSetInvalid(&tup.t_self);
 		tup.t_tableOid = InvalidOid;
 		tup.t_data = th;
 		heap_deform_tuple(&tup, cache->in_tupdesc, v, n);
-		if (n[COL_STEP])
-		{
-			/* a step of its own that no step of the report joins */
-			MemoryContextSwitchTo(old);
-			MemoryContextReset(cache->element_cxt);
-			continue;
-		}
-		s = rs_step(st, DatumGetInt32(v[COL_STEP]), aggcontext);
-		s->seen = true;
-
-		for (int c = 0; c < RS_COUNTS; c++)
-		{
-			if (n[rs_count_cols[c]])
-				continue;
-			s->count[c] += DatumGetInt64(v[rs_count_cols[c]]);
-			s->count_any[c] = true;
-		}
-		if (!n[COL_COST])
-		{
-			abm_money_add(&s->spend, v[COL_COST], aggcontext);
-			s->spend_any = true;
-		}
-		if (!n[COL_INFLUENCED_AMOUNT])
-		{
-			abm_money_add(&s->influenced_amount, v[COL_INFLUENCED_AMOUNT], aggcontext);
-			s->influenced_amount_any = true;
-		}
-
-		/* coalesce(score_end, 0) and the accounts' weights */
-		score = n[COL_SCORE_END] ? 0.0 : DatumGetFloat8(v[COL_SCORE_END]);
-		if (!copies_null)
-		{
-			if (!n[COL_ENGAGED] && DatumGetBool(v[COL_ENGAGED]))
-				rs_int_add(s, RS_ENGAGED, copies);
-			if (!engaged_min_null && float8_ge(score, engaged_min))
-				rs_int_add(s, RS_ABOVE, copies);
-			if (!n[COL_SURGE] && float8_ge(DatumGetFloat8(v[COL_SURGE]), 2.0))
-				rs_int_add(s, RS_SURGING, copies);
-			rs_float_add(s, RS_SCORE, float8_mul(score, (float8) copies));
-			rs_float_add(s, RS_REL_START,
-						 float8_mul(n[COL_REL_START] ? 0.0 : DatumGetFloat8(v[COL_REL_START]),
-									(float8) copies));
-			rs_float_add(s, RS_REL_END,
-						 float8_mul(n[COL_REL_END] ? 0.0 : DatumGetFloat8(v[COL_REL_END]),
-									(float8) copies));
-		}
-		if (!fit_ok_null && !mqa_score_null && !mqa_contacts_null &&
-			float8_ge(score, mqa_score))
-		{
-			ArrayType  *ids = n[COL_ENGAGED_IDS] ? NULL : DatumGetArrayTypeP(v[COL_ENGAGED_IDS]);
-			int			card = ids == NULL ? 0 : ArrayGetNItems(ARR_NDIM(ids), ARR_DIMS(ids));
-
-			if (card >= mqa_contacts)
-				rs_int_add(s, RS_MQAS, fit_ok);
-		}
-
-		/* the committee (read once per row), with the step's engaged contacts */
-		if (contact_ids != NULL && !n[COL_ENGAGED_IDS])
-		{
-			AbmCommitteeMeasure m;
-
-			if (committee == NULL)
-			{
-				MemoryContextSwitchTo(old);
-				committee = abm_committee_prepare(&cache->committee, fcinfo->flinfo->fn_mcxt,
-												  contact_ids, roles,
-												  PG_ARGISNULL(9) ? NULL : PG_GETARG_ARRAYTYPE_P(9),
-												  PG_ARGISNULL(10),
-												  PG_ARGISNULL(10) ? 0.0 : PG_GETARG_FLOAT8(10));
-				MemoryContextSwitchTo(cache->element_cxt);
-			}
-			abm_committee_measure(committee, DatumGetArrayTypeP(v[COL_ENGAGED_IDS]), &m);
-			rs_int_add(s, RS_COMMITTEE_ENGAGED, m.engaged);
-			if (!m.coverage_null)
-				rs_float_add(s, RS_COVERAGE, m.coverage);
-			rs_float_add(s, RS_PENETRATION, m.penetration);
-		}
-		MemoryContextSwitchTo(old);
+		/* a NULL step is a step of its own, which no step of the report joins */
+		if (!n[COL_STEP])
+			rs_add_element(fcinfo, st, &row, v, n, callcxt, aggcontext);
+		MemoryContextSwitchTo(callcxt);
 		MemoryContextReset(cache->element_cxt);
 	}
 	PG_RETURN_POINTER(st);
