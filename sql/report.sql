@@ -445,13 +445,19 @@ SELECT count(DISTINCT step_start) AS steps,
               SELECT step_start, stage, kpi, value, unit FROM fx_hours) d) AS differing_rows
 FROM fx_hours;
 -- Where a zone's date went back (Alaska's change of calendar in October
--- 1867), a step would end on a day before its start: an error.
+-- 1867), a step would end on a day before its start: an error.  (Its
+-- context, the line of the function that raised it, is not shown.)
 SET TimeZone = 'America/Sitka';
+\set SHOW_CONTEXT never
 SELECT * FROM abm_report('fx.accounts', period_start => '1867-10-19 00:00+00', period_end => '1867-10-19 01:00+00');
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) FROM abm_report_series('fx.accounts', period_start => '1867-10-18 00:00+00',
                                        period_end => '1867-10-21 00:00+00', step => '1 hour');
 \echo :LAST_ERROR_SQLSTATE
+-- checked before any relation is read: with a relation that is not an
+-- accounts relation, the bounds are still the error
+SELECT * FROM abm_report('fx.touches', period_start => '1867-10-19 00:00+00', period_end => '1867-10-19 01:00+00');
+\set SHOW_CONTEXT errors
 SET TimeZone = 'UTC';
 RESET client_min_messages;
 SELECT count(*) AS session_goes_on FROM fx_hours;

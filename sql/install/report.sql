@@ -153,6 +153,7 @@ DECLARE
     c_won_n bigint[];
     c_won_mean float8[];
     c_won_sd float8[];
+    bound_dates date[];  -- $45
 BEGIN
     IF bounds IS NULL OR cardinality(bounds) < 2 OR cardinality(bounds) > 1001
        OR array_position(bounds, NULL) IS NOT NULL THEN
@@ -196,6 +197,21 @@ BEGIN
                             coalesce(surge_recent::text, 'NULL'), coalesce(surge_baseline::text, 'NULL')),
             HINT = 'Pass intervals such as ''90 days''.';
     END IF;
+    -- The bounds' dates in the session's time zone: a row's step is found by
+    -- a binary search of them, so they must not go backwards, which they do
+    -- only across a historical change of a zone's date (Alaska's in 1867);
+    -- checked before any relation is read.
+    bound_dates := ARRAY(SELECT b::date FROM unnest(bounds) WITH ORDINALITY u(b, i) ORDER BY i);
+    FOR i IN 1 .. cardinality(bounds) - 1 LOOP
+        IF bound_dates[i + 1] < bound_dates[i] THEN
+            RAISE EXCEPTION USING ERRCODE = '22023',
+                MESSAGE = 'the dates of the bounds of abm_report_steps must not go backwards',
+                DETAIL = format('In time zone %s, bounds[%s] = %s is on %s and bounds[%s] = %s on %s.',
+                                current_setting('TimeZone'), i, bounds[i], bound_dates[i],
+                                i + 1, bounds[i + 1], bound_dates[i + 1]),
+                HINT = 'Run the report in a time zone without that change, such as UTC (SET TimeZone).';
+        END IF;
+    END LOOP;
 
     -- The relations and their optional columns (a NOTICE names what is left
     -- out), checked once per step: the trend form has always given each
@@ -388,18 +404,18 @@ won_first AS NOT MATERIALIZED (
 -- args: the leader computes them once and passes them to the workers as
 -- values, not as plan text.
 args AS MATERIALIZED (
-    SELECT %18$s AS accounts, %19$s AS won, $39::timestamptz[] AS won_at,
-           %20$s AS opps, $42 AS opp_created, $43 AS opp_since, $44 AS opp_amounts
+    SELECT %17$s AS accounts, %18$s AS won, $39::timestamptz[] AS won_at,
+           %19$s AS opps, $42 AS opp_created, $43 AS opp_since, $44 AS opp_amounts
     FROM lead
 ), pass AS MATERIALIZED (
     SELECT x.account_id,
-           @extschema@.abm_report_touches(%17$s, x.occurred_at, x.activity, x.contact_id, x.cost,
+           @extschema@.abm_report_touches(%16$s, x.occurred_at, x.activity, x.contact_id, x.cost,
                                           (SELECT a.accounts FROM args a), (SELECT a.won FROM args a),
                                           (SELECT a.won_at FROM args a), (SELECT a.opps FROM args a),
                                           (SELECT a.opp_created FROM args a), (SELECT a.opp_since FROM args a),
                                           (SELECT a.opp_amounts FROM args a),
                                           $16, $17, $18, $3, $11, $13, $14, $15) AS r
-    FROM %4$s x%16$s x.occurred_at < $2
+    FROM %4$s x%15$s x.occurred_at < $2
     GROUP BY x.account_id
 ),
 -- The target accounts by id: how many rows each has in accounts (every row
@@ -415,10 +431,8 @@ tg AS MATERIALIZED (
 -- join with t).  Each account's committee is read once into arrays (its
 -- contacts and their roles); per account and step, the committee and its
 -- engaged part come from those arrays and the step's engaged contacts of
--- the account, with no join of contacts: in the trend inside
--- abm_report_sums (k_pass), with the account's pass row (the code of
--- abm_committee_coverage, which the single report calls in committee_all
--- below).
+-- the account, with no join of contacts, inside abm_report_sums (k_pass)
+-- with the account's pass row (the code of abm_committee_coverage).
 kc AS MATERIALIZED (
     SELECT k.account_id, array_agg(k.contact_id) AS ids, array_agg(k.role) AS roles
     FROM lead CROSS JOIN %6$s k
@@ -489,7 +503,11 @@ won_c AS (
                 WHEN w.existing THEN least(w.amount, round(coalesce(r.value, 0), 2)) ELSE 0 END AS renewal
     FROM won_c w LEFT JOIN (SELECT by_k, sum(value) AS value FROM claim GROUP BY by_k) r ON r.by_k = w.k
 ),
-%15$s
+-- The size of each committee (its distinct known contacts).
+committee AS (
+    SELECT k.account_id, (@extschema@.abm_committee_coverage(k.ids, NULL, NULL)).contacts
+    FROM kc k
+),
 -- Journeys of target accounts (the first entry of each stage: an account
 -- listed twice has the same journey), up to the end of the last step.  An
 -- account counts at a stage of a step's funnel when its furthest stage at
@@ -543,14 +561,14 @@ k_quiet AS (
 -- The touch sums and the account KPIs that come from the touches, per
 -- step: abm_report_sums adds up each account's pass row (its steps), the
 -- account weighted by its rows in accounts (copies, and fit_ok for the
--- MQAs); in the trend also the committee columns (k_committee), from the
--- account's committee and each step's engaged contacts.  One call per
+-- MQAs), and the committee columns (k_committee), from the account's
+-- committee and each step's engaged contacts.  One call per
 -- account, not one SQL row per account and step (docs/performance.md).
 k_pass AS (
     SELECT s.*
-    FROM (SELECT @extschema@.abm_report_sums(p.r, g.copies, g.fit_ok, %21$s, $4, $7, $8,
+    FROM (SELECT @extschema@.abm_report_sums(p.r, g.copies, g.fit_ok, k.ids, k.roles, $4, $7, $8,
                      ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS a
-          FROM pass p JOIN tg g USING (account_id)%22$s) x,
+          FROM pass p JOIN tg g USING (account_id) LEFT JOIN kc k USING (account_id)) x,
          unnest(x.a) s
 ),
 -- Per step, the target accounts (their rows in accounts) with an
@@ -625,7 +643,7 @@ committees AS (
            CASE WHEN cs.n > 0 THEN coalesce(ce.coverage, 0) / cs.n::float8 END AS coverage,
            CASE WHEN cs.n > 0 THEN coalesce(ce.penetration, 0) / cs.n::float8 END AS penetration
     FROM st CROSS JOIN committees cs
-         LEFT JOIN %23$s ce USING (step)
+         LEFT JOIN k_pass ce USING (step)
 ), k_opp AS MATERIALIZED (
     SELECT st.step,
            count(*) FILTER (WHERE o.created_at >= st.s) AS created,
@@ -897,24 +915,6 @@ $q$,
         -- a row of a target account: integer ids are looked up in a hash of
         -- the target ids (one scan, no join), others in t
         CASE WHEN id_int THEN 'account_id::bigint = ANY ($19::bigint[])' ELSE 'account_id IN (SELECT t.account_id FROM t)' END,
-        -- the committees (see kc above)
-        -- (OFFSET 0: the function runs once per row, not once per field)
-        CASE WHEN cardinality(bounds) = 2 THEN $c$committee_all AS (
-    SELECT k.account_id,
-           @extschema@.abm_committee_coverage(k.ids, k.roles, (p.r[1]).engaged_contact_ids,
-                                              ARRAY['champion', 'economic_buyer', 'technical_buyer', 'influencer'], $12) AS r
-    FROM kc k LEFT JOIN pass p ON p.account_id = k.account_id
-    OFFSET 0
-), committee AS (
-    SELECT c.account_id, (c.r).contacts FROM committee_all c
-), committee_sums AS (
-    SELECT 1 AS step, sum((c.r).engaged_contacts) AS engaged_contacts,
-           sum((c.r).coverage) AS coverage, sum((c.r).penetration) AS penetration
-    FROM committee_all c
-),$c$ ELSE $c$committee AS (
-    SELECT k.account_id, (@extschema@.abm_committee_coverage(k.ids, NULL, NULL)).contacts
-    FROM kc k
-),$c$ END,
         -- the pass: the filter or join of the touches, the account's key, and
         -- the keys of the target accounts, of those with a win and of the
         -- opportunities ($46 to $48 for ids that are not integers)
@@ -925,12 +925,7 @@ $q$,
         CASE WHEN id_int THEN 'x.account_id::bigint' ELSE 'm.k' END,
         CASE WHEN id_int THEN '$19::bigint[]' ELSE '$46::bigint[]' END,
         CASE WHEN id_int THEN '$37::bigint[]' ELSE '$47::bigint[]' END,
-        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$48::bigint[]' END,
-        -- the trend's committees, with the sums of the pass rows (kc above;
-        -- the single report computes them from kc and pass directly)
-        CASE WHEN cardinality(bounds) = 2 THEN 'NULL::bigint[], NULL::text[]' ELSE 'k.ids, k.roles' END,
-        CASE WHEN cardinality(bounds) = 2 THEN '' ELSE ' LEFT JOIN kc k USING (account_id)' END,
-        CASE WHEN cardinality(bounds) = 2 THEN 'committee_sums' ELSE 'k_pass' END);
+        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$48::bigint[]' END);
 
     -- The accounts and the opportunities, each read once, here: the main
     -- statement takes the target accounts and their opportunities as
@@ -955,8 +950,8 @@ $q$,
         EXECUTE q2 INTO t_ids_text, t_tiers, t_fits, tam, c_ids_text USING mqa_min_fit;
         c_accounts := cardinality(c_ids_text);
     END IF;
-    -- (a block of its own: the line numbers above, which error contexts
-    -- show, stay as they were)
+    -- (a block of its own: what the opportunities' statement gives the
+    -- main statement)
     DECLARE
         -- the first win of target accounts in each step, and their
         -- opportunities created in the steps, for the pass
@@ -973,7 +968,6 @@ $q$,
         k_accounts bigint[];
         k_won bigint[];
         k_opps bigint[];
-        bound_dates date[];  -- $45
     BEGIN
         -- The opportunities created before the end of the last step, read once:
         -- those of target accounts as arrays for the main statement, and per
@@ -1115,20 +1109,6 @@ $q$,
                           FROM unnest(bounds[1:cardinality(bounds) - 1]) WITH ORDINALITY u(b, i) ORDER BY i);
         surge_since := ARRAY(SELECT b - surge_recent - surge_baseline
                              FROM unnest(bounds[2:cardinality(bounds)]) WITH ORDINALITY u(b, i) ORDER BY i);
-        -- The bounds' dates in the session's time zone: a row's step is found by
-        -- a binary search of them, so they must not go backwards, which they do
-        -- only across a historical change of a zone's date (Alaska's in 1867).
-        bound_dates := ARRAY(SELECT b::date FROM unnest(bounds) WITH ORDINALITY u(b, i) ORDER BY i);
-        FOR i IN 1 .. cardinality(bounds) - 1 LOOP
-            IF bound_dates[i + 1] < bound_dates[i] THEN
-                RAISE EXCEPTION USING ERRCODE = '22023',
-                    MESSAGE = 'the dates of the bounds of abm_report_steps must not go backwards',
-                    DETAIL = format('In time zone %s, bounds[%s] = %s is on %s and bounds[%s] = %s on %s.',
-                                    current_setting('TimeZone'), i, bounds[i], bound_dates[i],
-                                    i + 1, bounds[i + 1], bound_dates[i + 1]),
-                    HINT = 'Run the report in a time zone without that change, such as UTC (SET TimeZone).';
-            END IF;
-        END LOOP;
         RETURN QUERY EXECUTE q
             USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
                   mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
