@@ -980,24 +980,26 @@ $q$,
         -- created in the steps with the start of each one's look-back window
         -- (created_at - lookback, in the session's time zone).
         q2 := format($p$
-            WITH tn AS (
-                -- the target accounts and their rows in accounts
-                SELECT u%3$s AS account_id, count(*)::int AS n FROM unnest($1) u GROUP BY 1
-            ), cn AS (
-                -- the other accounts and their rows in accounts
-                SELECT u%3$s AS account_id, count(*)::int AS n FROM unnest($3) u GROUP BY 1
+            WITH an AS (
+                -- the accounts and their rows in accounts as target accounts
+                -- (t_n) and as others (c_n), NULL for none
+                SELECT u.account_id, nullif(count(*) FILTER (WHERE u.target), 0)::int AS t_n,
+                       nullif(count(*) FILTER (WHERE NOT u.target), 0)::int AS c_n
+                FROM (SELECT v%3$s AS account_id, true AS target FROM unnest($1) v
+                      UNION ALL
+                      SELECT v%3$s, false FROM unnest($3) v) u
+                GROUP BY 1
             ), x AS MATERIALIZED (
                 -- the opportunities of accounts in accounts, each once, with its
                 -- account's rows as a target account (t_n) or as another (c_n)
-                SELECT o.account_id, o.created_at, o.closed_at, o.amount, o.is_won, tn.n AS t_n, cn.n AS c_n
+                SELECT o.account_id, o.created_at, o.closed_at, o.amount, o.is_won, an.t_n, an.c_n
                 -- (OFFSET 0: every opportunity's columns are converted before
                 -- the lookup, so that a value that cannot be converted is an
                 -- error whether or not its account is in accounts)
                 FROM (SELECT o.account_id%3$s AS account_id, o.created_at::timestamptz AS created_at,
                              o.closed_at::timestamptz AS closed_at, o.amount::numeric AS amount, o.is_won::bool AS is_won
                       FROM %1$s o WHERE o.created_at::timestamptz < $2 OFFSET 0) o
-                     LEFT JOIN tn USING (account_id) LEFT JOIN cn USING (account_id)
-                WHERE tn.n IS NOT NULL OR cn.n IS NOT NULL
+                     JOIN an USING (account_id)
             ),
             -- the opportunities of target accounts and of the others, each as
             -- often as its account has rows in accounts (an account listed
@@ -1070,8 +1072,15 @@ $q$,
                    array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
                    array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i),
                    (SELECT coalesce(array_agg(wa.account_id%2$s ORDER BY wa.account_id), '{}') FROM wa),
-                   (SELECT coalesce(array_agg(w.won_at ORDER BY a.account_id, st.i), '{}')
-                    FROM wa a CROSS JOIN steps st LEFT JOIN w ON w.account_id = a.account_id AND w.i = st.i),
+                   -- (every account with a win and step, its win or NULL: a
+                   -- grouping, not a join of wa and steps with w, whose plan
+                   -- went quadratic when w was estimated small)
+                   (SELECT coalesce(array_agg(z.won_at ORDER BY z.account_id, z.i), '{}')
+                    FROM (SELECT u.account_id, u.i, max(u.won_at) AS won_at
+                          FROM (SELECT w.account_id, w.i, w.won_at FROM w
+                                UNION ALL
+                                SELECT a.account_id, st.i, NULL FROM wa a CROSS JOIN steps st) u
+                          GROUP BY u.account_id, u.i) z),
                    (SELECT ta.n_ids FROM ta), (SELECT ta.n_created FROM ta), (SELECT ta.n_since FROM ta),
                    (SELECT ta.n_amounts FROM ta)
             FROM ck$p$, opp_src,
