@@ -16,7 +16,7 @@ SQL_PARTS = $(addprefix sql/install/, \
 	coverage.sql committee_coverage.sql icp_fit.sql \
 	journey.sql journey_before.sql funnel.sql slide.sql window_funnel.sql window_funnel_names.sql retention.sql sequence.sql paths.sql \
 	attribution.sql view_through.sql markov.sql shapley.sql lift.sql \
-	demo.sql report_touches.sql report_sums.sql report.sql)
+	demo.sql report_touches.sql report_sums.sql report_contracts.sql report.sql)
 
 # Released install scripts are frozen; the update scripts lead from each of
 # them to the current version.  The update script of the version in the

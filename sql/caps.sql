@@ -188,6 +188,21 @@ SELECT (pg_temp.rt_one(1001, 1)).web_visits;
 SELECT (pg_temp.rt_one(1, 100001)).influenced_opportunities;
 \echo :LAST_ERROR_SQLSTATE
 
+-- abm_report_contracts (the report's contract KPIs): 4 000 000 contracts,
+-- here of as many accounts, free pilots from 2024-01-01 + i % 500 days to
+-- 2025-06-01 + i % 300 days: customers on 2025-01-01 are those starting
+-- before it (i % 500 < 366), on 2025-07-01 those ending on or after it
+-- (i % 300 >= 30).  One more: 54000.
+SELECT (r).customers_at_start = 8000 * 366 AS at_start_right,
+       (r).customers_at_end = (SELECT count(*) FROM generate_series(1, 4000000) i WHERE i % 300 >= 30) AS at_end_right
+FROM (SELECT (abm_report_contracts(i, date '2024-01-01' + i % 500, date '2025-06-01' + i % 300, NULL,
+                                   '{2025-01-01,2025-07-01}', '30 days'))[1] AS r
+      FROM generate_series(1, 4000000) i) s;
+SELECT cardinality(abm_report_contracts(i, date '2024-01-01' + i % 500, date '2025-06-01' + i % 300, NULL,
+                                        '{2025-01-01,2025-07-01}', '30 days'))
+FROM generate_series(1, 4000001) i;
+\echo :LAST_ERROR_SQLSTATE
+
 -- sequence patterns: 1 024 bytes.  (?1) 256 times is 1 024 bytes, a chain
 -- of 256 events meeting condition 1: 256 events match it, 255 do not.
 SELECT abm_sequence_match(repeat('(?1)', 256), timestamptz '2025-01-01' + i * interval '1 s', true) AS all_256

@@ -448,7 +448,11 @@ INSERT INTO agg_param VALUES
     ('abm_influenced(timestamp with time zone,timestamp with time zone,interval)', 'per row', NULL),
     -- the thresholds and the committee's roles and size: each row's own, as
     -- the FILTER conditions of the SQL sums they replace
-    ('abm_report_sums(abm_report_accounts,integer,integer,bigint[],text[],double precision,double precision,integer,text[],double precision)', 'per row', NULL);
+    ('abm_report_sums(abm_report_accounts,integer,integer,bigint[],text[],double precision,double precision,integer,text[],double precision)', 'per row', NULL),
+    ('abm_report_contracts(bigint,date,date,numeric,date[],interval)', 'bound_dates',
+     $$SELECT abm_report_contracts(1, '2025-01-01', '2025-03-01', 1, p::date[], '30 days' ORDER BY k %s) FROM (VALUES (1, '{2025-01-01,2025-07-01}'), (2, '{2025-01-01,2025-08-01}')) v(k, p)$$),
+    ('abm_report_contracts(bigint,date,date,numeric,date[],interval)', 'grace',
+     $$SELECT abm_report_contracts(1, '2025-01-01', '2025-03-01', 1, '{2025-01-01,2025-07-01}', p::interval ORDER BY k %s) FROM (VALUES (1, '30 days'), (2, '31 days')) v(k, p)$$);
 -- every aggregate of abm is classified
 SELECT p.fn::text AS unclassified_aggregate
 FROM abm_procs p

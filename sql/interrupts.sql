@@ -185,6 +185,13 @@ INSERT INTO worst_case VALUES
     -- (rs_worst, built before the timeout is set)
     ('abm_report_sums(abm_report_accounts,integer,integer,bigint[],text[],double precision,double precision,integer,text[],double precision)',
      $$SELECT abm_report_sums(a, 1, 1, ids, NULL, 0, 0, 0, '{champion}', 4) FROM rs_worst$$),
+    -- the report's contract KPIs: one account with 300 000 contracts, one
+    -- starting and one ending on each of 1 000 daily bounds, so the
+    -- contracts in force change at every bound (4.5 s uninterrupted)
+    ('abm_report_contracts(bigint,date,date,numeric,date[],interval)',
+     $$SELECT abm_report_contracts(1, date '2021-01-01' + i % 1000, date '2030-01-01' - i % 1000, 100,
+                                   (SELECT array_agg(date '2021-01-01' + k ORDER BY k) FROM generate_series(0, 1000) k), '30 days')
+       FROM generate_series(1, 300000) i$$),
     -- aggregates whose state has a fixed size (counters, bounds, a bitmask,
     -- a journey of at most 16 stages, exact money sums): no loop over rows
     -- (abm_rollup(abm_journey) is listed above for its sliding form)

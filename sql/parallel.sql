@@ -214,6 +214,12 @@ INSERT INTO pq_cases VALUES
                                      'engaged', activity = 'web_visit', 'ad_impressions', 1, 'cost', cost, 'surge', contact_id % 5,
                                      'engaged_contact_ids', CASE WHEN contact_id IS NOT NULL THEN ARRAY[contact_id % 4] END))]::abm_report_accounts,
                   1 + (account_id % 2)::int, 1, '{1,2,3}', '{champion,user,champion}', 1.0, 2.0, 1, '{champion,economic_buyer}', 4)$$,
+   'a = b'),
+  -- the report's contract KPIs (no combine function either: an account's
+  -- contracts are compared with each other, in the leader)
+  (99, 'abm_report_contracts(bigint,date,date,numeric,date[],interval)',
+   'contracts', $$abm_report_contracts(account_id, starts_on, ends_on, amount,
+                                       '{2024-01-01,2024-07-01,2025-01-01,2025-04-01,2025-07-01,2026-01-01}', '30 days')$$,
    'a = b');
 
 -- Every aggregate of the extension has a case.
@@ -276,10 +282,10 @@ SELECT agg, way, groups, differing FROM pq_differences ORDER BY id, way;
 -- Each case really ran in parts: with the forced-parallel settings its plan
 -- gathers partial aggregates from parallel workers, and with partitionwise
 -- aggregation it computes a partial aggregate per partition (cases listed
--- when their plan is not of that shape).  The one exception is case 98,
--- abm_report_sums: it has no combine function (abm_report runs it in the
--- leader, over one row per account), so its plans are not partial; it
--- still gives the serial answer under both settings (above).
+-- when their plan is not of that shape).  The exceptions are cases 98 and
+-- 99, abm_report_sums and abm_report_contracts: they have no combine
+-- function (abm_report runs them in the leader), so their plans are not
+-- partial; they still give the serial answer under both settings (above).
 CREATE FUNCTION pg_temp.cases_of_other_shape(prefix text, shape text) RETURNS text LANGUAGE sql AS $$
 SELECT string_agg(id::text, ', ' ORDER BY id) FROM pq_cases
 WHERE pg_temp.plan_shape(format('SELECT account_id %% 7, (%s)::text FROM %s%s GROUP BY 1', call, prefix, rel)) !~ shape $$;

@@ -419,10 +419,11 @@ args AS MATERIALIZED (
     GROUP BY x.account_id
 ),
 -- The target accounts by id: how many rows each has in accounts (every row
--- counts in the account KPIs) and how many of those have an ICP fit at or
--- above the MQA minimum.
+-- counts in the account KPIs), how many of those have an ICP fit at or
+-- above the MQA minimum, and a number (key) for abm_report_contracts.
 tg AS MATERIALIZED (
-    SELECT t.account_id, count(*)::int AS copies, count(*) FILTER (WHERE t.fit >= $9)::int AS fit_ok
+    SELECT t.account_id, count(*)::int AS copies, count(*) FILTER (WHERE t.fit >= $9)::int AS fit_ok,
+           row_number() OVER () AS key
     FROM t GROUP BY t.account_id
 ),
 -- Buying committees of target accounts (the known contacts), and per step
@@ -440,68 +441,28 @@ kc AS MATERIALIZED (
     GROUP BY k.account_id
 ),
 -- Contracts of target accounts that started before the end of the last
--- step; a contract of no days covers no day and is left out.  A step sees
--- those that started before its end.  One without an amount (a free
--- pilot) makes a customer and adds no money.
+-- step, each as often as its account has rows in accounts; a contract of
+-- no days covers no day and is left out.  A step sees those that started
+-- before its end.  One without an amount (a free pilot) makes a customer
+-- and adds no money.
 c AS MATERIALIZED (
-    SELECT row_number() OVER () AS k, x.account_id, x.starts_on, x.ends_on, x.amount,
-           round(x.amount * 365.25 / (x.ends_on - x.starts_on), 2) AS arr,
-           -- the end of its renewal window and the start of the window in
-           -- which a new contract renews it (computed once per contract)
-           (x.ends_on + $10)::date AS grace_end, (x.ends_on - $10)::date AS grace_start
-    FROM %8$s x JOIN t USING (account_id)
+    SELECT g.key, x.account_id, x.starts_on, x.ends_on, x.amount
+    FROM %8$s x JOIN tg g USING (account_id) CROSS JOIN pg_catalog.generate_series(1, g.copies)
     WHERE x.starts_on < $2::date AND x.ends_on > x.starts_on
 ), first_contract AS (
     SELECT account_id, min(starts_on) AS first_start FROM c GROUP BY account_id
 ),
--- The customers of each step and their ARR at its start and end, grouped by
--- account step by step (a small hash table per step, rather than one over
--- every step and account: about 40 %% less time for 12 steps).
-cust AS (
-    SELECT st.step, cu.*
-    FROM st CROSS JOIN LATERAL (
-        SELECT c.account_id,
-               coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.sd AND c.ends_on >= st.sd), 0) AS arr_start,
-               coalesce(sum(c.arr) FILTER (WHERE c.starts_on < st.ed AND c.ends_on >= st.ed), 0) AS arr_end,
-               bool_or(c.starts_on < st.sd AND c.ends_on >= st.sd) AS at_start,
-               bool_or(c.starts_on < st.ed AND c.ends_on >= st.ed) AS at_end
-        FROM c WHERE c.starts_on < st.ed AND c.ends_on >= st.sd
-        GROUP BY c.account_id) cu
-),
--- Renewal: a contract is up in a step when ends_on + grace falls in it; it
--- is renewed when another contract of the account starts by ends_on + grace
--- and runs past ends_on.  A customer counts once, by its contract that ends
--- last among those up in the step (the step by width_bucket on the dates
--- of the bounds, as for the revenue below).
-up AS (
-    SELECT DISTINCT ON (1, c.account_id) pg_catalog.width_bucket(c.grace_end, $45) AS step, c.account_id,
-           c.k IN (SELECT p.k FROM c p JOIN c n ON n.account_id = p.account_id
-                   WHERE n.starts_on <= p.grace_end AND n.ends_on > p.ends_on) AS renewed
-    FROM c WHERE c.grace_end >= $45[1] AND c.grace_end < $45[pg_catalog.cardinality($45)]
-    ORDER BY 1, c.account_id, c.ends_on DESC
-),
--- Revenue won in a step: contracts starting in it.  From an account that
--- had a contract in force on the day before, or ended at most grace before,
--- it is an existing customer's; otherwise new-logo.  An existing customer's
--- contract renews the contracts that end within grace of its start (each
--- renewed by the first contract starting in that window in the step), up to
--- their value over its own term; the rest is expansion.
-won_c AS (
-    SELECT pg_catalog.width_bucket(c.starts_on, $45) AS step, c.*,
-           c.k IN (SELECT n.k FROM c n JOIN c p ON p.account_id = n.account_id
-                   WHERE p.starts_on < n.starts_on AND p.grace_end >= n.starts_on) AS existing
-    FROM c WHERE c.starts_on >= $45[1] AND c.starts_on < $45[pg_catalog.cardinality($45)]
-), claim AS (
-    SELECT DISTINCT ON (n.step, p.k) n.step, p.k AS renewed_k, n.k AS by_k,
-           p.amount * (n.ends_on - n.starts_on) / (p.ends_on - p.starts_on) AS value
-    FROM c p JOIN won_c n ON n.account_id = p.account_id AND n.k <> p.k AND n.starts_on > p.starts_on
-         AND n.starts_on >= p.grace_start AND n.starts_on <= p.grace_end
-    ORDER BY n.step, p.k, n.starts_on, n.amount DESC, n.ends_on DESC, n.k
-), revenue AS (
-    SELECT w.step, w.account_id, w.amount, w.existing,
-           CASE WHEN w.amount IS NULL THEN NULL
-                WHEN w.existing THEN least(w.amount, round(coalesce(r.value, 0), 2)) ELSE 0 END AS renewal
-    FROM won_c w LEFT JOIN (SELECT by_k, sum(value) AS value FROM claim GROUP BY by_k) r ON r.by_k = w.k
+-- The customers at each step's start and end and their ARR, the customers
+-- up for renewal and renewed, and the revenue won by class (new-logo,
+-- renewal, expansion), per step: abm_report_contracts works through each
+-- account's contracts once for every step (docs/kpis.md has the
+-- definitions, docs/reference.md the rules it applies), with the steps'
+-- dates ($45) and grace ($10); one row per step, none without contracts.
+k_contracts AS MATERIALIZED (
+    SELECT s.*
+    FROM (SELECT @extschema@.abm_report_contracts(c.key, c.starts_on, c.ends_on, c.amount, $45, $10) AS a
+          FROM c) x,
+         unnest(x.a) s
 ),
 -- The size of each committee (its distinct known contacts).
 committee AS (
@@ -679,30 +640,21 @@ first_touch AS (
     GROUP BY 1
 ), k_cust AS MATERIALIZED (
     SELECT st.step,
-           count(*) FILTER (WHERE cu.at_start) AS at_start,
-           count(*) FILTER (WHERE cu.at_end) AS at_end,
-           count(*) FILTER (WHERE cu.at_start AND cu.at_end) AS retained,
-           coalesce(sum(cu.arr_start) FILTER (WHERE cu.at_start), 0) AS arr_start,
-           coalesce(sum(cu.arr_end - cu.arr_start) FILTER (WHERE cu.at_start AND cu.at_end AND cu.arr_end > cu.arr_start), 0) AS arr_expansion,
-           coalesce(sum(cu.arr_start - cu.arr_end) FILTER (WHERE cu.at_start AND cu.at_end AND cu.arr_end < cu.arr_start), 0) AS arr_contraction,
-           coalesce(sum(cu.arr_start) FILTER (WHERE cu.at_start AND NOT cu.at_end), 0) AS arr_churn,
-           coalesce(sum(cu.arr_end) FILTER (WHERE cu.at_start), 0) AS arr_end,
-           coalesce(sum(least(cu.arr_end, cu.arr_start)) FILTER (WHERE cu.at_start), 0) AS arr_kept
-    FROM st LEFT JOIN cust cu ON cu.step = st.step
-    GROUP BY st.step
+           coalesce(k.customers_at_start, 0) AS at_start, coalesce(k.customers_at_end, 0) AS at_end,
+           coalesce(k.customers_retained, 0) AS retained, coalesce(k.arr_start, 0) AS arr_start,
+           coalesce(k.arr_expansion, 0) AS arr_expansion, coalesce(k.arr_contraction, 0) AS arr_contraction,
+           coalesce(k.arr_churn, 0) AS arr_churn, coalesce(k.arr_end, 0) AS arr_end,
+           coalesce(k.arr_kept, 0) AS arr_kept
+    FROM st LEFT JOIN k_contracts k USING (step)
 ), k_renewal AS MATERIALIZED (
-    SELECT st.step, count(u.account_id) AS up, count(*) FILTER (WHERE u.renewed) AS renewed
-    FROM st LEFT JOIN up u ON u.step = st.step
-    GROUP BY st.step
+    SELECT st.step, coalesce(k.up_for_renewal, 0) AS up, coalesce(k.renewed, 0) AS renewed
+    FROM st LEFT JOIN k_contracts k USING (step)
 ), k_revenue AS MATERIALIZED (
     SELECT st.step,
-           coalesce(sum(r.amount) FILTER (WHERE NOT r.existing), 0) AS new_logo,
-           coalesce(sum(r.renewal), 0) AS renewal,
-           coalesce(sum(r.amount - r.renewal) FILTER (WHERE r.existing), 0) AS expansion,
-           coalesce(sum(r.amount), 0) AS total,
-           count(DISTINCT r.account_id) FILTER (WHERE r.existing AND r.amount > r.renewal) AS expanded_accounts
-    FROM st LEFT JOIN revenue r ON r.step = st.step
-    GROUP BY st.step
+           coalesce(k.new_logo, 0) AS new_logo, coalesce(k.renewal, 0) AS renewal,
+           coalesce(k.expansion, 0) AS expansion, coalesce(k.total, 0) AS total,
+           coalesce(k.expanded_accounts, 0) AS expanded_accounts
+    FROM st LEFT JOIN k_contracts k USING (step)
 ), k_acv AS MATERIALIZED (
     SELECT st.step, @extschema@.abm_acv(c.amount, c.starts_on, c.ends_on) AS acv
     FROM st LEFT JOIN (SELECT pg_catalog.width_bucket(c.starts_on, $45) AS step, c.amount, c.starts_on, c.ends_on

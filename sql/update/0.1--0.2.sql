@@ -61,6 +61,7 @@ DROP FUNCTION abm_report_relation(regclass, name[], text);
 DROP FUNCTION abm_report_has_column(regclass, name, text);
 -- @include sql/install/report_touches.sql
 -- @include sql/install/report_sums.sql
+-- @include sql/install/report_contracts.sql
 -- @include sql/install/report.sql
 
 -- Sample data: four years of history, the uplift switch.

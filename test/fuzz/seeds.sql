@@ -494,6 +494,20 @@ INSERT INTO abm_seeds.type_value VALUES
                   '{2025-01-01,2025-07-01}', '{2024-12-25}', '{2025-05-27}', '30 days', NULL, '7 days', '7 days', '28 days') AS r
               FROM (VALUES ('2025-02-01'::timestamptz)) v(t)) x)$q$);
 
+-- The report's contract KPIs (report_contracts.sql): two accounts, one
+-- renewed for more, one a free pilot turned paid, over two steps.
+INSERT INTO abm_seeds.agg_input VALUES
+    ('abm_report_contracts(bigint, date, date, numeric, date[], interval)',
+     $q$SELECT v.k, v.s, v.e, v.a, '{2025-01-01,2025-04-01,2025-07-01}'::date[], '30 days'::interval
+        FROM (VALUES (1::bigint, '2024-01-01'::date, '2025-01-01'::date, 36600::numeric),
+                     (1, '2025-01-01', '2026-01-01', 40000), (2, '2025-02-01', '2025-05-01', NULL),
+                     (2, '2025-05-15', '2026-05-15', 12000)) v(k, s, e, a)$q$);
+
+INSERT INTO abm_seeds.type_value VALUES
+    ('abm_report_step_contracts', $q$(SELECT (@extschema@.abm_report_contracts(k, s, e, a, '{2025-01-01,2025-07-01}', '30 days'))[1]
+        FROM (VALUES (1::bigint, '2024-01-01'::date, '2025-01-01'::date, 36600::numeric),
+                     (1, '2025-01-01', '2026-01-01', 40000)) v(k, s, e, a))$q$);
+
 -- Demo data (demo.sql).
 INSERT INTO abm_seeds.call VALUES
     ('abm_demo_uniform(bigint, integer, bigint)',

@@ -245,6 +245,11 @@ TYPE_SAMPLES = {
         " NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{2025-01-01,2025-07-01,2026-01-01}', '{2024-12-25,2025-06-24}',"
         " '{2025-05-27,2025-11-26}', '30 days', NULL, '7 days', '7 days', '28 days') AS a"
         " FROM abm_demo.touches GROUP BY account_id) p) x, unnest(x.a) t",
+    # the contract KPIs abm_report takes per step (abm_report_contracts, a
+    # support aggregate too)
+    'abm_report_step_contracts':
+        "SELECT t FROM (SELECT abm_report_contracts(account_id, starts_on, ends_on, amount,"
+        " '{2024-01-01,2025-01-01,2026-01-01}', '30 days') AS a FROM abm_demo.contracts) x, unnest(x.a) t",
 }
 
 PG_EPOCH_DATE = datetime.date(2000, 1, 1)
