@@ -50,18 +50,8 @@ SELECT * FROM (VALUES
   v(step, customers_at_start, customers_at_end, customers_retained, arr_start, arr_expansion, arr_contraction,
     arr_churn, arr_end, arr_kept, up_for_renewal, renewed, new_logo, renewal, expansion, total, expanded_accounts);
 
--- The rows of two relations that the other lacks, as text (numeric scales
--- included).
-CREATE FUNCTION pg_temp.rows_differing(a regclass, b regclass) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    n bigint;
-BEGIN
-    EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM %1$s x EXCEPT SELECT y::text FROM %2$s y)
-                                          UNION ALL
-                                          (SELECT y::text FROM %2$s y EXCEPT SELECT x::text FROM %1$s x)) d', a, b)
-        INTO n;
-    RETURN n;
-END $$;
+-- rows_differing(a, b) and error_of(query)
+\i sql/include/compare.sql
 
 CREATE FUNCTION pg_temp.rc_c(rel regclass, bd date[], grace interval)
 RETURNS SETOF abm_report_step_contracts LANGUAGE plpgsql AS $$
@@ -235,13 +225,6 @@ FROM (SELECT abm_report_contracts(k, s, e, a, '{2025-01-01,2025-07-01}', '30 day
      unnest(y.x) s;
 
 -- Bad input: the right error (SQLSTATE: message), and the session goes on.
-CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
 -- NULL, too few, NULL, infinite and decreasing bound dates; NULL and
 -- negative grace; other bound dates on a later row
 SELECT pg_temp.error_of(format($q$SELECT abm_report_contracts(1, '2025-01-01', '2025-02-01', 1, %s, %s)$q$, b, g))

@@ -45,18 +45,8 @@ SELECT * FROM (VALUES
     influenced_amount, engaged, above_threshold, score_end, rel_start, rel_end, surging, mqas,
     engaged_contacts, coverage, penetration);
 
--- The rows of two relations that the other lacks, as text (numeric scales
--- and float digits included).
-CREATE FUNCTION pg_temp.rows_differing(a regclass, b regclass) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    n bigint;
-BEGIN
-    EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM %1$s x EXCEPT SELECT y::text FROM %2$s y)
-                                          UNION ALL
-                                          (SELECT y::text FROM %2$s y EXCEPT SELECT x::text FROM %1$s x)) d', a, b)
-        INTO n;
-    RETURN n;
-END $$;
+-- rows_differing(a, b) and error_of(query)
+\i sql/include/compare.sql
 
 CREATE TEMP TABLE rs_got AS
 SELECT s.step, s.impressions, s.ad_clicks, s.email_opens, s.web_visits, s.spend, s.touches_to_win, s.influenced,
@@ -181,13 +171,6 @@ SELECT cardinality(abm_report_sums(ARRAY[jsonb_populate_record(NULL::abm_report_
                                    1, 1, NULL, NULL, 2, 1, 2, NULL, 4)) AS null_step;
 
 -- Bad input: the right error (SQLSTATE: message), and the session goes on.
-CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
 -- a step below 1, more steps than one state holds
 SELECT pg_temp.error_of($q$SELECT abm_report_sums(ARRAY[jsonb_populate_record(NULL::abm_report_account, '{"step": 0}')]::abm_report_accounts,
                                                   1, 1, NULL, NULL, 2, 1, 2, NULL, 4)$q$);
