@@ -134,6 +134,7 @@ typedef struct RcContract
 	int32		lo;				/* in force at the bounds lo .. hi (1-based) */
 	int32		hi;
 	int32		won_step;		/* the step it starts in, or 0 */
+	int32		up_step;		/* the step its grace_end falls in, or 0 */
 	bool		existing;
 	AbmMoneySum claimed;		/* the values of the contracts it renews */
 } RcContract;
@@ -160,7 +161,7 @@ typedef struct RcCache
 	TupleDesc	tupdesc;
 } RcCache;
 
-static void
+pg_noreturn static void
 rc_bad(const char *msg, const char *detail, const char *hint)
 {
 	ereport(ERROR,
@@ -178,6 +179,7 @@ rc_read_args(FunctionCallInfo fcinfo, RcState *st, MemoryContext aggcontext)
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
+	Interval	zero;
 
 	if (PG_ARGISNULL(5) || PG_ARGISNULL(6))
 		rc_bad("the bound dates and grace of abm_report_contracts must not be NULL",
@@ -216,11 +218,8 @@ rc_read_args(FunctionCallInfo fcinfo, RcState *st, MemoryContext aggcontext)
 	}
 	st->nbounds = n;
 	st->grace = *PG_GETARG_INTERVAL_P(6);
-	if (DatumGetBool(DirectFunctionCall2(interval_lt, PG_GETARG_DATUM(6),
-										 DirectFunctionCall7(make_interval, Int32GetDatum(0),
-															 Int32GetDatum(0), Int32GetDatum(0),
-															 Int32GetDatum(0), Int32GetDatum(0),
-															 Int32GetDatum(0), Float8GetDatum(0.0)))))
+	memset(&zero, 0, sizeof(zero));
+	if (DatumGetBool(DirectFunctionCall2(interval_lt, PG_GETARG_DATUM(6), IntervalPGetDatum(&zero))))
 		rc_bad("grace must not be negative",
 			   psprintf("grace = %s.", DatumGetCString(DirectFunctionCall1(interval_out,
 																		   PG_GETARG_DATUM(6)))),
@@ -385,7 +384,7 @@ rc_renewer_cmp(const void *a, const void *b)
 	}
 	if (x->row->ends_on != y->row->ends_on)
 		return x->row->ends_on > y->row->ends_on ? -1 : 1;
-	return x->row->order < y->row->order ? -1 : 1;
+	return x->row->order < y->row->order ? -1 : x->row->order > y->row->order ? 1 : 0;
 }
 
 /* The contracts of one account, derived from its rows. */
@@ -427,6 +426,7 @@ rc_contracts(const RcState *st, const RcRow *rows, int32 n)
 		c->lo = rc_bucket(st, r->starts_on) + 1;
 		c->hi = Min(rc_bucket(st, r->ends_on), st->nbounds);
 		c->won_step = rc_step_of(st, r->starts_on);
+		c->up_step = rc_step_of(st, c->grace_end);
 		abm_money_init(&c->claimed);
 	}
 	return cs;
@@ -591,46 +591,47 @@ rc_starting_before(const RcByStart *b, DateADT d, bool on_too)
 	return lo;
 }
 
+/* By step, then the latest end first. */
+static int
+rc_up_cmp(const void *a, const void *b)
+{
+	const RcContract *x = *(const RcContract *const *) a;
+	const RcContract *y = *(const RcContract *const *) b;
+
+	if (x->up_step != y->up_step)
+		return x->up_step < y->up_step ? -1 : 1;
+	if (x->row->ends_on != y->row->ends_on)
+		return x->row->ends_on > y->row->ends_on ? -1 : 1;
+	return 0;
+}
+
 /*
  * Renewal: per step, the account's contract up in it (its grace_end in the
  * step) that ends last, renewed when a contract of the account starts on
  * or before its grace_end and ends after it.
  */
 static void
-rc_renewals(const RcState *st, const RcContract *cs, int32 n, const RcByStart *b, RcStep *steps)
+rc_renewals(RcContract *cs, int32 n, const RcByStart *b, RcStep *steps)
 {
-	/* up[k]: the contract up in step ups[k] that ends last */
-	int32	   *ups = palloc(n * sizeof(int32));
-	const RcContract **up = palloc(n * sizeof(RcContract *));
+	RcContract **up = palloc(n * sizeof(RcContract *));
 	int32		nup = 0;
 
 	for (int32 i = 0; i < n; i++)
-	{
-		int32		step = rc_step_of(st, cs[i].grace_end);
-		int32		k;
-
-		CHECK_FOR_INTERRUPTS();
-		if (step == 0)
-			continue;
-		/* few steps per account: the last one found is the likeliest */
-		for (k = nup - 1; k >= 0 && ups[k] != step; k--)
-			;
-		if (k < 0)
-		{
-			ups[nup] = step;
+		if (cs[i].up_step > 0)
 			up[nup++] = &cs[i];
-		}
-		else if (cs[i].row->ends_on > up[k]->row->ends_on)
-			up[k] = &cs[i];
-	}
+	qsort(up, nup, sizeof(RcContract *), rc_up_cmp);
 	for (int32 k = 0; k < nup; k++)
 	{
 		const RcContract *p = up[k];
-		int32		m = rc_starting_before(b, p->grace_end, true);
+		int32		m;
 
-		rc_count_add(&steps[ups[k] - 1], RC_UP);
+		CHECK_FOR_INTERRUPTS();
+		if (k > 0 && up[k - 1]->up_step == p->up_step)
+			continue;			/* the first of its step ends last */
+		m = rc_starting_before(b, p->grace_end, true);
+		rc_count_add(&steps[p->up_step - 1], RC_UP);
 		if (m > 0 && b->max_ends[m - 1] > p->row->ends_on)
-			rc_count_add(&steps[ups[k] - 1], RC_RENEWED);
+			rc_count_add(&steps[p->up_step - 1], RC_RENEWED);
 	}
 }
 
@@ -747,7 +748,6 @@ abm_report_contracts_final(PG_FUNCTION_ARGS)
 {
 	RcCache    *cache = fcinfo->flinfo->fn_extra;
 	RcState    *st;
-	MemoryContext aggcontext;
 	MemoryContext sums_cxt = CurrentMemoryContext;
 	MemoryContext account_cxt;
 	MemoryContext old;
@@ -758,8 +758,7 @@ abm_report_contracts_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (RcState *) PG_GETARG_POINTER(0);
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "abm_report_contracts_final called in non-aggregate context");
+	(void) abm_agg_context(fcinfo, "abm_report_contracts_final");
 	if (cache == NULL)
 	{
 		Oid			elemtype = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
@@ -788,7 +787,8 @@ abm_report_contracts_final(PG_FUNCTION_ARGS)
 	 * The rows by account (in arrival order within one), kept sorted:
 	 * the final function may run again over the same state.
 	 */
-	qsort(st->rows, st->nrows, sizeof(RcRow), rc_row_cmp);
+	if (st->nrows > 0)
+		qsort(st->rows, st->nrows, sizeof(RcRow), rc_row_cmp);
 	account_cxt = AllocSetContextCreate(CurrentMemoryContext, "abm_report_contracts account",
 										ALLOCSET_DEFAULT_SIZES);
 	for (int64 first = 0, next; first < st->nrows; first = next)
@@ -805,7 +805,7 @@ abm_report_contracts_final(PG_FUNCTION_ARGS)
 		cs = rc_contracts(st, &st->rows[first], n);
 		rc_by_start(cs, n, &by_start);
 		rc_customers(st, cs, n, steps, sums_cxt);
-		rc_renewals(st, cs, n, &by_start, steps);
+		rc_renewals(cs, n, &by_start, steps);
 		rc_revenue(cs, n, &by_start, steps, sums_cxt);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(account_cxt);
