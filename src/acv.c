@@ -38,8 +38,6 @@ typedef struct AcvState
 	AbmMoneySum annualised;		/* Σ amount × 365.25 / days */
 } AcvState;
 
-static Datum days_per_year;		/* 365.25, built once per backend */
-
 static AcvState *
 acv_new(MemoryContext cxt)
 {
@@ -100,18 +98,7 @@ abm_acv_trans(PG_FUNCTION_ARGS)
 		acv_bad_row(fcinfo, "contract lasts zero days",
 					"ends_on is the first day the contract no longer covers: a one-day contract ends the day after it starts.");
 
-	if (days_per_year == (Datum) 0)
-	{
-		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-
-		days_per_year = DirectFunctionCall3(numeric_in, CStringGetDatum("365.25"),
-											ObjectIdGetDatum(InvalidOid),
-											Int32GetDatum(-1));
-		MemoryContextSwitchTo(old);
-	}
-	annual = DirectFunctionCall2(numeric_mul, PG_GETARG_DATUM(1), days_per_year);
-	annual = DirectFunctionCall2(numeric_div, annual,
-								 NumericGetDatum(int64_to_numeric(ends_on - starts_on)));
+	annual = abm_annualised(PG_GETARG_DATUM(1), ends_on - starts_on);
 	abm_count_add(&state->contracts, 1, "contract count");
 	abm_money_add(&state->annualised, annual, aggcontext);
 	PG_RETURN_POINTER(state);

@@ -428,6 +428,24 @@ abm_numeric_zero(void)
 	return DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
 }
 
+Datum
+abm_annualised(Datum amount, int32 days)
+{
+	static Datum days_per_year = (Datum) 0;	/* 365.25, built once per backend */
+
+	if (days_per_year == (Datum) 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		days_per_year = DirectFunctionCall3(numeric_in, CStringGetDatum("365.25"),
+											ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+		MemoryContextSwitchTo(old);
+	}
+	return DirectFunctionCall2(numeric_div,
+							   DirectFunctionCall2(numeric_mul, amount, days_per_year),
+							   NumericGetDatum(int64_to_numeric(days)));
+}
+
 /* -1, 0 or 1 as num is below, at or above zero. */
 int
 abm_numeric_sign(Datum num)

@@ -17,6 +17,13 @@ extern Datum abm_numeric_zero(void);
 extern int	abm_numeric_sign(Datum num);
 
 /*
+ * A contract's annualised value, amount × 365.25 / days, in numeric as the
+ * SQL expression amount * 365.25 / (ends_on - starts_on) computes it (an
+ * exact product, then numeric division): abm_acv and the report's ARR.
+ */
+extern Datum abm_annualised(Datum amount, int32 days);
+
+/*
  * Exact money sums (money.c): amounts with at most 8 decimals and below
  * 10^20 add up in an int128 of 10^-8 units, any other value is added with
  * numeric_add to the side sum `rest`, so the total is always exact.

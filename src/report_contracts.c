@@ -54,15 +54,14 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "money.h"
+#include "rowarray.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datum.h"
 #include "utils/fmgrprotos.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
-#include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(abm_report_contracts_trans);
 PG_FUNCTION_INFO_V1(abm_report_contracts_final);
@@ -151,15 +150,6 @@ typedef struct RcState
 	RcRow	   *rows;
 } RcState;
 
-/* Per call site: the output row type. */
-typedef struct RcCache
-{
-	Oid			elemtype;
-	int16		elemlen;
-	bool		elembyval;
-	char		elemalign;
-	TupleDesc	tupdesc;
-} RcCache;
 
 pg_noreturn static void
 rc_bad(const char *msg, const char *detail, const char *hint)
@@ -391,17 +381,8 @@ rc_renewer_cmp(const void *a, const void *b)
 static RcContract *
 rc_contracts(const RcState *st, const RcRow *rows, int32 n)
 {
-	static Datum days_per_year = 0;
 	RcContract *cs = palloc0(n * sizeof(RcContract));
 
-	if (days_per_year == 0)
-	{
-		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-
-		days_per_year = DirectFunctionCall3(numeric_in, CStringGetDatum("365.25"),
-											ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-		MemoryContextSwitchTo(old);
-	}
 	for (int32 i = 0; i < n; i++)
 	{
 		RcContract *c = &cs[i];
@@ -413,11 +394,7 @@ rc_contracts(const RcState *st, const RcRow *rows, int32 n)
 		c->row = r;
 		c->days = DatumGetInt32(DirectFunctionCall2(date_mi, ends, DateADTGetDatum(r->starts_on)));
 		if (!r->amount_null)
-			c->arr = DirectFunctionCall2(numeric_round,
-										 DirectFunctionCall2(numeric_div,
-															 DirectFunctionCall2(numeric_mul, r->amount,
-																				 days_per_year),
-															 NumericGetDatum(int64_to_numeric(c->days))),
+			c->arr = DirectFunctionCall2(numeric_round, abm_annualised(r->amount, c->days),
 										 Int32GetDatum(2));
 		c->grace_end = DatumGetDateADT(DirectFunctionCall1(timestamp_date,
 														   DirectFunctionCall2(date_pl_interval, ends, grace)));
@@ -746,7 +723,7 @@ rc_revenue(RcContract *cs, int32 n, const RcByStart *b, RcStep *steps, MemoryCon
 Datum
 abm_report_contracts_final(PG_FUNCTION_ARGS)
 {
-	RcCache    *cache = fcinfo->flinfo->fn_extra;
+	AbmRowArray *out_type = fcinfo->flinfo->fn_extra;
 	RcState    *st;
 	MemoryContext sums_cxt = CurrentMemoryContext;
 	MemoryContext account_cxt;
@@ -759,22 +736,11 @@ abm_report_contracts_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	st = (RcState *) PG_GETARG_POINTER(0);
 	(void) abm_agg_context(fcinfo, "abm_report_contracts_final");
-	if (cache == NULL)
+	if (out_type == NULL)
 	{
-		Oid			elemtype = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
-
-		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		cache = palloc0(sizeof(RcCache));
-		if (!OidIsValid(elemtype))
-			elog(ERROR, "abm_report_contracts_final must return an array");
-		cache->elemtype = elemtype;
-		get_typlenbyvalalign(elemtype, &cache->elemlen, &cache->elembyval, &cache->elemalign);
-		cache->tupdesc = BlessTupleDesc(lookup_rowtype_tupdesc_copy(elemtype, -1));
-		if (cache->tupdesc->natts != OUT_COLUMNS)
-			elog(ERROR, "abm_report_step_contracts has %d columns, expected %d",
-				 cache->tupdesc->natts, OUT_COLUMNS);
-		fcinfo->flinfo->fn_extra = cache;
-		MemoryContextSwitchTo(old);
+		out_type = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(AbmRowArray));
+		abm_row_array_init(fcinfo, out_type, InvalidOid, OUT_COLUMNS, "abm_report_step_contracts");
+		fcinfo->flinfo->fn_extra = out_type;
 	}
 
 	nsteps = st->nbounds - 1;
@@ -826,8 +792,7 @@ abm_report_contracts_final(PG_FUNCTION_ARGS)
 			v[rc_count_out[c]] = Int64GetDatum(s->count[c]);
 		for (int m = 0; m < RC_MONEY; m++)
 			v[rc_money_out[m]] = s->money_any[m] ? abm_money_result(&s->money[m]) : abm_numeric_zero();
-		out[k] = HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, v, nulls));
+		out[k] = HeapTupleGetDatum(heap_form_tuple(out_type->tupdesc, v, nulls));
 	}
-	PG_RETURN_ARRAYTYPE_P(construct_array(out, nsteps, cache->elemtype, cache->elemlen,
-										  cache->elembyval, cache->elemalign));
+	PG_RETURN_DATUM(abm_row_array_build(out_type, out, nsteps));
 }

@@ -27,11 +27,10 @@
 #include "funcapi.h"
 #include "money.h"
 #include "report_touches.h"
+#include "rowarray.h"
 #include "utils/array.h"
 #include "utils/float.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(abm_report_sums_trans);
 PG_FUNCTION_INFO_V1(abm_report_sums_final);
@@ -114,16 +113,8 @@ typedef struct RsState
 /* Per call site: the row types and the committee's parsed parameters. */
 typedef struct RsCache
 {
-	Oid			in_elemtype;
-	int16		in_elemlen;
-	bool		in_elembyval;
-	char		in_elemalign;
-	TupleDesc	in_tupdesc;
-	Oid			out_elemtype;
-	int16		out_elemlen;
-	bool		out_elembyval;
-	char		out_elemalign;
-	TupleDesc	out_tupdesc;
+	AbmRowArray in;				/* abm_report_account */
+	AbmRowArray out;			/* abm_report_step_sums */
 	const void *committee;		/* the committee's parsed parameters */
 	MemoryContext element_cxt;	/* reset after each element */
 } RsCache;
@@ -142,19 +133,6 @@ rs_cache(FunctionCallInfo fcinfo)
 		MemoryContextSwitchTo(old);
 	}
 	return c;
-}
-
-/* A row type as a blessed copy in fn_mcxt, its column count checked. */
-static TupleDesc
-rs_rowtype(FunctionCallInfo fcinfo, Oid type, int natts, const char *name)
-{
-	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	TupleDesc	desc = BlessTupleDesc(lookup_rowtype_tupdesc_copy(type, -1));
-
-	MemoryContextSwitchTo(old);
-	if (desc->natts != natts)
-		elog(ERROR, "%s has %d columns, expected %d", name, desc->natts, natts);
-	return desc;
 }
 
 static void
@@ -332,21 +310,18 @@ abm_report_sums_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 	accounts = PG_GETARG_ARRAYTYPE_P(1);
-	if (cache->in_tupdesc == NULL)
+	if (cache->in.tupdesc == NULL)
 	{
-		cache->in_elemtype = ARR_ELEMTYPE(accounts);
-		get_typlenbyvalalign(cache->in_elemtype, &cache->in_elemlen, &cache->in_elembyval,
-							 &cache->in_elemalign);
-		cache->in_tupdesc = rs_rowtype(fcinfo, cache->in_elemtype, RT_COLUMNS,
-									   "abm_report_account");
+		abm_row_array_init(fcinfo, &cache->in, ARR_ELEMTYPE(accounts), RT_COLUMNS,
+						   "abm_report_account");
 		cache->element_cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
 												   "abm_report_sums element",
 												   ALLOCSET_DEFAULT_SIZES);
 	}
-	if (ARR_ELEMTYPE(accounts) != cache->in_elemtype)
+	if (ARR_ELEMTYPE(accounts) != cache->in.elemtype)
 		elog(ERROR, "abm_report_sums: unexpected element type %u", ARR_ELEMTYPE(accounts));
-	deconstruct_array(accounts, cache->in_elemtype, cache->in_elemlen, cache->in_elembyval,
-					  cache->in_elemalign, &elems, &elem_nulls, &nelems);
+	deconstruct_array(accounts, cache->in.elemtype, cache->in.elemlen, cache->in.elembyval,
+					  cache->in.elemalign, &elems, &elem_nulls, &nelems);
 
 	row.copies_null = PG_ARGISNULL(2);
 	row.copies = row.copies_null ? 0 : PG_GETARG_INT32(2);
@@ -378,7 +353,7 @@ abm_report_sums_trans(PG_FUNCTION_ARGS)
 		ItemPointerSetInvalid(&tup.t_self);
 		tup.t_tableOid = InvalidOid;
 		tup.t_data = th;
-		heap_deform_tuple(&tup, cache->in_tupdesc, v, n);
+		heap_deform_tuple(&tup, cache->in.tupdesc, v, n);
 		/* a NULL step is a step of its own, which no step of the report joins */
 		if (!n[COL_STEP])
 			rs_add_element(fcinfo, st, &row, v, n, callcxt, aggcontext);
@@ -400,16 +375,8 @@ abm_report_sums_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (RsState *) PG_GETARG_POINTER(0);
-	if (cache->out_tupdesc == NULL)
-	{
-		cache->out_elemtype = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
-		if (!OidIsValid(cache->out_elemtype))
-			elog(ERROR, "abm_report_sums_final must return an array");
-		get_typlenbyvalalign(cache->out_elemtype, &cache->out_elemlen, &cache->out_elembyval,
-							 &cache->out_elemalign);
-		cache->out_tupdesc = rs_rowtype(fcinfo, cache->out_elemtype, OUT_COLUMNS,
-										"abm_report_step_sums");
-	}
+	if (cache->out.tupdesc == NULL)
+		abm_row_array_init(fcinfo, &cache->out, InvalidOid, OUT_COLUMNS, "abm_report_step_sums");
 	out = palloc(Max(st->nsteps, 1) * sizeof(Datum));
 	for (int32 k = 0; k < st->nsteps; k++)
 	{
@@ -447,10 +414,9 @@ abm_report_sums_final(PG_FUNCTION_ARGS)
 			n[rs_float_out[w]] = !s->floats_any[w];
 			v[rs_float_out[w]] = Float8GetDatum(s->floats[w]);
 		}
-		out[nout++] = HeapTupleGetDatum(heap_form_tuple(cache->out_tupdesc, v, n));
+		out[nout++] = HeapTupleGetDatum(heap_form_tuple(cache->out.tupdesc, v, n));
 	}
 	if (nout == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_ARRAYTYPE_P(construct_array(out, nout, cache->out_elemtype, cache->out_elemlen,
-										  cache->out_elembyval, cache->out_elemalign));
+	PG_RETURN_DATUM(abm_row_array_build(&cache->out, out, nout));
 }

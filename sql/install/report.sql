@@ -457,12 +457,24 @@ c AS MATERIALIZED (
 -- renewal, expansion), per step: abm_report_contracts works through each
 -- account's contracts once for every step (docs/kpis.md has the
 -- definitions, docs/reference.md the rules it applies), with the steps'
--- dates ($45) and grace ($10); one row per step, none without contracts.
-k_contracts AS MATERIALIZED (
-    SELECT s.*
-    FROM (SELECT @extschema@.abm_report_contracts(c.key, c.starts_on, c.ends_on, c.amount, $45, $10) AS a
-          FROM c) x,
-         unnest(x.a) s
+-- dates ($45) and grace ($10): one row per step, none without contracts,
+-- whose counts and sums are then 0.
+k_ctr AS MATERIALIZED (
+    SELECT st.step,
+           coalesce(k.customers_at_start, 0) AS at_start, coalesce(k.customers_at_end, 0) AS at_end,
+           coalesce(k.customers_retained, 0) AS retained, coalesce(k.arr_start, 0) AS arr_start,
+           coalesce(k.arr_expansion, 0) AS arr_expansion, coalesce(k.arr_contraction, 0) AS arr_contraction,
+           coalesce(k.arr_churn, 0) AS arr_churn, coalesce(k.arr_end, 0) AS arr_end,
+           coalesce(k.arr_kept, 0) AS arr_kept,
+           coalesce(k.up_for_renewal, 0) AS up, coalesce(k.renewed, 0) AS renewed,
+           coalesce(k.new_logo, 0) AS new_logo, coalesce(k.renewal, 0) AS renewal,
+           coalesce(k.expansion, 0) AS expansion, coalesce(k.total, 0) AS total,
+           coalesce(k.expanded_accounts, 0) AS expanded_accounts
+    FROM st LEFT JOIN (SELECT s.*
+                       FROM (SELECT @extschema@.abm_report_contracts(c.key, c.starts_on, c.ends_on, c.amount,
+                                                                     $45, $10) AS a
+                             FROM c) x,
+                            unnest(x.a) s) k USING (step)
 ),
 -- The size of each committee (its distinct known contacts).
 committee AS (
@@ -638,23 +650,6 @@ first_touch AS (
     FROM first_opp f JOIN first_touch p ON p.account_id = f.account_id
     WHERE f.created_at >= $16[1] AND f.created_at < $16[pg_catalog.cardinality($16)] AND p.first_touch <= f.created_at
     GROUP BY 1
-), k_cust AS MATERIALIZED (
-    SELECT st.step,
-           coalesce(k.customers_at_start, 0) AS at_start, coalesce(k.customers_at_end, 0) AS at_end,
-           coalesce(k.customers_retained, 0) AS retained, coalesce(k.arr_start, 0) AS arr_start,
-           coalesce(k.arr_expansion, 0) AS arr_expansion, coalesce(k.arr_contraction, 0) AS arr_contraction,
-           coalesce(k.arr_churn, 0) AS arr_churn, coalesce(k.arr_end, 0) AS arr_end,
-           coalesce(k.arr_kept, 0) AS arr_kept
-    FROM st LEFT JOIN k_contracts k USING (step)
-), k_renewal AS MATERIALIZED (
-    SELECT st.step, coalesce(k.up_for_renewal, 0) AS up, coalesce(k.renewed, 0) AS renewed
-    FROM st LEFT JOIN k_contracts k USING (step)
-), k_revenue AS MATERIALIZED (
-    SELECT st.step,
-           coalesce(k.new_logo, 0) AS new_logo, coalesce(k.renewal, 0) AS renewal,
-           coalesce(k.expansion, 0) AS expansion, coalesce(k.total, 0) AS total,
-           coalesce(k.expanded_accounts, 0) AS expanded_accounts
-    FROM st LEFT JOIN k_contracts k USING (step)
 ), k_acv AS MATERIALIZED (
     SELECT st.step, @extschema@.abm_acv(c.amount, c.starts_on, c.ends_on) AS acv
     FROM st LEFT JOIN (SELECT pg_catalog.width_bucket(c.starts_on, $45) AS step, c.amount, c.starts_on, c.ends_on
@@ -685,7 +680,7 @@ FROM (
     SELECT st.step, v.stage, v.ord, v.kpi, v.value, v.unit, v.needs
     FROM st JOIN k_acct USING (step) JOIN k_touch USING (step) JOIN k_committee USING (step)
          JOIN k_opp USING (step) LEFT JOIN k_cycle_won USING (step) LEFT JOIN k_cycle_opp USING (step)
-         JOIN k_cust USING (step) JOIN k_renewal USING (step) JOIN k_revenue USING (step)
+         JOIN k_ctr USING (step)
          JOIN k_acv USING (step) JOIN k_nps USING (step) CROSS JOIN k1 CROSS JOIN k_tam,
          -- target over the other accounts ($30 to $36), 95 %% intervals
          LATERAL (SELECT @extschema@.abm_lift_counts(k1.targets, k_acct.opp_accounts, $30, $31[st.step]) AS opp,
@@ -786,7 +781,7 @@ FROM (
     (4, 40, 'new customers', k_acct.new_customers, 'accounts', '{ctr}'),
     (4, 41, 'win rate with target accounts (new customers / target accounts)',
      round((k_acct.new_customers::float8 / nullif(k1.targets, 0))::numeric, 4), 'share', '{ctr}'),
-    (4, 42, 'new-logo revenue won', k_revenue.new_logo, 'money', '{ctr}'),
+    (4, 42, 'new-logo revenue won', k_ctr.new_logo, 'money', '{ctr}'),
     (4, 43, 'customer acquisition cost (spend / new customers)',
      round(k_touch.spend / nullif(k_acct.new_customers, 0), 2), 'money', '{ctr,tou,cost}'),
     (4, 60, 'win rate of non-target accounts (won / closed in the period)', round((kl.win).control_rate::numeric, 4), 'share', '{opp}'),
@@ -806,29 +801,29 @@ FROM (
      round((k_touch.influenced::float8 / nullif(k_opp.created, 0)::float8)::numeric, 4), 'share', '{opp,tou}'),
     (4, 51, 'marketing influence, share of pipeline amount created in the period',
      round(k_touch.influenced_amount / nullif(k_opp.created_amount, 0), 4), 'share', '{opp,tou}'),
-    (5, 10, 'customers at period start', k_cust.at_start, 'accounts', '{ctr}'),
-    (5, 11, 'customers at period end', k_cust.at_end, 'accounts', '{ctr}'),
-    (5, 12, 'customers at period start still customers at period end', k_cust.retained, 'accounts', '{ctr}'),
+    (5, 10, 'customers at period start', k_ctr.at_start, 'accounts', '{ctr}'),
+    (5, 11, 'customers at period end', k_ctr.at_end, 'accounts', '{ctr}'),
+    (5, 12, 'customers at period start still customers at period end', k_ctr.retained, 'accounts', '{ctr}'),
     (5, 13, 'customer retention rate (still customers / customers at period start)',
-     round((k_cust.retained::float8 / nullif(k_cust.at_start, 0))::numeric, 4), 'share', '{ctr}'),
-    (5, 20, 'customers up for renewal in the period', k_renewal.up, 'accounts', '{ctr}'),
-    (5, 21, 'customers renewed', k_renewal.renewed, 'accounts', '{ctr}'),
+     round((k_ctr.retained::float8 / nullif(k_ctr.at_start, 0))::numeric, 4), 'share', '{ctr}'),
+    (5, 20, 'customers up for renewal in the period', k_ctr.up, 'accounts', '{ctr}'),
+    (5, 21, 'customers renewed', k_ctr.renewed, 'accounts', '{ctr}'),
     (5, 22, 'renewal rate (customers renewed / customers up for renewal)',
-     round((k_renewal.renewed::float8 / nullif(k_renewal.up, 0))::numeric, 4), 'share', '{ctr}'),
-    (5, 23, 'renewal revenue', k_revenue.renewal, 'money', '{ctr}'),
-    (5, 30, 'ARR at period start (customers at period start)', k_cust.arr_start, 'money', '{ctr}'),
-    (5, 31, 'ARR expansion (customers at period start)', k_cust.arr_expansion, 'money', '{ctr}'),
-    (5, 32, 'ARR contraction (customers at period start)', k_cust.arr_contraction, 'money', '{ctr}'),
-    (5, 33, 'ARR churned (customers at period start)', k_cust.arr_churn, 'money', '{ctr}'),
-    (5, 34, 'ARR at period end (customers at period start)', k_cust.arr_end, 'money', '{ctr}'),
+     round((k_ctr.renewed::float8 / nullif(k_ctr.up, 0))::numeric, 4), 'share', '{ctr}'),
+    (5, 23, 'renewal revenue', k_ctr.renewal, 'money', '{ctr}'),
+    (5, 30, 'ARR at period start (customers at period start)', k_ctr.arr_start, 'money', '{ctr}'),
+    (5, 31, 'ARR expansion (customers at period start)', k_ctr.arr_expansion, 'money', '{ctr}'),
+    (5, 32, 'ARR contraction (customers at period start)', k_ctr.arr_contraction, 'money', '{ctr}'),
+    (5, 33, 'ARR churned (customers at period start)', k_ctr.arr_churn, 'money', '{ctr}'),
+    (5, 34, 'ARR at period end (customers at period start)', k_ctr.arr_end, 'money', '{ctr}'),
     (5, 35, 'net revenue retention (ARR at period end / ARR at period start)',
-     round(k_cust.arr_end / nullif(k_cust.arr_start, 0), 4), 'ratio', '{ctr}'),
+     round(k_ctr.arr_end / nullif(k_ctr.arr_start, 0), 4), 'ratio', '{ctr}'),
     (5, 36, 'gross revenue retention (ARR kept, each customer capped at its start ARR / ARR at period start)',
-     round(k_cust.arr_kept / nullif(k_cust.arr_start, 0), 4), 'share', '{ctr}'),
+     round(k_ctr.arr_kept / nullif(k_ctr.arr_start, 0), 4), 'share', '{ctr}'),
     (6, 10, 'average contract value (contracts starting in the period)', round(k_acv.acv, 2), 'money', '{ctr}'),
-    (6, 11, 'target accounts that expanded (expansion revenue in the period)', k_revenue.expanded_accounts, 'accounts', '{ctr}'),
-    (6, 12, 'expansion revenue', k_revenue.expansion, 'money', '{ctr}'),
-    (6, 13, 'total revenue won (new-logo + renewal + expansion)', k_revenue.total, 'money', '{ctr}'),
+    (6, 11, 'target accounts that expanded (expansion revenue in the period)', k_ctr.expanded_accounts, 'accounts', '{ctr}'),
+    (6, 12, 'expansion revenue', k_ctr.expansion, 'money', '{ctr}'),
+    (6, 13, 'total revenue won (new-logo + renewal + expansion)', k_ctr.total, 'money', '{ctr}'),
     (6, 20, 'NPS', round(k_nps.nps::numeric, 1), 'NPS', '{nps}'))
          AS v(stage, ord, kpi, value, unit, needs)
     UNION ALL
