@@ -131,12 +131,18 @@ DECLARE
     t_tiers int[];
     t_fits float8[];
     tam bigint;
+    o_accounts bigint[];
+    o_accounts_text text[];
     rel regclass;
     col name;
     col_type regtype;
     id_type regtype;
     id_int bool;
     ints constant regtype[] := '{smallint,integer,bigint}';
+    o_created timestamptz[];
+    o_closed timestamptz[];
+    o_amounts numeric[];
+    o_won bool[];
     -- the other (non-target) accounts, for the lift rows
     c_ids bigint[];
     c_ids_text text[];
@@ -147,7 +153,7 @@ DECLARE
     c_won_n bigint[];
     c_won_mean float8[];
     c_won_sd float8[];
-    bound_dates date[];  -- $39
+    bound_dates date[];  -- $45
 BEGIN
     IF bounds IS NULL OR cardinality(bounds) < 2 OR cardinality(bounds) > 1001
        OR array_position(bounds, NULL) IS NOT NULL THEN
@@ -314,20 +320,20 @@ BEGIN
     -- $15 surge_baseline, $16 bounds, $17 the start of each step's
     -- view-through buffer, $18 the start of the surge windows at each step's
     -- end, $19 to $22 the target accounts (ids, tiers, fits) and the total
-    -- addressable market, $23 their ids as text when they are not of an
-    -- integer type (%11$s names the array of ids, %12$s casts one back),
-    -- $24 to $30 the other accounts' counts for the lift rows, $31 to $38
-    -- the first wins and the new opportunities of target accounts, read by
-    -- the pass ($32 and $35, their ids as text, are not read here), $39 the
-    -- bounds as dates (converted once, in the session's time zone), $40 to
-    -- $42 the pass's keys of the target accounts, of those with a win and of
-    -- the opportunities when the ids are not integers.  The opportunities
-    -- themselves are read here (%5$s), as the other relations are.  Contract
-    -- dates are compared with the steps' dates st.sd and st.ed.
+    -- addressable market, $23 to $27 their opportunities, $28 and $29 the
+    -- ids of both as text when they are not of an integer type (%11$s and
+    -- %12$s name the arrays of ids, %13$s casts one back), $30 to $36 the
+    -- other accounts' counts for the lift rows, $37 to $44 the first wins
+    -- and the new opportunities of target accounts, read by the pass ($38
+    -- and $41, their ids as text, are not read here), $45 the bounds as
+    -- dates (converted once, in the session's time zone), $46 to $48 the
+    -- pass's keys of the target accounts, of those with a win and of the
+    -- opportunities when the ids are not integers.  Contract dates are
+    -- compared with the steps' dates st.sd and st.ed.
     q := format($q$
 -- lead: a row of nothing that only the leader reads.  Every plan of a
 -- parallel query that its workers could run is sent to them as text, and
--- the target ids and the opportunities' arrays are plan constants of megabytes:
+-- the target ids and the opportunities are plan constants of megabytes:
 -- written out by the leader, parsed by each worker before its first row
 -- (docs/performance.md has what that cost).  A CTE that reads lead is not
 -- sent; those below that hold the arrays read it.
@@ -335,30 +341,19 @@ WITH lead AS MATERIALIZED (
     SELECT
 ),
 st AS NOT MATERIALIZED (
-    SELECT i AS step, $16[i] AS s, $16[i + 1] AS e, $39[i] AS sd, $39[i + 1] AS ed
+    SELECT i AS step, $16[i] AS s, $16[i + 1] AS e, $45[i] AS sd, $45[i + 1] AS ed
     FROM pg_catalog.generate_series(1, pg_catalog.cardinality($16) - 1) i
 ),
 -- The target accounts, one row per row of accounts (read by the first
--- statement: $19 ids, $20 tiers, $21 ICP fits).
+-- statement: $19 ids, $20 tiers, $21 ICP fits), and the opportunities of
+-- target accounts created before the end of the last step ($23 to $27).
 t AS NOT MATERIALIZED (
-    SELECT t.account_id%12$s AS account_id, t.tier, t.fit
+    SELECT t.account_id%13$s AS account_id, t.tier, t.fit
     FROM lead CROSS JOIN unnest(%11$s, $20::int[], $21::float8[]) AS t(account_id, tier, fit)
-),
--- The target accounts by id: how many rows each has in accounts (every row
--- counts in the account KPIs), how many of those have an ICP fit at or
--- above the MQA minimum, and a number (key) for abm_report_contracts.
-tg AS MATERIALIZED (
-    SELECT t.account_id, count(*)::int AS copies, count(*) FILTER (WHERE t.fit >= $9)::int AS fit_ok,
-           row_number() OVER () AS key
-    FROM t GROUP BY t.account_id
-),
--- The opportunities of target accounts created before the end of the last
--- step, each as often as its account has rows in accounts.
-o_all AS MATERIALIZED (
-    SELECT g.account_id, o.created_at::timestamptz AS created_at, o.closed_at::timestamptz AS closed_at,
-           o.amount::numeric AS amount, o.is_won::bool AS is_won
-    FROM %5$s o JOIN tg g ON g.account_id = o.account_id%12$s CROSS JOIN pg_catalog.generate_series(1, g.copies)
-    WHERE o.created_at::timestamptz < $2
+), o_all AS MATERIALIZED (
+    SELECT o.account_id%13$s AS account_id, o.created_at, o.closed_at, o.amount, o.is_won
+    FROM lead CROSS JOIN unnest(%12$s, $24::timestamptz[], $25::timestamptz[], $26::numeric[], $27::bool[])
+        AS o(account_id, created_at, closed_at, amount, is_won)
 ),
 -- Per step, the opportunities created before its end as known at its end
 -- (one closed at or after it is open), those a KPI of the step can use:
@@ -409,19 +404,27 @@ won_first AS NOT MATERIALIZED (
 -- args: the leader computes them once and passes them to the workers as
 -- values, not as plan text.
 args AS MATERIALIZED (
-    SELECT %16$s AS accounts, %17$s AS won, $33::timestamptz[] AS won_at,
-           %18$s AS opps, $36 AS opp_created, $37 AS opp_since, $38 AS opp_amounts
+    SELECT %17$s AS accounts, %18$s AS won, $39::timestamptz[] AS won_at,
+           %19$s AS opps, $42 AS opp_created, $43 AS opp_since, $44 AS opp_amounts
     FROM lead
 ), pass AS MATERIALIZED (
     SELECT x.account_id,
-           @extschema@.abm_report_touches(%15$s, x.occurred_at, x.activity, x.contact_id, x.cost,
+           @extschema@.abm_report_touches(%16$s, x.occurred_at, x.activity, x.contact_id, x.cost,
                                           (SELECT a.accounts FROM args a), (SELECT a.won FROM args a),
                                           (SELECT a.won_at FROM args a), (SELECT a.opps FROM args a),
                                           (SELECT a.opp_created FROM args a), (SELECT a.opp_since FROM args a),
                                           (SELECT a.opp_amounts FROM args a),
                                           $16, $17, $18, $3, $11, $13, $14, $15) AS r
-    FROM %4$s x%14$s x.occurred_at < $2
+    FROM %4$s x%15$s x.occurred_at < $2
     GROUP BY x.account_id
+),
+-- The target accounts by id: how many rows each has in accounts (every row
+-- counts in the account KPIs), how many of those have an ICP fit at or
+-- above the MQA minimum, and a number (key) for abm_report_contracts.
+tg AS MATERIALIZED (
+    SELECT t.account_id, count(*)::int AS copies, count(*) FILTER (WHERE t.fit >= $9)::int AS fit_ok,
+           row_number() OVER () AS key
+    FROM t GROUP BY t.account_id
 ),
 -- Buying committees of target accounts (the known contacts), and per step
 -- the engaged ones: engaged = touched in the step.  A contact counts once
@@ -434,7 +437,7 @@ args AS MATERIALIZED (
 kc AS MATERIALIZED (
     SELECT k.account_id, array_agg(k.contact_id) AS ids, array_agg(k.role) AS roles
     FROM lead CROSS JOIN %6$s k
-    WHERE k.%13$s AND k.contact_id IS NOT NULL
+    WHERE k.%14$s AND k.contact_id IS NOT NULL
     GROUP BY k.account_id
 ),
 -- Contracts of target accounts that started before the end of the last
@@ -454,7 +457,7 @@ c AS MATERIALIZED (
 -- renewal, expansion), per step: abm_report_contracts works through each
 -- account's contracts once for every step (docs/kpis.md has the
 -- definitions, docs/reference.md the rules it applies), with the steps'
--- dates ($39) and grace ($10): one row per step, none without contracts,
+-- dates ($45) and grace ($10): one row per step, none without contracts,
 -- whose counts and sums are then 0.
 k_ctr AS MATERIALIZED (
     SELECT st.step,
@@ -469,7 +472,7 @@ k_ctr AS MATERIALIZED (
            coalesce(k.expanded_accounts, 0) AS expanded_accounts
     FROM st LEFT JOIN (SELECT s.*
                        FROM (SELECT @extschema@.abm_report_contracts(c.key, c.starts_on, c.ends_on, c.amount,
-                                                                     $39, $10) AS a
+                                                                     $45, $10) AS a
                              FROM c) x,
                             unnest(x.a) s) k USING (step)
 ),
@@ -490,7 +493,7 @@ committee AS (
 journey_all AS MATERIALIZED (
     SELECT s.account_id, @extschema@.abm_journey(s.stage, s.entered_at) AS j
     FROM lead CROSS JOIN %7$s s
-    WHERE s.%13$s AND s.entered_at < $2
+    WHERE s.%14$s AND s.entered_at < $2
     GROUP BY s.account_id
 ), journey_reach AS MATERIALIZED (
     SELECT u.fstep, greatest(pg_catalog.width_bucket(u.reached, $16), 1) AS step, count(*) AS n
@@ -510,7 +513,7 @@ journey_all AS MATERIALIZED (
 -- the final join is of their 12 rows (planned as one join of every
 -- relation below them, the statement took 0.07 s longer to plan).  A
 -- row's step is found by width_bucket, a binary search of the bounds ($16)
--- or of their dates ($39), not by a join with st that reads the rows once
+-- or of their dates ($45), not by a join with st that reads the rows once
 -- per step.
 k1 AS (
     SELECT count(*) AS targets,
@@ -557,9 +560,9 @@ k_opp_accounts AS (
     FROM won_first w JOIN tg g USING (account_id)
     GROUP BY w.step
 ), k_new_customers AS (
-    SELECT pg_catalog.width_bucket(fc.first_start, $39) AS step, sum(g.copies) AS new_customers
+    SELECT pg_catalog.width_bucket(fc.first_start, $45) AS step, sum(g.copies) AS new_customers
     FROM first_contract fc JOIN tg g USING (account_id)
-    WHERE fc.first_start >= $39[1] AND fc.first_start < $39[pg_catalog.cardinality($39)]
+    WHERE fc.first_start >= $45[1] AND fc.first_start < $45[pg_catalog.cardinality($45)]
     GROUP BY 1
 ),
 -- The account KPIs: sums over the steps' rows above, the accounts without
@@ -649,8 +652,8 @@ first_touch AS (
     GROUP BY 1
 ), k_acv AS MATERIALIZED (
     SELECT st.step, @extschema@.abm_acv(c.amount, c.starts_on, c.ends_on) AS acv
-    FROM st LEFT JOIN (SELECT pg_catalog.width_bucket(c.starts_on, $39) AS step, c.amount, c.starts_on, c.ends_on
-                       FROM c WHERE c.starts_on >= $39[1] AND c.starts_on < $39[pg_catalog.cardinality($39)]) c
+    FROM st LEFT JOIN (SELECT pg_catalog.width_bucket(c.starts_on, $45) AS step, c.amount, c.starts_on, c.ends_on
+                       FROM c WHERE c.starts_on >= $45[1] AND c.starts_on < $45[pg_catalog.cardinality($45)]) c
          ON c.step = st.step
     GROUP BY st.step
 ), k_nps AS MATERIALIZED (
@@ -679,12 +682,12 @@ FROM (
          JOIN k_opp USING (step) LEFT JOIN k_cycle_won USING (step) LEFT JOIN k_cycle_opp USING (step)
          JOIN k_ctr USING (step)
          JOIN k_acv USING (step) JOIN k_nps USING (step) CROSS JOIN k1 CROSS JOIN k_tam,
-         -- target over the other accounts ($24 to $30), 95 %% intervals
-         LATERAL (SELECT @extschema@.abm_lift_counts(k1.targets, k_acct.opp_accounts, $24, $25[st.step]) AS opp,
+         -- target over the other accounts ($30 to $36), 95 %% intervals
+         LATERAL (SELECT @extschema@.abm_lift_counts(k1.targets, k_acct.opp_accounts, $30, $31[st.step]) AS opp,
                          @extschema@.abm_lift_counts(k_opp.won + k_opp.lost, k_opp.won,
-                                                     $26[st.step] + $27[st.step], $26[st.step]) AS win,
+                                                     $32[st.step] + $33[st.step], $32[st.step]) AS win,
                          @extschema@.abm_lift_means(k_opp.won_n, k_opp.avg_won::float8, k_opp.won_sd::float8,
-                                                    $28[st.step], $29[st.step], $30[st.step]) AS deal) kl,
+                                                    $34[st.step], $35[st.step], $36[st.step]) AS deal) kl,
          LATERAL (VALUES
     (1, 10, 'target accounts', k1.targets::numeric, 'accounts', '{}'::text[]),
     (1, 11, 'target accounts, tier 1', k1.tier1, 'accounts', '{tier}'),
@@ -750,7 +753,7 @@ FROM (
     (3, 30, 'time from first touch to first opportunity, median', round((k_cycle_opp.to_opp).median_days::numeric, 1), 'days', '{opp,tou}'),
     (3, 40, 'cost per target account with an opportunity created in the period',
      round(k_touch.spend / nullif(k_acct.opp_accounts, 0), 2), 'money', '{opp,tou,cost}'),
-    (3, 50, 'non-target accounts', $24::numeric, 'accounts', '{opp}'),
+    (3, 50, 'non-target accounts', $30::numeric, 'accounts', '{opp}'),
     (3, 51, 'opportunity rate of non-target accounts (with an opportunity created in the period / non-target accounts)',
      round((kl.opp).control_rate::numeric, 4), 'share', '{opp}'),
     (3, 52, 'opportunity-rate lift of target over non-target accounts (target rate / non-target rate - 1)',
@@ -853,28 +856,29 @@ $q$,
             CASE WHEN stg IS NOT NULL THEN 'stg' END,
             CASE WHEN ctr IS NOT NULL THEN 'ctr' END,
             CASE WHEN nps IS NOT NULL THEN 'nps' END], NULL),
-        CASE WHEN id_int THEN '$19::bigint[]' ELSE '$23::text[]' END,
+        CASE WHEN id_int THEN '$19::bigint[]' ELSE '$28::text[]' END,
+        CASE WHEN id_int THEN '$23::bigint[]' ELSE '$29::text[]' END,
         CASE WHEN id_int THEN '' ELSE '::' || id_type::text END,
         -- a row of a target account: integer ids are looked up in a hash of
         -- the target ids (one scan, no join), others in t
         CASE WHEN id_int THEN 'account_id::bigint = ANY ($19::bigint[])' ELSE 'account_id IN (SELECT t.account_id FROM t)' END,
         -- the pass: the filter or join of the touches, the account's key, and
         -- the keys of the target accounts, of those with a win and of the
-        -- opportunities ($40 to $42 for ids that are not integers)
+        -- opportunities ($46 to $48 for ids that are not integers)
         CASE WHEN id_int THEN ' WHERE x.account_id::bigint = ANY ($19::bigint[]) AND'
              ELSE format(' JOIN (SELECT k.id::%s AS account_id, min(k.i) AS k'
-                         ' FROM unnest($23::text[]) WITH ORDINALITY AS k(id, i) GROUP BY 1) m USING (account_id) WHERE',
+                         ' FROM unnest($28::text[]) WITH ORDINALITY AS k(id, i) GROUP BY 1) m USING (account_id) WHERE',
                          id_type) END,
         CASE WHEN id_int THEN 'x.account_id::bigint' ELSE 'm.k' END,
-        CASE WHEN id_int THEN '$19::bigint[]' ELSE '$40::bigint[]' END,
-        CASE WHEN id_int THEN '$31::bigint[]' ELSE '$41::bigint[]' END,
-        CASE WHEN id_int THEN '$34::bigint[]' ELSE '$42::bigint[]' END);
+        CASE WHEN id_int THEN '$19::bigint[]' ELSE '$46::bigint[]' END,
+        CASE WHEN id_int THEN '$37::bigint[]' ELSE '$47::bigint[]' END,
+        CASE WHEN id_int THEN '$40::bigint[]' ELSE '$48::bigint[]' END);
 
-    -- The accounts, read once, here, and what the pass needs of the
-    -- opportunities, below: the main statement takes them as parameters,
-    -- so that its pass over the touches can run in parallel workers (a
-    -- worker cannot read a CTE of the leader).  Ids travel as bigint, or as
-    -- text when they are of another type.
+    -- The accounts and the opportunities, each read once, here: the main
+    -- statement takes the target accounts and their opportunities as
+    -- parameters, so that its pass over the touches can run in parallel
+    -- workers (a worker cannot read a CTE of the leader).  Ids travel as
+    -- bigint, or as text when they are of another type.
     q2 := format($p$
         SELECT coalesce(array_agg(a.account_id%4$s) FILTER (WHERE a.is_target), '{}'),
                coalesce(array_agg(a.tier) FILTER (WHERE a.is_target), '{}'),
@@ -912,9 +916,10 @@ $q$,
         k_won bigint[];
         k_opps bigint[];
     BEGIN
-        -- The opportunities created before the end of the last step: per
+        -- The opportunities created before the end of the last step, read once:
+        -- those of target accounts as arrays for the main statement, and per
         -- step the counts of the other accounts' the lift rows compare them
-        -- with (as known at the step's end, as for target accounts), and what
+        -- with (as known at the step's end, as for target accounts).  Also what
         -- the pass needs of the target accounts' opportunities, computed once
         -- here rather than in each parallel worker: per account with a win, its
         -- first win in each step (one element per step, NULL for none;
@@ -994,16 +999,23 @@ $q$,
             ), wa AS (
                 SELECT DISTINCT account_id FROM w
             ),
-            -- the target accounts' opportunities created in the steps, as
-            -- arrays in one scan (each array in the same order)
+            -- the target accounts' opportunities as arrays in one scan (each
+            -- array in the same order), those created in the steps filtered
             ta AS (
-                SELECT coalesce(array_agg(tx.account_id%2$s), '{}') AS n_ids,
-                       coalesce(array_agg(tx.created_at), '{}') AS n_created,
-                       coalesce(array_agg(tx.created_at - $5), '{}') AS n_since,
-                       coalesce(array_agg(tx.amount), '{}') AS n_amounts
-                FROM tx WHERE tx.created_at >= $4[1]
+                SELECT coalesce(array_agg(tx.account_id%2$s), '{}') AS ids,
+                       coalesce(array_agg(tx.created_at), '{}') AS created,
+                       coalesce(array_agg(tx.closed_at), '{}') AS closed,
+                       coalesce(array_agg(tx.amount), '{}') AS amounts,
+                       coalesce(array_agg(tx.is_won), '{}') AS won,
+                       coalesce(array_agg(tx.account_id%2$s) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_ids,
+                       coalesce(array_agg(tx.created_at) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_created,
+                       coalesce(array_agg(tx.created_at - $5) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_since,
+                       coalesce(array_agg(tx.amount) FILTER (WHERE tx.created_at >= $4[1]), '{}') AS n_amounts
+                FROM tx
             )
-            SELECT array_agg(ck.opp_accounts ORDER BY ck.i), array_agg(ck.won ORDER BY ck.i),
+            SELECT (SELECT ta.ids FROM ta), (SELECT ta.created FROM ta), (SELECT ta.closed FROM ta),
+                   (SELECT ta.amounts FROM ta), (SELECT ta.won FROM ta),
+                   array_agg(ck.opp_accounts ORDER BY ck.i), array_agg(ck.won ORDER BY ck.i),
                    array_agg(ck.lost ORDER BY ck.i), array_agg(ck.won_n ORDER BY ck.i),
                    array_agg(ck.won_mean ORDER BY ck.i), array_agg(ck.won_sd ORDER BY ck.i),
                    (SELECT coalesce(array_agg(wa.account_id%2$s ORDER BY wa.account_id), '{}') FROM wa),
@@ -1022,11 +1034,13 @@ $q$,
             CASE WHEN id_int THEN '::bigint' ELSE '::text' END,
             CASE WHEN id_int THEN '' ELSE '::' || id_type::text END);
         IF id_int THEN
-            EXECUTE q2 INTO c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
+            EXECUTE q2 INTO o_accounts, o_created, o_closed, o_amounts, o_won,
+                            c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
                             w_ids, w_at, n_ids, n_created, n_since, n_amounts
                 USING t_ids, bounds[cardinality(bounds)], c_ids, bounds, lookback;
         ELSE
-            EXECUTE q2 INTO c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
+            EXECUTE q2 INTO o_accounts_text, o_created, o_closed, o_amounts, o_won,
+                            c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
                             w_ids_text, w_at, n_ids_text, n_created, n_since, n_amounts
                 USING t_ids_text, bounds[cardinality(bounds)], c_ids_text, bounds, lookback;
         END IF;
@@ -1055,7 +1069,8 @@ $q$,
             USING bounds[1], bounds[cardinality(bounds)], half_life, engaged_min_score, lookback, revenue_goal,
                   mqa_min_score, mqa_min_contacts, mqa_min_fit, grace, engaged_activities, committee_size,
                   view_through_window, surge_recent, surge_baseline, bounds, vt_since, surge_since,
-                  t_ids, t_tiers, t_fits, tam, t_ids_text,
+                  t_ids, t_tiers, t_fits, tam, o_accounts, o_created, o_closed, o_amounts, o_won,
+                  t_ids_text, o_accounts_text,
                   c_accounts, c_opp_accounts, c_won, c_lost, c_won_n, c_won_mean, c_won_sd,
                   w_ids, w_ids_text, w_at, n_ids, n_ids_text, n_created, n_since, n_amounts,
                   bound_dates,
