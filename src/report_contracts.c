@@ -150,7 +150,6 @@ typedef struct RcState
 	RcRow	   *rows;
 } RcState;
 
-
 pg_noreturn static void
 rc_bad(const char *msg, const char *detail, const char *hint)
 {

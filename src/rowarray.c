@@ -17,6 +17,7 @@ void
 abm_row_array_init(FunctionCallInfo fcinfo, AbmRowArray *ra, Oid type, int natts, const char *name)
 {
 	MemoryContext old;
+	TupleDesc	desc;
 
 	if (!OidIsValid(type))
 	{
@@ -27,10 +28,12 @@ abm_row_array_init(FunctionCallInfo fcinfo, AbmRowArray *ra, Oid type, int natts
 	ra->elemtype = type;
 	get_typlenbyvalalign(type, &ra->elemlen, &ra->elembyval, &ra->elemalign);
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	ra->tupdesc = BlessTupleDesc(lookup_rowtype_tupdesc_copy(type, -1));
+	desc = BlessTupleDesc(lookup_rowtype_tupdesc_copy(type, -1));
 	MemoryContextSwitchTo(old);
-	if (ra->tupdesc->natts != natts)
-		elog(ERROR, "%s has %d columns, expected %d", name, ra->tupdesc->natts, natts);
+	if (desc->natts != natts)
+		elog(ERROR, "%s has %d columns, expected %d", name, desc->natts, natts);
+	/* set last: a caller that checks tupdesc sees it only once checked */
+	ra->tupdesc = desc;
 }
 
 Datum
